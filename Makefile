@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# skbpool: the commands a developer types.  Kbuild (read by the kernel's
+# build system) lists what gets built; this file drives it.
+#
+#   make              build every module against the cached test kernel
+#   make check        everything CI runs: lint, then all tests in one guest
+#   make demo         boot a guest and show skbpool at work
+#   make help         the rest
+
+FLAVOUR ?= base
+T ?=
+CMD ?=
+export FLAVOUR
+
+KERNEL_SH := tests/qemu/kernel.sh
+VM_SH := tests/qemu/vm.sh
+# KDIR: any prepared kernel tree; by default the cached test kernel, built on
+# first use.  Evaluated by the shell in each recipe so that a cold build
+# prints its progress.
+KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
+
+.PHONY: all modules deps kernel check check-debug lint demo vm-run vm-shell clean help
+
+all: modules
+
+deps:
+	@tests/qemu/deps.sh
+
+kernel: deps
+	@$(KERNEL_SH) $(FLAVOUR)
+
+# Modules built for another kernel (the other flavour) are cleaned first:
+# out-of-tree objects live next to their sources.
+modules: deps
+	@$(KDIR_SH); mkdir -p build; \
+	if [ "$$(cat build/.kdir 2>/dev/null)" != "$$kdir" ]; then \
+		$(MAKE) -s -C "$$kdir" M=$(CURDIR) clean; echo "$$kdir" >build/.kdir; \
+	fi; \
+	$(MAKE) -C "$$kdir" M=$(CURDIR) modules
+
+lint: modules
+	@$(KDIR_SH); tests/lint.sh "$$kdir"
+
+check: modules lint
+	@$(VM_SH) check '$(T)'
+
+check-debug:
+	@$(MAKE) --no-print-directory FLAVOUR=debug check
+
+demo: modules
+	@$(VM_SH) run bash tests/demo.sh
+
+vm-run: modules
+	@$(VM_SH) run '$(CMD)'
+
+vm-shell: modules
+	@$(VM_SH) shell
+
+clean:
+	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
+	rm -rf build
+
+help:
+	@echo "make             build the modules (skbpool, simnic, e1000sp) against the cached test kernel"
+	@echo "make check       lint + every KUnit suite and selftest in one guest boot (T=<regex> for a subset)"
+	@echo "make check-debug the same on the debug kernel (KASAN, lockdep, kmemleak)"
+	@echo "make lint        W=1, sparse, checkpatch --strict, kernel-doc, shellcheck"
+	@echo "make demo        boot a guest and show skbpool at work"
+	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
+	@echo "make vm-shell    an interactive guest shell"
+	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reserve sizing: how many buffers a tagged RX queue preallocates.
+ *
+ * buffers = clamp(min_free_kbytes * share / nr_queues / buf_truesize,
+ *                 floor, cap)           unless the admin set an override
+ *
+ * Runs on the control path only (tag, untag, ring resize, the periodic
+ * resync), so 64-bit divisions are fine here.
+ */
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <kunit/visibility.h>
+
+#include <skbpool/sizing.h>
+
+/**
+ * skbpool_size_reserve() - compute one queue's reserve from its inputs
+ * @s: inputs filled in; the result fields are written
+ *
+ * A zero @s->nr_queues counts as one queue; a zero @s->buf_truesize gives
+ * the floor.  An override is still kept to at least one ring (the ring must
+ * be fillable) and to at most %SKBPOOL_CAP_BUFFERS.
+ */
+void skbpool_size_reserve(struct skbpool_sizing *s)
+{
+	u64 bytes = s->min_free_kbytes * 1024 * s->share_pct / 100;
+	u64 per_queue = div_u64(bytes, max(s->nr_queues, 1U));
+	u64 floor = (u64)s->ring_size * SKBPOOL_FLOOR_RINGS;
+
+	s->share_buffers = s->buf_truesize ?
+		min_t(u64, div_u64(per_queue, s->buf_truesize), U32_MAX) : 0;
+	s->floor = min_t(u64, floor, SKBPOOL_CAP_BUFFERS);
+	s->cap = SKBPOOL_CAP_BUFFERS;
+
+	if (s->override)
+		s->buffers = clamp(s->override, s->ring_size, s->cap);
+	else
+		s->buffers = clamp(s->share_buffers, s->floor, s->cap);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_size_reserve);
+
+/**
+ * skbpool_min_free_kbytes() - the live vm.min_free_kbytes
+ *
+ * The sysctl's variable is not exported; the kernel spreads it over the
+ * lowmem zones as their min watermarks, so their sum is the same figure (to
+ * within a page per zone of rounding), and it follows every write to the
+ * sysctl.  Highmem and movable zones get a fixed minimum of their own that
+ * is not part of min_free_kbytes (even when empty), and watermark boosts
+ * are transient: both are left out.
+ *
+ * Return: the reserve in kilobytes.
+ */
+u64 skbpool_min_free_kbytes(void)
+{
+	unsigned long pages = 0;
+	int nid, i;
+
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		for (i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *zone = &pgdat->node_zones[i];
+
+			if (is_highmem(zone) || i == ZONE_MOVABLE)
+				continue;
+			pages += READ_ONCE(zone->_watermark[WMARK_MIN]);
+		}
+	}
+	return (u64)pages << (PAGE_SHIFT - 10);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_min_free_kbytes);

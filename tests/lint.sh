@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side checks (make lint, part of make check):
+#   - every module rebuilt with W=1 and sparse (C=2): no warning at all
+#   - scripts/checkpatch.pl --strict on every C source and header
+#   - scripts/kernel-doc on the public headers and exported functions
+#   - shellcheck on every shell script, python3 -m py_compile on python
+#
+#   lint.sh KDIR
+set -uo pipefail
+kdir=$1
+repo=$(cd "$(dirname "$0")/.." && pwd)
+src=$(readlink -f "$kdir/source")
+cd "$repo" || exit 1
+failed=0
+step() { printf '# lint: %s\n' "$1"; }
+fail() { echo "lint: $1" >&2; failed=1; }
+
+mapfile -t csrc < <(git ls-files --cached --others --exclude-standard \
+	'core/*.[ch]' 'include/*.h' 'drivers/*.[ch]' 'tests/kunit/*.[ch]' 'tests/bench/*.[ch]')
+
+step "W=1 and sparse build"
+log=$(mktemp)
+make -s -C "$kdir" M="$repo" clean >/dev/null
+if ! make -C "$kdir" M="$repo" W=1 C=2 modules >"$log" 2>&1; then
+	cat "$log"
+	fail "the W=1 C=2 build failed"
+fi
+if grep -E "warning:|error:" "$log"; then
+	fail "W=1 or sparse reported warnings"
+fi
+rm -f "$log"
+
+step "checkpatch --strict"
+# FILE_PATH_CHANGES (the MAINTAINERS reminder) only makes sense for patches
+# against the kernel tree.
+ignore=FILE_PATH_CHANGES
+for f in "${csrc[@]}"; do
+	if ! out=$("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
+		--show-types --ignore "$ignore" -f "$f" 2>&1); then
+		echo "$out"
+		fail "checkpatch: $f"
+	fi
+done
+
+step "kernel-doc"
+mapfile -t docs < <(git ls-files --cached --others --exclude-standard 'include/*.h' 'core/*.c')
+out=$("$src/scripts/kernel-doc" -none -Wall "${docs[@]}" 2>&1)
+if [ -n "$out" ]; then
+	echo "$out"
+	fail "kernel-doc warnings"
+fi
+
+step "shellcheck"
+mapfile -t sh < <(git ls-files --cached --others --exclude-standard '*.sh' '.ci/run')
+if ! shellcheck -x -S warning "${sh[@]}"; then
+	fail "shellcheck"
+fi
+
+step "python"
+mapfile -t py < <(git ls-files --cached --others --exclude-standard '*.py')
+for f in "${py[@]}"; do
+	python3 -m py_compile "$f" || fail "python: $f"
+done
+
+[ $failed -eq 0 ] && echo "# lint: clean"
+exit $failed

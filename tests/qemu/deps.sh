@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages the build and the tests need, only those that
+# are missing, so a second run costs one dpkg-query.
+set -euo pipefail
+
+packages=(
+	# the test kernel and what building it takes
+	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
+	xz-utils kmod cpio rsync
+	# the guest and what runs inside it (over the host root, read-only)
+	qemu-system-x86 iproute2 ethtool iperf3 nbd-server nbd-client
+	python3 python3-yaml procps util-linux
+	# host-side checks, fuzzing and the tool
+	sparse shellcheck clang libmnl-dev pkg-config
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages: ${missing[*]} (run as root or install them)" >&2
+	exit 1
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test guest and writes one KTAP stream on stdout:
+#   - every KUnit suite of our *_kunit modules (results read from debugfs),
+#   - every kselftest-style script tests/selftests/*.sh (exit 0 pass, 4 skip,
+#     anything else fail; its own KTAP output nested under its result line),
+#   - on a kernel with kmemleak, a final leak scan.
+# A test also fails when the kernel logged a splat while it ran.
+#
+#   guest-check.sh RUN_DIR      (RUN_DIR/filter: an ERE over test names)
+set -u
+run_dir=$1
+repo=$SKBPOOL_REPO
+filter=$(cat "$run_dir/filter" 2>/dev/null)
+default_timeout=300
+kmsg=/tmp/kmsg.log
+splat_re='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU|general protection fault|refcount_t:|list_(add|del) corruption|blocked for more than|unreferenced object'
+
+selected() { [ -z "$filter" ] || grep -qE -- "$filter" <<<"$1"; }
+
+# The host names the culprit from the last of these if the guest dies.
+announce() {
+	echo "# running: $1"
+	echo "skbpool-harness: running $1" >/dev/kmsg
+}
+
+kmsg_mark() { stat -c %s "$kmsg"; }
+# First splat line logged since MARK, empty when there is none.
+kmsg_splat() {
+	sync
+	sleep 0.2
+	tail -c +$(($1 + 1)) "$kmsg" | grep -E -m1 -- "$splat_re" |
+		sed 's/^[^;]*;//'
+}
+
+echo "KTAP version 1"
+index=0
+result() { # ok|"not ok" name [directive]
+	index=$((index + 1))
+	echo "$1 $index $2${3:+ # $3}"
+}
+
+mapfile -t kunit_mods < <(find "/lib/modules/$(uname -r)/extra" -name '*_kunit.ko' -printf '%f\n' |
+	sed 's/\.ko$//' | sort)
+mapfile -t scripts < <(find "$repo/tests/selftests" -maxdepth 1 -name '*.sh' -perm -u+x -printf '%f\n' | sort)
+
+# KUnit suites run when their module loads: load each module, keep its
+# suites' results, unload it again (with its now unused dependencies) so the
+# selftests start from a clean kernel.  A module's splat is charged to its
+# suites.
+declare -A suite_splat
+mkdir -p /tmp/kunit
+for mod in "${kunit_mods[@]}"; do
+	before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+	announce "kunit module $mod"
+	mark=$(kmsg_mark)
+	modprobe "$mod" || echo "# modprobe $mod failed"
+	s=$(kmsg_splat "$mark")
+	for dir in /sys/kernel/debug/kunit/*/; do
+		suite=$(basename "$dir")
+		[ -e "$dir/results" ] || continue
+		grep -qxF "$suite" <<<"$before" && continue
+		cp "/sys/kernel/debug/kunit/$suite/results" "/tmp/kunit/$suite"
+		suite_splat[$suite]=$s
+	done
+	modprobe -r "$mod" || echo "# modprobe -r $mod failed"
+done
+suites=()
+for f in /tmp/kunit/*; do
+	[ -e "$f" ] || continue
+	suite=$(basename "$f")
+	selected "$suite" && suites+=("$suite")
+done
+tests=()
+for s in "${scripts[@]}"; do
+	selected "${s%.sh}" && tests+=("$s")
+done
+leakcheck=0
+[ -e /sys/kernel/debug/kmemleak ] && selected kmemleak && leakcheck=1
+
+echo "1..$((${#suites[@]} + ${#tests[@]} + leakcheck))"
+
+for suite in "${suites[@]}"; do
+	f=/tmp/kunit/$suite
+	# Drop the file's own "KTAP version 1" and "1..1", keep the nested
+	# suite as our subtest, and renumber its closing line.
+	body=$(tail -n +3 "$f" | sed '$d')
+	last=$(tail -n 1 "$f")
+	echo "$body"
+	verdict=ok
+	[[ $last == "not ok"* ]] && verdict="not ok"
+	if [ -n "${suite_splat[$suite]:-}" ]; then
+		result "not ok" "$suite" "kernel reported: ${suite_splat[$suite]}"
+	else
+		result "$verdict" "$suite"
+	fi
+done
+
+for s in "${tests[@]}"; do
+	name=${s%.sh}
+	t=$(sed -n 's/^# skbpool-timeout: *\([0-9]*\).*/\1/p' "$repo/tests/selftests/$s" | head -n 1)
+	t=${t:-$default_timeout}
+	announce "$name"
+	mark=$(kmsg_mark)
+	echo "skbpool-harness: start $name" >/dev/kmsg
+	(cd "$repo/tests/selftests" && timeout -k 10 "$t" bash "./$s") 2>&1 </dev/null |
+		sed -u 's/^/    /'
+	rc=${PIPESTATUS[0]}
+	splat=$(kmsg_splat "$mark")
+	if [ -n "$splat" ]; then
+		result "not ok" "$name" "kernel reported: $splat"
+	elif [ "$rc" -eq 0 ]; then
+		result ok "$name"
+	elif [ "$rc" -eq 4 ]; then
+		result ok "$name" "SKIP"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		result "not ok" "$name" "TIMEOUT after ${t}s"
+	else
+		result "not ok" "$name" "exit status $rc"
+	fi
+done
+
+if [ $leakcheck -eq 1 ]; then
+	announce kmemleak
+	# Two scans: kmemleak reports only objects found unreferenced twice.
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan >/sys/kernel/debug/kmemleak
+	leaks=$(grep -c "unreferenced object" /sys/kernel/debug/kmemleak)
+	if [ "$leaks" -gt 0 ]; then
+		sed 's/^/    # /' /sys/kernel/debug/kmemleak | head -n 60
+		result "not ok" kmemleak "$leaks unreferenced objects"
+	else
+		result ok kmemleak
+	fi
+fi
+echo "# skbpool-harness: done"

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the cached test kernel under QEMU with the host root shared read-only
+# over 9p and the freshly built modules loadable by name.
+#
+#   vm.sh check [FILTER]   run every test (or those whose name matches the
+#                          ERE FILTER); KTAP on stdout, then the verdict
+#   vm.sh run CMD...       run CMD in a fresh guest; its output and status
+#   vm.sh shell            an interactive guest shell on this terminal
+#
+# Environment: FLAVOUR (base|debug), KDIR (a prepared kernel build tree
+# instead of the cached one), VM_MEM (default 2G), VM_TIMEOUT (seconds,
+# hard limit on the whole guest), E1000_NICS (emulated 82540EM NICs joined
+# back to back by a QEMU hub), VM_ACCEL (tcg|kvm: skip the KVM probe).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${SKBPOOL_CACHE:-$HOME/.cache/skbpool}
+mode=${1:?usage: vm.sh check [FILTER] | run CMD... | shell}
+shift
+
+flavour=${FLAVOUR:-base}
+kdir=${KDIR:-$("$here/kernel.sh" "$flavour")}
+kver=$(cat "$kdir/include/config/kernel.release")
+bzimage=$kdir/arch/x86/boot/bzImage
+
+# Stage the kernel's own modules plus ours under build/modroot; the guest
+# bind-mounts it on /lib/modules.
+modroot=$repo/build/modroot
+rm -rf "$modroot"
+mkdir -p "$modroot/lib/modules"
+cp -a "$kdir/modroot/lib/modules/$kver" "$modroot/lib/modules/"
+rm -f "$modroot/lib/modules/$kver/build" "$modroot/lib/modules/$kver/source"
+mkdir -p "$modroot/lib/modules/$kver/extra"
+find "$repo/core" "$repo/drivers" "$repo/tests" -name '*.ko' \
+	-exec cp {} "$modroot/lib/modules/$kver/extra/" \;
+depmod -b "$modroot" "$kver"
+
+run=$repo/build/vm/$mode
+rm -rf "$run"
+mkdir -p "$run"
+: >"$run/out"
+: >"$run/status"
+
+# KVM only where a guest really boots with it: the probe boots once with a
+# short timeout and its answer is remembered per machine and kernel.
+accel() {
+	if [ -n "${VM_ACCEL:-}" ]; then
+		echo "$VM_ACCEL"
+		return
+	fi
+	if [ ! -w /dev/kvm ]; then
+		echo tcg
+		return
+	fi
+	local memo
+	memo=$cache/kvm-probe-$(hostname)-$(stat -c %Y "$bzimage")
+	if [ ! -f "$memo" ]; then
+		local p=$repo/build/vm/probe
+		rm -rf "$p"
+		mkdir -p "$p"
+		: >"$p/status"
+		# shellcheck disable=SC2046 # qemu_args yields words on purpose
+		timeout -k 5 30 qemu-system-x86_64 $(qemu_args kvm probe "$p") \
+			-append "${cmdline/SKBPOOL_MODE=$mode/SKBPOOL_MODE=probe}" \
+			-serial null >/dev/null 2>&1 || true
+		if grep -qx ok "$p/status"; then echo kvm >"$memo"; else echo tcg >"$memo"; fi
+		rm -rf "$p"
+	fi
+	cat "$memo"
+}
+
+qemu_args() { # accel mode run-dir
+	local cpu=max
+	[ "$1" = kvm ] && cpu=host
+	echo "-nodefaults -no-reboot -display none -accel $1 -cpu $cpu"
+	echo "-smp 2 -m ${VM_MEM:-2G} -kernel $bzimage"
+	echo "-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
+	echo "-device virtio-9p-pci,fsdev=root,mount_tag=rootfs"
+	echo "-device virtio-serial-pci"
+	echo "-chardev file,id=out,path=$3/out -device virtserialport,chardev=out,name=skbpool.out"
+	echo "-chardev file,id=st,path=$3/status -device virtserialport,chardev=st,name=skbpool.status"
+	local i
+	for i in $(seq 1 "${E1000_NICS:-0}"); do
+		echo "-netdev hubport,id=hp$i,hubid=0 -device e1000,netdev=hp$i,mac=52:54:00:00:5b:0$i"
+	done
+}
+
+cmdline="console=ttyS0 root=rootfs rootfstype=9p"
+cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
+cmdline+=" init=$here/guest-init.sh panic_on_warn=1 panic=-1 oops=panic"
+cmdline+=" log_buf_len=4M loglevel=4"
+cmdline+=" SKBPOOL_MODE=$mode SKBPOOL_RUN=$run SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
+
+# shellcheck disable=SC2207 # qemu_args yields whitespace-separated words
+qargs=($(qemu_args "$(accel)" "$mode" "$run"))
+qargs+=(-append "$cmdline")
+
+case $mode in
+check)
+	printf '%s' "${1:-}" >"$run/filter"
+	timeout -k 10 "${VM_TIMEOUT:-3000}" qemu-system-x86_64 "${qargs[@]}" \
+		-serial "file:$run/console.log" </dev/null &
+	qpid=$!
+	tail -n +1 -F --pid=$qpid "$run/out" 2>/dev/null
+	wait $qpid || echo "# qemu exited with status $? (124: VM_TIMEOUT ${VM_TIMEOUT:-3000}s reached)"
+	exec python3 "$here/ktap.py" "$run/out" "$run/console.log"
+	;;
+run)
+	printf '%s\n' "$*" >"$run/cmd"
+	rc=0
+	timeout -k 10 "${VM_TIMEOUT:-900}" qemu-system-x86_64 "${qargs[@]}" \
+		-serial "file:$run/console.log" </dev/null || rc=$?
+	cat "$run/out"
+	status=$(tr -dc 0-9 <"$run/status")
+	if [ -z "$status" ]; then
+		echo "vm.sh: the guest died before the command finished (qemu status $rc); console:" >&2
+		tail -n 30 "$run/console.log" >&2
+		exit 1
+	fi
+	exit "$status"
+	;;
+shell)
+	qemu-system-x86_64 "${qargs[@]}" -serial mon:stdio
+	;;
+*)
+	echo "vm.sh: unknown mode '$mode'" >&2
+	exit 2
+	;;
+esac
