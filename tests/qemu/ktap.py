@@ -19,9 +19,10 @@ import sys
 RESULT = re.compile(r'^(\s*)(not ok|ok) \d+')
 SKIP = re.compile(r'#\s*SKIP', re.IGNORECASE)
 PLAN = re.compile(r'^1\.\.(\d+)')
-SPLAT = re.compile(r'WARNING:|BUG:|Oops|KASAN|UBSAN|Kernel panic|circular locking|'
+SPLAT = re.compile(r'WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|'
                    r'recursive locking|inconsistent lock state|general protection fault|'
                    r'refcount_t:|corruption|blocked for more than')
+PANIC = re.compile(r'Kernel panic')
 
 
 def count(lines):
@@ -73,7 +74,8 @@ def main():
         for line in results:
             if line.startswith('# running: '):
                 running = line[len('# running: '):]
-        splat = next((ln.strip() for ln in console if SPLAT.search(ln)), None)
+        splat = next((ln.strip() for ln in console if SPLAT.search(ln)),
+                     next((ln.strip() for ln in console if PANIC.search(ln)), None))
         why = 'guest died or timed out'
         if splat:
             why += ': ' + splat

@@ -91,7 +91,7 @@ qemu_args() { # accel mode run-dir
 cmdline="console=ttyS0 root=rootfs rootfstype=9p"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
 cmdline+=" init=$here/guest-init.sh panic_on_warn=1 panic=-1 oops=panic"
-cmdline+=" log_buf_len=4M loglevel=4"
+cmdline+=" log_buf_len=4M loglevel=5"
 cmdline+=" SKBPOOL_MODE=$mode SKBPOOL_RUN=$run SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
 
 # shellcheck disable=SC2207 # qemu_args yields whitespace-separated words
