@@ -7,12 +7,22 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
-#include <skbpool/sizing.h>
+#include "internal.h"
 
 #define SKBPOOL_VERSION "0.1.0"
 
+unsigned int skbpool_share_pct = 25;
+module_param_named(reserve_share_pct, skbpool_share_pct, uint, 0644);
+MODULE_PARM_DESC(reserve_share_pct,
+		 "Percent of vm.min_free_kbytes preallocated over all tagged RX queues (default 25)");
+
 static int __init skbpool_init(void)
 {
+	int err;
+
+	err = skbpool_resync_init();
+	if (err)
+		return err;
 	pr_info("skbpool %s: vm.min_free_kbytes is %llu\n", SKBPOOL_VERSION,
 		skbpool_min_free_kbytes());
 	return 0;
@@ -20,6 +30,7 @@ static int __init skbpool_init(void)
 
 static void __exit skbpool_exit(void)
 {
+	skbpool_resync_exit();
 }
 
 module_init(skbpool_init);

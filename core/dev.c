@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Devices and their queues: registration, tagging, and the pools a tagged
+ * device's queues get.
+ *
+ * Locking: RTNL, then skbpool_lock.  Drivers create and destroy queues
+ * under RTNL (their open/stop paths); skbpool_lock additionally guards the
+ * device list so the resync worker and the sizing see a stable set.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+LIST_HEAD(skbpool_devices);
+/* Guards skbpool_devices and each device's tag, override and queue lists. */
+DEFINE_MUTEX(skbpool_lock);
+
+/**
+ * skbpool_dev_register() - make a netdev skbpool-capable
+ * @netdev: the device; registered or not yet
+ * @dma_dev: the device that maps buffers
+ * @ops: the driver's callbacks
+ *
+ * The device starts untagged: its driver behaves like a stock driver until
+ * the admin sets the "skbpool" private flag.
+ *
+ * Return: the handle, or an ERR_PTR.
+ */
+struct skbpool_dev *skbpool_dev_register(struct net_device *netdev,
+					 struct device *dma_dev,
+					 const struct skbpool_dev_ops *ops)
+{
+	struct skbpool_dev *sdev;
+
+	if (!netdev || !dma_dev || !ops || !ops->restart)
+		return ERR_PTR(-EINVAL);
+	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
+	if (!sdev)
+		return ERR_PTR(-ENOMEM);
+	sdev->netdev = netdev;
+	sdev->dma_dev = dma_dev;
+	sdev->ops = ops;
+	INIT_LIST_HEAD(&sdev->rxqs);
+	INIT_LIST_HEAD(&sdev->txqs);
+	mutex_lock(&skbpool_lock);
+	list_add_tail(&sdev->node, &skbpool_devices);
+	mutex_unlock(&skbpool_lock);
+	return sdev;
+}
+EXPORT_SYMBOL_GPL(skbpool_dev_register);
+
+/**
+ * skbpool_dev_unregister() - forget a device
+ * @sdev: the handle; its queues must be destroyed already
+ */
+void skbpool_dev_unregister(struct skbpool_dev *sdev)
+{
+	if (IS_ERR_OR_NULL(sdev))
+		return;
+	WARN_ON(!list_empty(&sdev->rxqs) || !list_empty(&sdev->txqs));
+	mutex_lock(&skbpool_lock);
+	list_del(&sdev->node);
+	mutex_unlock(&skbpool_lock);
+	if (sdev->tagged)
+		skbpool_resync_kick();
+	kfree(sdev);
+}
+EXPORT_SYMBOL_GPL(skbpool_dev_unregister);
+
+/**
+ * skbpool_dev_tagged() - is the NIC tagged
+ * @sdev: the handle
+ *
+ * Return: true when the admin switched the "skbpool" flag on.
+ */
+bool skbpool_dev_tagged(const struct skbpool_dev *sdev)
+{
+	return READ_ONCE(sdev->tagged);
+}
+EXPORT_SYMBOL_GPL(skbpool_dev_tagged);
+
+/* Tagged RX queues on every device: the reserve is shared over them. */
+static u32 tagged_rx_queues(void)
+{
+	struct skbpool_dev *sdev;
+	u32 n = 0;
+
+	lockdep_assert_held(&skbpool_lock);
+	list_for_each_entry(sdev, &skbpool_devices, node)
+		if (sdev->tagged)
+			n += sdev->netdev->real_num_rx_queues;
+	return n;
+}
+
+static u32 rx_truesize(u32 frame_len)
+{
+	u32 need = NET_SKB_PAD + NET_IP_ALIGN + frame_len +
+		   SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+
+	return PAGE_SIZE << get_order(need);
+}
+
+/**
+ * skbpool_size_rxq() - the reserve one RX queue of @sdev should hold
+ * @sdev: the device
+ * @p: the queue
+ * @s: filled with the inputs and the result
+ *
+ * Context: skbpool_lock held.
+ * Return: @s->buffers.
+ */
+u32 skbpool_size_rxq(struct skbpool_dev *sdev,
+		     const struct skbpool_rxq_params *p,
+		     struct skbpool_sizing *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->min_free_kbytes = skbpool_min_free_kbytes();
+	s->share_pct = READ_ONCE(skbpool_share_pct);
+	s->nr_queues = tagged_rx_queues();
+	s->ring_size = p->ring_size;
+	s->buf_truesize = rx_truesize(p->frame_len);
+	s->override = sdev->override;
+	skbpool_size_reserve(s);
+	return s->buffers;
+}
+
+/**
+ * skbpool_rxq_create() - the pool for one RX queue, if the NIC is tagged
+ * @sdev: the device
+ * @p: the queue
+ *
+ * Context: RTNL held, the queue's NAPI not yet enabled; GFP_KERNEL.
+ * Return: the pool; NULL when the NIC is untagged (use the stock path); an
+ * ERR_PTR when the pool cannot be allocated.
+ */
+struct skbpool_rxq *skbpool_rxq_create(struct skbpool_dev *sdev,
+				       const struct skbpool_rxq_params *p)
+{
+	struct skbpool_sizing s;
+	struct skbpool_rxq *rxq;
+
+	ASSERT_RTNL();
+	if (!skbpool_dev_tagged(sdev))
+		return NULL;
+	mutex_lock(&skbpool_lock);
+	rxq = skbpool_rxq_alloc(sdev, p, skbpool_size_rxq(sdev, p, &s));
+	if (!IS_ERR(rxq))
+		list_add_tail(&rxq->node, &sdev->rxqs);
+	mutex_unlock(&skbpool_lock);
+	return rxq;
+}
+EXPORT_SYMBOL_GPL(skbpool_rxq_create);
+
+/**
+ * skbpool_rxq_destroy() - release an RX queue's pool
+ * @rxq: the pool (NULL and ERR_PTR are ignored)
+ *
+ * Buffers still in flight are left to the stack, which frees their pages
+ * when it is done with them.
+ *
+ * Context: RTNL held, the queue's NAPI disabled and the device stopped.
+ */
+void skbpool_rxq_destroy(struct skbpool_rxq *rxq)
+{
+	struct skbpool_rxq_snapshot snap;
+	struct skbpool_dev *sdev;
+
+	if (IS_ERR_OR_NULL(rxq))
+		return;
+	sdev = rxq->sdev;
+	skbpool_rxq_read(rxq, &snap);
+	mutex_lock(&skbpool_lock);
+	list_del(&rxq->node);
+	sdev->gone.recycled += snap.recycled;
+	sdev->gone.slowpath += snap.slowpath;
+	sdev->gone.stash_used += snap.stash_used;
+	mutex_unlock(&skbpool_lock);
+	skbpool_rxq_free(rxq);
+}
+EXPORT_SYMBOL_GPL(skbpool_rxq_destroy);
+
+/**
+ * skbpool_txq_create() - bounce buffers for one TX queue, if tagged
+ * @sdev: the device
+ * @qid: the queue
+ * @ring_size: TX descriptors; one bounce buffer each
+ *
+ * Context: RTNL held; GFP_KERNEL.
+ * Return: the pool; NULL when the NIC is untagged; an ERR_PTR on failure.
+ */
+struct skbpool_txq *skbpool_txq_create(struct skbpool_dev *sdev, u32 qid,
+				       u32 ring_size)
+{
+	u32 frame = sdev->netdev->mtu + VLAN_ETH_HLEN + VLAN_HLEN;
+	struct skbpool_txq *txq;
+
+	ASSERT_RTNL();
+	if (!skbpool_dev_tagged(sdev))
+		return NULL;
+	txq = skbpool_txq_alloc(sdev, qid, ring_size, min_t(u32, frame, PAGE_SIZE));
+	if (IS_ERR(txq))
+		return txq;
+	mutex_lock(&skbpool_lock);
+	list_add_tail(&txq->node, &sdev->txqs);
+	mutex_unlock(&skbpool_lock);
+	return txq;
+}
+EXPORT_SYMBOL_GPL(skbpool_txq_create);
+
+/**
+ * skbpool_txq_destroy() - release a TX queue's bounce buffers
+ * @txq: the pool (NULL and ERR_PTR are ignored)
+ *
+ * Context: RTNL held; the device is done with every bounce buffer.
+ */
+void skbpool_txq_destroy(struct skbpool_txq *txq)
+{
+	if (IS_ERR_OR_NULL(txq))
+		return;
+	mutex_lock(&skbpool_lock);
+	list_del(&txq->node);
+	txq->sdev->gone.tx_bounce += skbpool_txq_bounced(txq);
+	mutex_unlock(&skbpool_lock);
+	skbpool_txq_free(txq);
+}
+EXPORT_SYMBOL_GPL(skbpool_txq_destroy);
+
+/**
+ * skbpool_dev_set_tag() - tag or untag a device
+ * @sdev: the device
+ * @tag: the new state
+ *
+ * A running device has its queues rebuilt by the driver; if that fails the
+ * old state is restored and rebuilt again.
+ *
+ * Context: RTNL held.
+ * Return: 0 or the driver's error.
+ */
+int skbpool_dev_set_tag(struct skbpool_dev *sdev, bool tag)
+{
+	int err = 0;
+
+	ASSERT_RTNL();
+	if (sdev->tagged == tag)
+		return 0;
+	mutex_lock(&skbpool_lock);
+	WRITE_ONCE(sdev->tagged, tag);
+	mutex_unlock(&skbpool_lock);
+	if (netif_running(sdev->netdev)) {
+		err = sdev->ops->restart(sdev->netdev);
+		if (err) {
+			netdev_warn(sdev->netdev, "skbpool: %s failed: %d\n",
+				    tag ? "tagging" : "untagging", err);
+			mutex_lock(&skbpool_lock);
+			WRITE_ONCE(sdev->tagged, !tag);
+			mutex_unlock(&skbpool_lock);
+			sdev->ops->restart(sdev->netdev);
+		}
+	}
+	skbpool_resync_kick();
+	return err;
+}

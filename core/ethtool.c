@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ethtool helpers: the two private flags and the skbpool_* statistics, so
+ * a driver wires them with one call per ethtool operation.
+ */
+#include <linux/ethtool.h>
+#include <linux/rtnetlink.h>
+
+#include "internal.h"
+
+static const char skbpool_priv_flag_names[][ETH_GSTRING_LEN] = {
+	"skbpool",
+	"skbpool-emergency",
+};
+
+/* Order matters: skbpool_ethtool_stats() fills values in this order. */
+static const char skbpool_stat_names[][ETH_GSTRING_LEN] = {
+	"skbpool_rx_total",
+	"skbpool_rx_free",
+	"skbpool_rx_inflight",
+	"skbpool_rx_recycled",
+	"skbpool_rx_alloc_slowpath",
+	"skbpool_rx_stash_used",
+	"skbpool_tx_bounce",
+	"skbpool_tx_bounce_inuse",
+	"skbpool_sizing_min_free_kbytes",
+	"skbpool_sizing_share_pct",
+	"skbpool_sizing_queues",
+	"skbpool_sizing_floor",
+	"skbpool_sizing_cap",
+	"skbpool_sizing_override",
+	"skbpool_sizing_buffers",
+};
+
+/**
+ * skbpool_ethtool_priv_flag_strings() - append the private flag names
+ * @data: the ethtool strings cursor, advanced past them
+ */
+void skbpool_ethtool_priv_flag_strings(u8 **data)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(skbpool_priv_flag_names); i++)
+		ethtool_puts(data, skbpool_priv_flag_names[i]);
+}
+EXPORT_SYMBOL_GPL(skbpool_ethtool_priv_flag_strings);
+
+/**
+ * skbpool_ethtool_get_priv_flags() - the flags' current values
+ * @sdev: the device
+ *
+ * Return: SKBPOOL_PRIV_FLAG_* bits; shift them to where the driver put our
+ * names among its own.
+ */
+u32 skbpool_ethtool_get_priv_flags(const struct skbpool_dev *sdev)
+{
+	u32 flags = 0;
+
+	if (skbpool_dev_tagged(sdev))
+		flags |= SKBPOOL_PRIV_FLAG_TAG;
+	if (READ_ONCE(sdev->emergency_forced))
+		flags |= SKBPOOL_PRIV_FLAG_EMERGENCY;
+	return flags;
+}
+EXPORT_SYMBOL_GPL(skbpool_ethtool_get_priv_flags);
+
+/**
+ * skbpool_ethtool_set_priv_flags() - apply the admin's flags
+ * @sdev: the device
+ * @flags: SKBPOOL_PRIV_FLAG_* bits
+ *
+ * Tagging or untagging a running device rebuilds its queues through the
+ * driver's restart callback.
+ *
+ * Context: RTNL held (ethtool's set_priv_flags).
+ * Return: 0 or a negative errno, with nothing changed.
+ */
+int skbpool_ethtool_set_priv_flags(struct skbpool_dev *sdev, u32 flags)
+{
+	int err;
+
+	if (flags & ~(SKBPOOL_PRIV_FLAG_TAG | SKBPOOL_PRIV_FLAG_EMERGENCY))
+		return -EINVAL;
+	err = skbpool_dev_set_tag(sdev, flags & SKBPOOL_PRIV_FLAG_TAG);
+	if (err)
+		return err;
+	WRITE_ONCE(sdev->emergency_forced, !!(flags & SKBPOOL_PRIV_FLAG_EMERGENCY));
+	return 0;
+}
+EXPORT_SYMBOL_GPL(skbpool_ethtool_set_priv_flags);
+
+/**
+ * skbpool_ethtool_stats_count() - how many skbpool_* statistics there are
+ *
+ * Return: the count, for get_sset_count(ETH_SS_STATS).
+ */
+int skbpool_ethtool_stats_count(void)
+{
+	return ARRAY_SIZE(skbpool_stat_names);
+}
+EXPORT_SYMBOL_GPL(skbpool_ethtool_stats_count);
+
+/**
+ * skbpool_ethtool_stats_strings() - append the statistics' names
+ * @data: the ethtool strings cursor, advanced past them
+ */
+void skbpool_ethtool_stats_strings(u8 **data)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(skbpool_stat_names); i++)
+		ethtool_puts(data, skbpool_stat_names[i]);
+}
+EXPORT_SYMBOL_GPL(skbpool_ethtool_stats_strings);
+
+/**
+ * skbpool_ethtool_stats() - append the statistics' values
+ * @sdev: the device
+ * @data: the ethtool values cursor, advanced past them
+ *
+ * Device totals over its queues; counters of destroyed queues are kept so
+ * every counter only grows.
+ *
+ * Context: process context (ethtool holds RTNL).
+ */
+void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
+{
+	struct skbpool_rxq_snapshot snap;
+	struct skbpool_sizing s = {};
+	u64 total = 0, free = 0, in_flight = 0, recycled, slowpath, stash;
+	u64 bounce, bounce_inuse = 0;
+	struct skbpool_rxq *rxq;
+	struct skbpool_txq *txq;
+	u64 *v = *data;
+
+	mutex_lock(&skbpool_lock);
+	recycled = sdev->gone.recycled;
+	slowpath = sdev->gone.slowpath;
+	stash = sdev->gone.stash_used;
+	bounce = sdev->gone.tx_bounce;
+	list_for_each_entry(rxq, &sdev->rxqs, node) {
+		skbpool_rxq_read(rxq, &snap);
+		total += snap.total;
+		free += snap.free;
+		in_flight += snap.in_flight;
+		recycled += snap.recycled;
+		slowpath += snap.slowpath;
+		stash += snap.stash_used;
+	}
+	list_for_each_entry(txq, &sdev->txqs, node) {
+		bounce += skbpool_txq_bounced(txq);
+		bounce_inuse += skbpool_txq_in_use(txq);
+	}
+	rxq = list_first_entry_or_null(&sdev->rxqs, struct skbpool_rxq, node);
+	if (rxq)
+		skbpool_size_rxq(sdev, &rxq->params, &s);
+	mutex_unlock(&skbpool_lock);
+
+	*v++ = total;
+	*v++ = free;
+	*v++ = in_flight;
+	*v++ = recycled;
+	*v++ = slowpath;
+	*v++ = stash;
+	*v++ = bounce;
+	*v++ = bounce_inuse;
+	*v++ = rxq ? s.min_free_kbytes : skbpool_min_free_kbytes();
+	*v++ = READ_ONCE(skbpool_share_pct);
+	*v++ = s.nr_queues;
+	*v++ = s.floor;
+	*v++ = s.cap;
+	*v++ = READ_ONCE(sdev->override);
+	*v++ = s.buffers;
+	*data = v;
+}
+EXPORT_SYMBOL_GPL(skbpool_ethtool_stats);

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* skbpool internals shared by core/ files; drivers see include/ only. */
+#ifndef _SKBPOOL_INTERNAL_H
+#define _SKBPOOL_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/u64_stats_sync.h>
+
+#include <skbpool/skbpool.h>
+#include <skbpool/sizing.h>
+
+/*
+ * Page-reference bias.  A pool page carries SKBPOOL_BIAS_MAX references
+ * from the start; each time the page goes up the stack inside an skb, one
+ * of them goes with it (the stack drops it with put_page() when it frees
+ * the data) and @bias counts the ones still ours.  The page is back when
+ * page_ref_count(page) == bias: nobody else holds it.  The count never
+ * reaches zero, so the stack never frees the page; no atomic RMW is needed
+ * per packet, only a top-up every SKBPOOL_BIAS_MAX - 1 uses.
+ */
+#define SKBPOOL_BIAS_MAX	USHRT_MAX
+
+/**
+ * struct skbpool_rxbuf - one RX buffer: a page (or compound page) of its own
+ * @page: the page, NULL for an unused slot
+ * @dma: the page's DMA address (mapped once, for the pool's life)
+ * @bias: page references still owned by the pool
+ */
+struct skbpool_rxbuf {
+	struct page *page;
+	dma_addr_t dma;
+	u32 bias;
+};
+
+/*
+ * Counters, per queue.  Written only by the queue's NAPI poll (RX) or its
+ * xmit path (TX bounce: xmit lock), read from anywhere through @syncp.
+ */
+struct skbpool_rxq_stats {
+	u64_stats_t recycled;
+	u64_stats_t slowpath;
+	u64_stats_t stash_used;
+	u64_stats_t build_failed;
+	u64_stats_t exhausted;
+};
+
+/**
+ * struct skbpool_rxq - one RX queue's pool
+ * @bufs: buffer slots, @capacity of them; ids index this array
+ * @free: stack of ids ready to post, @nr_free on it
+ * @held: FIFO of ids whose frame went up the stack (in flight), indexed
+ *	with @held_mask; @held_head is the oldest
+ * @occupancy: packed (total << 32 | in_flight), one store per change so
+ *	a reader always sees a consistent pair (total = free + in_flight)
+ * @posted: ids given to the driver and not yet back (ring contents)
+ * @total: buffers the pool owns (allocated slots)
+ * @capacity: slots in @bufs; growth past @total is the slow path
+ * @order: page order of a buffer
+ * @headroom: bytes before the frame (NET_SKB_PAD + NET_IP_ALIGN)
+ * @buf_len: bytes the device may write
+ * @truesize: bytes a buffer pins (PAGE_SIZE << @order)
+ * @stash: preallocated skb heads for when the NAPI head cache is empty
+ * @stash_count: heads on @stash
+ * @syncp: guards @occupancy and @stats for 32-bit readers
+ * @stats: counters
+ * @sdev: owning device
+ * @params: the driver's description of the queue
+ * @node: on @sdev->rxqs
+ *
+ * Everything above @syncp is touched by the NAPI poll only (or by the
+ * control path with NAPI disabled), hence no locks and no atomics.
+ */
+struct skbpool_rxq {
+	struct skbpool_rxbuf *bufs;
+	u32 *free;
+	u32 nr_free;
+	u32 *held;
+	u32 held_head;
+	u32 held_tail;
+	u32 held_mask;
+	u32 posted;
+	u32 total;
+	u32 capacity;
+	u32 order;
+	u32 headroom;
+	u32 buf_len;
+	u32 truesize;
+	struct sk_buff **stash;
+	u32 stash_count;
+
+	struct u64_stats_sync syncp;
+	u64_stats_t occupancy;
+	struct skbpool_rxq_stats stats;
+
+	struct skbpool_dev *sdev;
+	struct skbpool_rxq_params params;
+	struct list_head node;
+};
+
+/**
+ * struct skbpool_txq - one TX queue's bounce buffers
+ * @va: CPU address of each bounce buffer
+ * @dma: DMA address of each bounce buffer
+ * @pages: the pages the buffers are cut from
+ * @nr_pages: entries in @pages
+ * @count: bounce buffers, a power of two
+ * @buf_size: bytes per bounce buffer
+ * @next_to_use: next buffer xmit takes; written under the xmit lock
+ * @next_to_clean: next buffer completion returns; written by completion
+ * @syncp: guards @bounced and @busy_drops
+ * @bounced: frames copied into a bounce buffer
+ * @busy_drops: frames that found every bounce buffer in use
+ * @sdev: owning device
+ * @qid: queue index
+ * @node: on @sdev->txqs
+ *
+ * Buffers are taken and returned in ring order, as TX completions arrive
+ * in order: in use = next_to_use - next_to_clean.  The two indices have a
+ * single writer each; completion publishes with smp_store_release() and
+ * xmit reads with smp_load_acquire(), so a buffer is reused only after the
+ * device is done with it.
+ */
+struct skbpool_txq {
+	void **va;
+	dma_addr_t *dma;
+	struct page **pages;
+	u32 nr_pages;
+	u32 count;
+	u32 buf_size;
+	u32 next_to_use;
+	u32 next_to_clean;
+	struct u64_stats_sync syncp;
+	u64_stats_t bounced;
+	u64_stats_t busy_drops;
+	struct skbpool_dev *sdev;
+	u32 qid;
+	struct list_head node;
+};
+
+/**
+ * struct skbpool_dev - the library's state for one registered netdev
+ * @netdev: the device
+ * @dma_dev: the device that maps buffers (the PCI function, or simnic's)
+ * @ops: driver callbacks
+ * @tagged: the admin's tag (private flag "skbpool")
+ * @emergency_forced: private flag "skbpool-emergency"
+ * @override: admin's buffers per RX queue, 0 for automatic
+ * @rxqs: live RX pools
+ * @txqs: live TX bounce pools
+ * @gone: counters of pools already destroyed, so ethtool -S stays monotonic
+ * @node: on skbpool_devices
+ *
+ * @tagged, @override and the lists change under RTNL and skbpool_lock.
+ */
+struct skbpool_dev {
+	struct net_device *netdev;
+	struct device *dma_dev;
+	const struct skbpool_dev_ops *ops;
+	bool tagged;
+	bool emergency_forced;
+	u32 override;
+	struct list_head rxqs;
+	struct list_head txqs;
+	struct {
+		u64 recycled;
+		u64 slowpath;
+		u64 stash_used;
+		u64 tx_bounce;
+	} gone;
+	struct list_head node;
+};
+
+/* All registered devices; skbpool_lock guards the list and the fields above. */
+extern struct list_head skbpool_devices;
+extern struct mutex skbpool_lock;
+
+extern unsigned int skbpool_share_pct;
+
+/**
+ * struct skbpool_rxq_snapshot - one consistent reading of a queue
+ * @total: buffers owned
+ * @free: buffers with the driver or on the free list
+ * @in_flight: buffers whose frames the stack holds
+ * @recycled: buffers seen back from the stack and reused
+ * @slowpath: page allocations for packet data on the receive path
+ * @stash_used: skb heads taken from the stash
+ */
+struct skbpool_rxq_snapshot {
+	u32 total;
+	u32 free;
+	u32 in_flight;
+	u64 recycled;
+	u64 slowpath;
+	u64 stash_used;
+};
+
+struct skbpool_rxq *skbpool_rxq_alloc(struct skbpool_dev *sdev,
+				      const struct skbpool_rxq_params *p,
+				      u32 buffers);
+void skbpool_rxq_free(struct skbpool_rxq *rxq);
+struct skbpool_txq *skbpool_txq_alloc(struct skbpool_dev *sdev, u32 qid,
+				      u32 count, u32 buf_size);
+void skbpool_txq_free(struct skbpool_txq *txq);
+u32 skbpool_size_rxq(struct skbpool_dev *sdev,
+		     const struct skbpool_rxq_params *p,
+		     struct skbpool_sizing *s);
+int skbpool_dev_set_tag(struct skbpool_dev *sdev, bool tag);
+struct sk_buff *skbpool_rx_napi_build(void *va, u32 truesize);
+void skbpool_rxq_read(const struct skbpool_rxq *rxq,
+		      struct skbpool_rxq_snapshot *snap);
+int skbpool_rxq_resize(struct skbpool_rxq *rxq, u32 buffers);
+u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
+u64 skbpool_txq_bounced(const struct skbpool_txq *txq);
+u32 skbpool_txq_in_use(const struct skbpool_txq *txq);
+
+void skbpool_resync_kick(void);
+int skbpool_resync_init(void);
+void skbpool_resync_exit(void);
+
+#endif /* _SKBPOOL_INTERNAL_H */

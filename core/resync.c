@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Keeping each pool at its reserve: the target follows vm.min_free_kbytes
+ * (which has no change notifier, hence a periodic look), the set of tagged
+ * NICs and their ring sizes (which kick an immediate pass).
+ */
+#include <linux/moduleparam.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+static unsigned int resync_ms = 5000;
+module_param(resync_ms, uint, 0644);
+MODULE_PARM_DESC(resync_ms, "How often pools follow vm.min_free_kbytes, in ms (default 5000)");
+
+static void skbpool_resync(struct work_struct *work);
+static DECLARE_DELAYED_WORK(resync_work, skbpool_resync);
+static bool resync_stopping;
+
+static void resync_rxq(struct skbpool_dev *sdev, struct skbpool_rxq *rxq)
+{
+	struct skbpool_rxq_snapshot snap;
+	struct skbpool_sizing s;
+	u32 target;
+	int err;
+
+	target = skbpool_size_rxq(sdev, &rxq->params, &s);
+	skbpool_rxq_read(rxq, &snap);
+	if (snap.total == target)
+		return;
+	/* The pool's lists belong to NAPI: quiesce it for the swap.  The
+	 * device keeps filling the buffers already posted meanwhile.
+	 */
+	if (rxq->params.napi)
+		napi_disable(rxq->params.napi);
+	err = skbpool_rxq_resize(rxq, target);
+	if (rxq->params.napi)
+		napi_enable(rxq->params.napi);
+	if (err)
+		netdev_warn(sdev->netdev, "skbpool: queue %u: resize %u -> %u failed: %d\n",
+			    rxq->params.qid, snap.total, target, err);
+}
+
+static void skbpool_resync(struct work_struct *work)
+{
+	struct skbpool_dev *sdev;
+	struct skbpool_rxq *rxq;
+
+	rtnl_lock();
+	mutex_lock(&skbpool_lock);
+	list_for_each_entry(sdev, &skbpool_devices, node)
+		list_for_each_entry(rxq, &sdev->rxqs, node)
+			resync_rxq(sdev, rxq);
+	mutex_unlock(&skbpool_lock);
+	rtnl_unlock();
+	if (!READ_ONCE(resync_stopping))
+		queue_delayed_work(system_wq, &resync_work,
+				   msecs_to_jiffies(max(READ_ONCE(resync_ms), 100U)));
+}
+
+/**
+ * skbpool_resync_kick() - resize every pool now
+ *
+ * After a tag change, an override or a ring resize.
+ */
+void skbpool_resync_kick(void)
+{
+	if (!READ_ONCE(resync_stopping))
+		mod_delayed_work(system_wq, &resync_work, 0);
+}
+
+/**
+ * skbpool_resync_init() - start the periodic resync
+ *
+ * Return: 0.
+ */
+int skbpool_resync_init(void)
+{
+	queue_delayed_work(system_wq, &resync_work, msecs_to_jiffies(resync_ms));
+	return 0;
+}
+
+/**
+ * skbpool_resync_exit() - stop it, waiting for a pass under way
+ */
+void skbpool_resync_exit(void)
+{
+	WRITE_ONCE(resync_stopping, true);
+	cancel_delayed_work_sync(&resync_work);
+}

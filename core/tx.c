@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TX bounce buffers: preallocated, premapped, taken and returned in ring
+ * order.  A frame copied into one needs no allocation (padding,
+ * linearising) and no DMA mapping, so transmit works when memory does not.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/log2.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+
+/* Frames this small are cheaper to copy than to map. */
+#define SKBPOOL_TX_COPYBREAK	256
+
+static u64 txq_read(const struct skbpool_txq *txq, const u64_stats_t *counter)
+{
+	unsigned int start;
+	u64 v;
+
+	do {
+		start = u64_stats_fetch_begin(&txq->syncp);
+		v = u64_stats_read(counter);
+	} while (u64_stats_fetch_retry(&txq->syncp, start));
+	return v;
+}
+
+static void txq_release(struct skbpool_txq *txq)
+{
+	u32 i;
+
+	for (i = 0; txq->pages && i < txq->nr_pages; i++) {
+		if (!txq->pages[i])
+			continue;
+		dma_unmap_page(txq->sdev->dma_dev, txq->dma[i * (PAGE_SIZE / txq->buf_size)],
+			       PAGE_SIZE, DMA_TO_DEVICE);
+		__free_page(txq->pages[i]);
+	}
+	kfree(txq->pages);
+	kfree(txq->va);
+	kfree(txq->dma);
+	kfree(txq);
+}
+
+/**
+ * skbpool_txq_alloc() - bounce buffers for one TX queue
+ * @sdev: the device
+ * @qid: the queue
+ * @count: buffers wanted (rounded up to a power of two)
+ * @buf_size: bytes per buffer (rounded up to a power of two, at most a page)
+ *
+ * Return: the pool or an ERR_PTR; nothing is left allocated on failure.
+ */
+struct skbpool_txq *skbpool_txq_alloc(struct skbpool_dev *sdev, u32 qid,
+				      u32 count, u32 buf_size)
+{
+	struct device *dev = sdev->dma_dev;
+	struct skbpool_txq *txq;
+	u32 per_page, i;
+
+	if (!count || !buf_size || buf_size > PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+	txq = kzalloc(sizeof(*txq), GFP_KERNEL);
+	if (!txq)
+		return ERR_PTR(-ENOMEM);
+	txq->sdev = sdev;
+	txq->qid = qid;
+	txq->count = roundup_pow_of_two(count);
+	txq->buf_size = roundup_pow_of_two(max_t(u32, buf_size, ETH_ZLEN));
+	per_page = PAGE_SIZE / txq->buf_size;
+	txq->nr_pages = DIV_ROUND_UP(txq->count, per_page);
+	u64_stats_init(&txq->syncp);
+	INIT_LIST_HEAD(&txq->node);
+
+	txq->va = kcalloc(txq->count, sizeof(*txq->va), GFP_KERNEL);
+	txq->dma = kcalloc(txq->count, sizeof(*txq->dma), GFP_KERNEL);
+	txq->pages = kcalloc(txq->nr_pages, sizeof(*txq->pages), GFP_KERNEL);
+	if (!txq->va || !txq->dma || !txq->pages)
+		goto err;
+
+	for (i = 0; i < txq->nr_pages; i++) {
+		struct page *page;
+		dma_addr_t dma;
+		u32 j;
+
+		page = alloc_pages_node(dev ? dev_to_node(dev) : NUMA_NO_NODE,
+					GFP_KERNEL | __GFP_NOWARN, 0);
+		if (!page)
+			goto err;
+		dma = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_TO_DEVICE);
+		if (dma_mapping_error(dev, dma)) {
+			__free_page(page);
+			goto err;
+		}
+		txq->pages[i] = page;
+		for (j = 0; j < per_page && i * per_page + j < txq->count; j++) {
+			txq->va[i * per_page + j] = page_address(page) + j * txq->buf_size;
+			txq->dma[i * per_page + j] = dma + j * txq->buf_size;
+		}
+	}
+	return txq;
+err:
+	txq_release(txq);
+	return ERR_PTR(-ENOMEM);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_alloc);
+
+/**
+ * skbpool_txq_free() - release a TX queue's bounce buffers
+ * @txq: the pool; the device must be done with every buffer
+ */
+void skbpool_txq_free(struct skbpool_txq *txq)
+{
+	txq_release(txq);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_free);
+
+/**
+ * skbpool_tx_wants_bounce() - should this frame go through a bounce buffer
+ * @txq: the queue's bounce pool, or NULL when the NIC is untagged
+ * @skb: the frame
+ *
+ * Yes for small frames (a copy is cheaper than a mapping) and for frames
+ * that would need padding to the Ethernet minimum; never for a frame larger
+ * than a bounce buffer.
+ *
+ * Return: true to call skbpool_tx_bounce().
+ */
+bool skbpool_tx_wants_bounce(const struct skbpool_txq *txq,
+			     const struct sk_buff *skb)
+{
+	return txq && skb->len <= txq->buf_size &&
+	       (skb->len <= SKBPOOL_TX_COPYBREAK || skb->len < ETH_ZLEN);
+}
+EXPORT_SYMBOL_GPL(skbpool_tx_wants_bounce);
+
+/**
+ * skbpool_tx_bounce() - copy a frame into the next bounce buffer
+ * @txq: the queue's bounce pool
+ * @skb: the frame; the caller still owns it and may free it at once
+ * @dma: where the device reads the frame
+ * @len: bytes to send (padded to ETH_ZLEN)
+ *
+ * Context: the TX queue's xmit path (its lock held).
+ * Return: the buffer id for skbpool_tx_complete(), -EMSGSIZE when the frame
+ * does not fit, or -EBUSY when every buffer is in use.
+ */
+int skbpool_tx_bounce(struct skbpool_txq *txq, const struct sk_buff *skb,
+		      dma_addr_t *dma, u32 *len)
+{
+	u32 ntu = txq->next_to_use, id, n = skb->len;
+
+	if (unlikely(n > txq->buf_size))
+		return -EMSGSIZE;
+	/* Pairs with the release in skbpool_tx_complete(). */
+	if (unlikely(ntu - smp_load_acquire(&txq->next_to_clean) >= txq->count)) {
+		u64_stats_update_begin(&txq->syncp);
+		u64_stats_inc(&txq->busy_drops);
+		u64_stats_update_end(&txq->syncp);
+		return -EBUSY;
+	}
+	id = ntu & (txq->count - 1);
+	if (skb_copy_bits(skb, 0, txq->va[id], n))
+		return -EFAULT;
+	if (n < ETH_ZLEN) {
+		memset(txq->va[id] + n, 0, ETH_ZLEN - n);
+		n = ETH_ZLEN;
+	}
+	dma_sync_single_for_device(txq->sdev->dma_dev, txq->dma[id], n,
+				   DMA_TO_DEVICE);
+	WRITE_ONCE(txq->next_to_use, ntu + 1);
+	u64_stats_update_begin(&txq->syncp);
+	u64_stats_inc(&txq->bounced);
+	u64_stats_update_end(&txq->syncp);
+	*dma = txq->dma[id];
+	*len = n;
+	return id;
+}
+EXPORT_SYMBOL_GPL(skbpool_tx_bounce);
+
+/**
+ * skbpool_tx_complete() - the device is done with a bounce buffer
+ * @txq: the queue's bounce pool
+ * @id: the buffer, the oldest one in use (completions come in ring order)
+ *
+ * Context: the TX completion path.
+ */
+void skbpool_tx_complete(struct skbpool_txq *txq, u32 id)
+{
+	u32 ntc = txq->next_to_clean;
+
+	DEBUG_NET_WARN_ON_ONCE(id != (ntc & (txq->count - 1)));
+	/* The device is done reading the buffer before xmit may refill it:
+	 * pairs with smp_load_acquire() in skbpool_tx_bounce().
+	 */
+	smp_store_release(&txq->next_to_clean, ntc + 1);
+}
+EXPORT_SYMBOL_GPL(skbpool_tx_complete);
+
+/**
+ * skbpool_txq_bounced() - frames copied into bounce buffers so far
+ * @txq: the queue's bounce pool
+ *
+ * Return: the count.
+ */
+u64 skbpool_txq_bounced(const struct skbpool_txq *txq)
+{
+	return txq_read(txq, &txq->bounced);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_bounced);
+
+/**
+ * skbpool_txq_in_use() - bounce buffers the device has not completed
+ * @txq: the queue's bounce pool
+ *
+ * Return: the count, a snapshot.
+ */
+u32 skbpool_txq_in_use(const struct skbpool_txq *txq)
+{
+	return READ_ONCE(txq->next_to_use) - READ_ONCE(txq->next_to_clean);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_in_use);

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * skbpool driver API.
+ *
+ * A driver registers each netdev once (skbpool_dev_register()) and wires
+ * the ethtool helpers.  When the admin tags the NIC, the library asks the
+ * driver to restart its queues (ops->restart); each queue then gets a pool
+ * from skbpool_rxq_create() / skbpool_txq_create(), which return NULL while
+ * the NIC is untagged, so the driver keeps its stock path for that case.
+ *
+ * Contexts: create/destroy under RTNL, with the queue's NAPI disabled (a
+ * pool exists only while its NAPI is enabled, and RTNL is held from the
+ * creation to napi_enable(), so the library can quiesce the queue with
+ * napi_disable() when it resizes the pool).  skbpool_rx_get(),
+ * skbpool_rx_build() and skbpool_rx_put() run in the queue's NAPI poll only.
+ * skbpool_tx_bounce() runs under the TX queue's xmit lock and
+ * skbpool_tx_complete() in the TX completion path; they may run on
+ * different CPUs.
+ */
+#ifndef _SKBPOOL_SKBPOOL_H
+#define _SKBPOOL_SKBPOOL_H
+
+#include <linux/dma-mapping.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+struct skbpool_dev;
+struct skbpool_rxq;
+struct skbpool_txq;
+
+/**
+ * struct skbpool_dev_ops - what the library needs from a driver
+ * @restart: tear down and rebuild every queue of a running @netdev, so that
+ *	its pools follow the new tag state.  Called under RTNL from
+ *	skbpool_ethtool_set_priv_flags() only when the netdev is running.
+ *	Return: 0 or a negative errno (the tag change is then undone).
+ */
+struct skbpool_dev_ops {
+	int (*restart)(struct net_device *netdev);
+};
+
+struct skbpool_dev *skbpool_dev_register(struct net_device *netdev,
+					 struct device *dma_dev,
+					 const struct skbpool_dev_ops *ops);
+void skbpool_dev_unregister(struct skbpool_dev *sdev);
+bool skbpool_dev_tagged(const struct skbpool_dev *sdev);
+
+/**
+ * struct skbpool_rxq_params - an RX queue as the driver describes it
+ * @napi: the queue's NAPI context (quiesced while the pool is resized)
+ * @qid: queue index, for statistics and messages
+ * @ring_size: RX descriptors the driver posts
+ * @frame_len: the largest frame the device writes into one buffer
+ */
+struct skbpool_rxq_params {
+	struct napi_struct *napi;
+	u32 qid;
+	u32 ring_size;
+	u32 frame_len;
+};
+
+struct skbpool_rxq *skbpool_rxq_create(struct skbpool_dev *sdev,
+				       const struct skbpool_rxq_params *p);
+void skbpool_rxq_destroy(struct skbpool_rxq *rxq);
+u32 skbpool_rx_buf_len(const struct skbpool_rxq *rxq);
+int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma);
+void *skbpool_rx_va(const struct skbpool_rxq *rxq, u32 id);
+struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len);
+void skbpool_rx_put(struct skbpool_rxq *rxq, u32 id);
+
+struct skbpool_txq *skbpool_txq_create(struct skbpool_dev *sdev, u32 qid,
+				       u32 ring_size);
+void skbpool_txq_destroy(struct skbpool_txq *txq);
+bool skbpool_tx_wants_bounce(const struct skbpool_txq *txq,
+			     const struct sk_buff *skb);
+int skbpool_tx_bounce(struct skbpool_txq *txq, const struct sk_buff *skb,
+		      dma_addr_t *dma, u32 *len);
+void skbpool_tx_complete(struct skbpool_txq *txq, u32 id);
+
+/* ethtool: two private flags, "skbpool" and "skbpool-emergency". */
+#define SKBPOOL_PRIV_FLAG_TAG		BIT(0)
+#define SKBPOOL_PRIV_FLAG_EMERGENCY	BIT(1)
+#define SKBPOOL_PRIV_FLAGS_COUNT	2
+
+void skbpool_ethtool_priv_flag_strings(u8 **data);
+u32 skbpool_ethtool_get_priv_flags(const struct skbpool_dev *sdev);
+int skbpool_ethtool_set_priv_flags(struct skbpool_dev *sdev, u32 flags);
+int skbpool_ethtool_stats_count(void);
+void skbpool_ethtool_stats_strings(u8 **data);
+void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data);
+
+#endif /* _SKBPOOL_SKBPOOL_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A fake device for the pool suites: a DMA-capable struct device and an
+ * unregistered netdev, enough for pools to allocate, map and build skbs.
+ */
+#ifndef _SKBPOOL_KUNIT_FAKE_H
+#define _SKBPOOL_KUNIT_FAKE_H
+
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+
+#include "../../core/internal.h"
+
+struct fake_dev {
+	struct skbpool_dev sdev;
+	struct net_device *netdev;
+};
+
+static inline void fake_dev_free(void *p)
+{
+	free_netdev(p);
+}
+
+static inline struct skbpool_dev *fake_dev_new(struct kunit *test)
+{
+	struct fake_dev *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct device *dev;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	dev = kunit_device_register(test, "skbpool-fake");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
+	f->netdev = alloc_etherdev(0);
+	KUNIT_ASSERT_NOT_NULL(test, f->netdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_dev_free, f->netdev), 0);
+	f->sdev.netdev = f->netdev;
+	f->sdev.dma_dev = dev;
+	INIT_LIST_HEAD(&f->sdev.rxqs);
+	INIT_LIST_HEAD(&f->sdev.txqs);
+	return &f->sdev;
+}
+
+#endif /* _SKBPOOL_KUNIT_FAKE_H */

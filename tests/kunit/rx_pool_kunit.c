@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: RX pools on a fake queue: buffers come back from the stack to the
+ * local lists, the counts stay exact under any sequence of operations,
+ * steady state never allocates, the stash stands in for the NAPI head
+ * cache, and a pool can go away while the stack still holds its buffers.
+ */
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/bottom_half.h>
+#include <linux/prandom.h>
+#include <linux/skbuff.h>
+#include <net/hotdata.h>
+
+#include "fake.h"
+
+#define FRAME_LEN	1514
+#define RING		16
+
+static struct skbpool_rxq *pool_new(struct kunit *test, u32 buffers)
+{
+	struct skbpool_rxq_params p = {
+		.ring_size = RING,
+		.frame_len = FRAME_LEN,
+	};
+	struct skbpool_rxq *q = skbpool_rxq_alloc(fake_dev_new(test), &p, buffers);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
+	return q;
+}
+
+static int rx_get(struct skbpool_rxq *q)
+{
+	dma_addr_t dma;
+	int id;
+
+	local_bh_disable();
+	id = skbpool_rx_get(q, &dma);
+	local_bh_enable();
+	return id;
+}
+
+static struct sk_buff *rx_build(struct skbpool_rxq *q, u32 id, u32 len)
+{
+	struct sk_buff *skb;
+
+	local_bh_disable();
+	skb = skbpool_rx_build(q, id, len);
+	local_bh_enable();
+	return skb;
+}
+
+/* A frame "received" into a fresh buffer and built into an skb. */
+static struct sk_buff *rx_frame(struct kunit *test, struct skbpool_rxq *q)
+{
+	struct sk_buff *skb;
+	int id = rx_get(q);
+
+	KUNIT_ASSERT_GE(test, id, 0);
+	memset(skbpool_rx_va(q, id), 0x5a, 64);
+	skb = rx_build(q, id, 64);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	return skb;
+}
+
+static void reclaim_all(struct skbpool_rxq *q)
+{
+	local_bh_disable();
+	skbpool_rx_reclaim(q, U32_MAX);
+	local_bh_enable();
+}
+
+static void expect_exact(struct kunit *test, struct skbpool_rxq *q)
+{
+	struct skbpool_rxq_snapshot s;
+
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.total, s.free + s.in_flight);
+	KUNIT_EXPECT_EQ(test, s.total, q->total);
+	KUNIT_EXPECT_EQ(test, q->nr_free + q->posted + (q->held_tail - q->held_head),
+			q->total);
+}
+
+static void pool_starts_full(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 64);
+	struct skbpool_rxq_snapshot s;
+
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.total, 64);
+	KUNIT_EXPECT_EQ(test, s.free, 64);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
+	KUNIT_EXPECT_GE(test, skbpool_rx_buf_len(q), FRAME_LEN);
+	skbpool_rxq_free(q);
+}
+
+static void pool_rejects_bad_params(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = RING, .frame_len = FRAME_LEN };
+	struct skbpool_dev *sdev = fake_dev_new(test);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(skbpool_rxq_alloc(sdev, &p, RING - 1)), -EINVAL);
+	p.frame_len = 0;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(skbpool_rxq_alloc(sdev, &p, RING)), -EINVAL);
+}
+
+/* The skb's data is the pool's page; freeing the skb returns the buffer. */
+static void buffer_comes_back(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, RING);
+	struct skbpool_rxq_snapshot s;
+	struct sk_buff *skb;
+	int id = rx_get(q);
+
+	KUNIT_ASSERT_GE(test, id, 0);
+	skb = rx_build(q, id, 100);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_PTR_EQ(test, virt_to_head_page(skb->data), q->bufs[id].page);
+	KUNIT_EXPECT_EQ(test, skb->len, 100);
+	KUNIT_EXPECT_TRUE(test, skb->head_frag);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 1);
+
+	reclaim_all(q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 1);	/* the stack still holds it */
+
+	consume_skb(skb);
+	reclaim_all(q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
+	KUNIT_EXPECT_EQ(test, s.recycled, 1);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
+/* One frame parked in an unread socket does not block the others. */
+static void held_buffer_does_not_block(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 32);
+	struct skbpool_rxq_snapshot s;
+	struct sk_buff *skbs[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		skbs[i] = rx_frame(test, q);
+	for (i = 1; i < 8; i++)
+		consume_skb(skbs[i]);
+	reclaim_all(q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 1);
+	KUNIT_EXPECT_EQ(test, s.recycled, 7);
+	consume_skb(skbs[0]);
+	reclaim_all(q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
+	skbpool_rxq_free(q);
+}
+
+/* 100,000 frames through a pool of one ring: no page allocation at all. */
+static void steady_state_never_allocates(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, RING * 4);
+	struct skbpool_rxq_snapshot s;
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		struct sk_buff *skb = rx_frame(test, q);
+
+		consume_skb(skb);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.slowpath, 0);
+	KUNIT_EXPECT_EQ(test, s.total, RING * 4);
+	KUNIT_EXPECT_GE(test, s.recycled, 100000 - RING * 4);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
+/* A pool too small for what the stack holds grows on the slow path, up to
+ * one extra ring, and counts every page it had to allocate.
+ */
+static void too_small_pool_takes_slow_path(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, RING);
+	struct skbpool_rxq_snapshot s;
+	struct sk_buff *skbs[2 * RING];
+	int i;
+
+	for (i = 0; i < 2 * RING; i++)
+		skbs[i] = rx_frame(test, q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.slowpath, RING);
+	KUNIT_EXPECT_EQ(test, s.total, 2 * RING);
+	KUNIT_EXPECT_EQ(test, rx_get(q), -ENOBUFS);
+	for (i = 0; i < 2 * RING; i++)
+		consume_skb(skbs[i]);
+	reclaim_all(q);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
+static void stash_drain(struct skbpool_rxq *q)
+{
+	kmem_cache_free_bulk(net_hotdata.skbuff_cache, q->stash_count,
+			     (void **)q->stash);
+	q->stash_count = 0;
+}
+
+static struct sk_buff *no_napi_head(void *va, u32 truesize)
+{
+	return NULL;
+}
+
+/* With the NAPI head cache empty, heads come from the stash, which refills
+ * once the slab gives again; with the stash empty too, the frame is lost
+ * and its buffer is back on the free list at once.
+ */
+static void stash_stands_in(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 4 * RING);
+	struct skbpool_rxq_snapshot s;
+	u32 full = q->stash_count;
+	struct sk_buff *skb;
+	int id;
+
+	kunit_activate_static_stub(test, skbpool_rx_napi_build, no_napi_head);
+	skb = rx_frame(test, q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.stash_used, 1);
+	KUNIT_EXPECT_EQ(test, q->stash_count, full - 1);
+	KUNIT_EXPECT_EQ(test, skb->len, 64);
+	consume_skb(skb);
+
+	id = rx_get(q);			/* refills the stash */
+	KUNIT_EXPECT_EQ(test, q->stash_count, full);
+	skbpool_rx_put(q, id);
+
+	stash_drain(q);
+	id = rx_get(q);			/* refills one head */
+	KUNIT_ASSERT_GE(test, id, 0);
+	stash_drain(q);
+	KUNIT_EXPECT_NULL(test, rx_build(q, id, 64));
+	KUNIT_EXPECT_EQ(test, u64_stats_read(&q->stats.build_failed), 1);
+	expect_exact(test, q);
+	kunit_deactivate_static_stub(test, skbpool_rx_napi_build);
+	reclaim_all(q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
+	skbpool_rxq_free(q);
+}
+
+/* Random get/build/free/put/reclaim/resize: the counts are exact after
+ * every step, and everything comes back at the end.
+ */
+static void counts_exact_under_random_ops(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 2 * RING);
+	struct sk_buff **skbs = kunit_kcalloc(test, 256, sizeof(*skbs), GFP_KERNEL);
+	int *posted = kunit_kcalloc(test, 256, sizeof(*posted), GFP_KERNEL);
+	u32 nr_skbs = 0, nr_posted = 0, step;
+	struct skbpool_rxq_snapshot s;
+	struct rnd_state rnd;
+
+	KUNIT_ASSERT_NOT_NULL(test, skbs);
+	KUNIT_ASSERT_NOT_NULL(test, posted);
+	prandom_seed_state(&rnd, 20261122);
+	for (step = 0; step < 20000; step++) {
+		u32 op = prandom_u32_state(&rnd) % 6, i;
+		int id;
+
+		switch (op) {
+		case 0:
+			if (nr_posted == 256)
+				break;
+			id = rx_get(q);
+			if (id >= 0)
+				posted[nr_posted++] = id;
+			break;
+		case 1:
+			if (!nr_posted || nr_skbs == 256)
+				break;
+			id = posted[--nr_posted];
+			skbs[nr_skbs] = rx_build(q, id, 60 + step % 1400);
+			KUNIT_ASSERT_NOT_NULL(test, skbs[nr_skbs]);
+			nr_skbs++;
+			break;
+		case 2:
+			if (!nr_skbs)
+				break;
+			i = prandom_u32_state(&rnd) % nr_skbs;
+			consume_skb(skbs[i]);
+			skbs[i] = skbs[--nr_skbs];
+			break;
+		case 3:
+			if (nr_posted)
+				skbpool_rx_put(q, posted[--nr_posted]);
+			break;
+		case 4:
+			local_bh_disable();
+			skbpool_rx_reclaim(q, prandom_u32_state(&rnd) % 8);
+			local_bh_enable();
+			break;
+		case 5:
+			if (step % 50)
+				break;
+			KUNIT_EXPECT_EQ(test, skbpool_rxq_resize(q, RING +
+					prandom_u32_state(&rnd) % (8 * RING)), 0);
+			break;
+		}
+		expect_exact(test, q);
+		if (test->status == KUNIT_FAILURE) {
+			kunit_info(test, "first failure at step %u, op %u", step, op);
+			break;
+		}
+	}
+	while (nr_skbs)
+		consume_skb(skbs[--nr_skbs]);
+	while (nr_posted)
+		skbpool_rx_put(q, posted[--nr_posted]);
+	reclaim_all(q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
+	KUNIT_EXPECT_EQ(test, s.free, s.total);
+	skbpool_rxq_free(q);
+}
+
+/* Shrinking frees only buffers on the free list; growing adds free ones. */
+static void resize_keeps_ids_valid(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 4 * RING);
+	struct sk_buff *held = rx_frame(test, q);
+	struct skbpool_rxq_snapshot s;
+
+	KUNIT_EXPECT_EQ(test, skbpool_rxq_resize(q, RING), 0);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_LE(test, s.total, 4 * RING);
+	KUNIT_EXPECT_GE(test, s.total, RING);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 1);
+	KUNIT_EXPECT_EQ(test, skbpool_rxq_resize(q, 64 * RING), 0);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.total, 64 * RING);
+	KUNIT_EXPECT_EQ(test, skbpool_rxq_resize(q, RING - 1), -EINVAL);
+	consume_skb(held);
+	reclaim_all(q);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
+/* The pool goes first, the stack frees its frames later: the pages must
+ * outlive the pool and be freed by the stack's last put.
+ */
+static void pool_dies_before_its_frames(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, RING);
+	struct sk_buff *skbs[4];
+	struct page *page;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		skbs[i] = rx_frame(test, q);
+	page = virt_to_head_page(skbs[0]->head);
+	skbpool_rxq_free(q);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, ((u8 *)skbs[0]->data)[0], 0x5a);
+	for (i = 0; i < 4; i++)
+		consume_skb(skbs[i]);
+}
+
+static struct kunit_case rx_pool_cases[] = {
+	KUNIT_CASE(pool_starts_full),
+	KUNIT_CASE(pool_rejects_bad_params),
+	KUNIT_CASE(buffer_comes_back),
+	KUNIT_CASE(held_buffer_does_not_block),
+	KUNIT_CASE_SLOW(steady_state_never_allocates),
+	KUNIT_CASE(too_small_pool_takes_slow_path),
+	KUNIT_CASE(stash_stands_in),
+	KUNIT_CASE(counts_exact_under_random_ops),
+	KUNIT_CASE(resize_keeps_ids_valid),
+	KUNIT_CASE(pool_dies_before_its_frames),
+	{}
+};
+
+static struct kunit_suite rx_pool_suite = {
+	.name = "skbpool_rx_pool",
+	.test_cases = rx_pool_cases,
+};
+
+kunit_test_suite(rx_pool_suite);
