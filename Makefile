@@ -20,7 +20,7 @@ VM_SH := tests/qemu/vm.sh
 # prints its progress.
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
-.PHONY: all modules deps kernel check check-debug lint demo vm-run vm-shell clean help
+.PHONY: all modules deps kernel check check-debug lint demo vm-run vm-shell bench-micro clean help
 
 all: modules
 
@@ -57,6 +57,9 @@ vm-run: modules
 vm-shell: modules
 	@$(VM_SH) shell
 
+bench-micro: modules
+	@tests/bench/micro.sh
+
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
 	rm -rf build
@@ -69,4 +72,5 @@ help:
 	@echo "make demo        boot a guest and show skbpool at work"
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
 	@echo "make vm-shell    an interactive guest shell"
+	@echo "make bench-micro skbpool vs page_pool, the page allocator and the slab (build/bench/micro.json)"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"

@@ -62,6 +62,7 @@ struct skbpool_rxq_stats {
  * @truesize: bytes a buffer pins (PAGE_SIZE << @order)
  * @stash: preallocated skb heads for when the NAPI head cache is empty
  * @stash_count: heads on @stash
+ * @dma_dev: @sdev->dma_dev, kept here for the hot path
  * @syncp: guards @occupancy and @stats for 32-bit readers
  * @stats: counters
  * @sdev: owning device
@@ -88,6 +89,7 @@ struct skbpool_rxq {
 	u32 truesize;
 	struct sk_buff **stash;
 	u32 stash_count;
+	struct device *dma_dev;
 
 	struct u64_stats_sync syncp;
 	u64_stats_t occupancy;

@@ -188,7 +188,8 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 	/* One look at the oldest frame per buffer taken keeps the FIFO
 	 * drained at the rate buffers are used, so in_flight stays honest.
 	 */
-	skbpool_rx_reclaim(rxq, 1);
+	if (rxq->held_head != rxq->held_tail)
+		skbpool_rx_reclaim(rxq, 1);
 	if (unlikely(!rxq->nr_free)) {
 		if (!skbpool_rx_reclaim(rxq, SKBPOOL_RECLAIM_BATCH) &&
 		    rxq_grow(rxq)) {
@@ -202,7 +203,7 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 	id = rxq->free[--rxq->nr_free];
 	rxq->posted++;
 	buf = &rxq->bufs[id];
-	dma_sync_single_range_for_device(rxq->sdev->dma_dev, buf->dma,
+	dma_sync_single_range_for_device(rxq->dma_dev, buf->dma,
 					 rxq->headroom, rxq->buf_len,
 					 DMA_FROM_DEVICE);
 	*dma = buf->dma + rxq->headroom;
@@ -298,7 +299,7 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	void *va = page_address(buf->page);
 	struct sk_buff *skb;
 
-	dma_sync_single_range_for_cpu(rxq->sdev->dma_dev, buf->dma,
+	dma_sync_single_range_for_cpu(rxq->dma_dev, buf->dma,
 				      rxq->headroom, len, DMA_FROM_DEVICE);
 	net_prefetch(va + rxq->headroom);
 	rxq->posted--;
@@ -380,6 +381,7 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 	if (!rxq)
 		return ERR_PTR(-ENOMEM);
 	rxq->sdev = sdev;
+	rxq->dma_dev = sdev->dma_dev;
 	rxq->params = *p;
 	rxq->order = get_order(need);
 	rxq->truesize = PAGE_SIZE << rxq->order;

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * skbpool_bench: side-by-side micro-benchmarks, run once at module load in
+ * softirq context on one CPU, results in debugfs (skbpool_bench/micro):
+ *
+ *   skbpool           skbpool_rx_get() + skbpool_rx_put(): a buffer off the
+ *                     free list and back (what a ring refill costs)
+ *   page_pool         page_pool_alloc_pages() + page_pool_recycle_direct()
+ *                     on a page_pool of our own: its fast path (alloc cache)
+ *   alloc_page        alloc_page(GFP_ATOMIC) + __free_page()
+ *   napi_alloc_skb    napi_alloc_skb(1500) + napi_consume_skb()
+ *   netdev_alloc_skb  netdev_alloc_skb(1500) + kfree_skb()
+ *   skbpool_rx_path   skbpool_rx_get() + skbpool_rx_build() +
+ *                     napi_consume_skb(), the buffer seen back on a later
+ *                     get: a whole receive with recycling
+ *
+ * Each figure: ROUNDS rounds of ITERS operations; per-operation minimum and
+ * median over the rounds, in ns (ktime) and in cycles (get_cycles()).
+ */
+#include <linux/bottom_half.h>
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/etherdevice.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <linux/seq_file.h>
+#include <linux/sort.h>
+#include <linux/timex.h>
+#include <net/page_pool/helpers.h>
+
+#include <skbpool/skbpool.h>
+
+#define ITERS	20000
+#define ROUNDS	9
+#define FRAME	1500
+
+struct bench_ctx {
+	struct net_device *netdev;
+	struct device *dev;
+	struct skbpool_dev *sdev;
+	struct skbpool_rxq *rxq;
+	struct page_pool *pp;
+	struct napi_struct napi;
+};
+
+struct figure {
+	const char *name;
+	u64 ns[ROUNDS];		/* per ITERS operations */
+	u64 cycles[ROUNDS];
+	int err;
+};
+
+static struct bench_ctx ctx;
+static struct dentry *bench_dir;
+
+enum { F_SKBPOOL, F_PAGE_POOL, F_ALLOC_PAGE, F_NAPI_SKB, F_NETDEV_SKB, F_RX_PATH, F_MAX };
+static struct figure figures[F_MAX] = {
+	[F_SKBPOOL] = { .name = "skbpool" },
+	[F_PAGE_POOL] = { .name = "page_pool" },
+	[F_ALLOC_PAGE] = { .name = "alloc_page" },
+	[F_NAPI_SKB] = { .name = "napi_alloc_skb" },
+	[F_NETDEV_SKB] = { .name = "netdev_alloc_skb" },
+	[F_RX_PATH] = { .name = "skbpool_rx_path" },
+};
+
+static int op_skbpool(void)
+{
+	dma_addr_t dma;
+	int id = skbpool_rx_get(ctx.rxq, &dma);
+
+	if (id < 0)
+		return id;
+	skbpool_rx_put(ctx.rxq, id);
+	return 0;
+}
+
+static int op_page_pool(void)
+{
+	struct page *page = page_pool_alloc_pages(ctx.pp, GFP_ATOMIC);
+
+	if (!page)
+		return -ENOMEM;
+	page_pool_recycle_direct(ctx.pp, page);
+	return 0;
+}
+
+static int op_alloc_page(void)
+{
+	struct page *page = alloc_page(GFP_ATOMIC);
+
+	if (!page)
+		return -ENOMEM;
+	__free_page(page);
+	return 0;
+}
+
+static int op_napi_skb(void)
+{
+	struct sk_buff *skb = napi_alloc_skb(&ctx.napi, FRAME);
+
+	if (!skb)
+		return -ENOMEM;
+	skb_put(skb, FRAME);
+	napi_consume_skb(skb, NAPI_POLL_WEIGHT);
+	return 0;
+}
+
+static int op_netdev_skb(void)
+{
+	struct sk_buff *skb = netdev_alloc_skb(ctx.netdev, FRAME);
+
+	if (!skb)
+		return -ENOMEM;
+	skb_put(skb, FRAME);
+	kfree_skb(skb);
+	return 0;
+}
+
+static int op_rx_path(void)
+{
+	struct sk_buff *skb;
+	dma_addr_t dma;
+	int id = skbpool_rx_get(ctx.rxq, &dma);
+
+	if (id < 0)
+		return id;
+	skb = skbpool_rx_build(ctx.rxq, id, FRAME);
+	if (!skb)
+		return -ENOMEM;
+	napi_consume_skb(skb, NAPI_POLL_WEIGHT);
+	return 0;
+}
+
+static int (*const ops[F_MAX])(void) = {
+	[F_SKBPOOL] = op_skbpool,
+	[F_PAGE_POOL] = op_page_pool,
+	[F_ALLOC_PAGE] = op_alloc_page,
+	[F_NAPI_SKB] = op_napi_skb,
+	[F_NETDEV_SKB] = op_netdev_skb,
+	[F_RX_PATH] = op_rx_path,
+};
+
+/* Rounds interleave the figures so drift in the emulator hits all alike. */
+static void bench_run(void)
+{
+	int r, f, i;
+
+	for (r = 0; r < ROUNDS; r++) {
+		for (f = 0; f < F_MAX; f++) {
+			cycles_t c0;
+			u64 t0;
+
+			if (figures[f].err)
+				continue;
+			local_bh_disable();
+			t0 = ktime_get_ns();
+			c0 = get_cycles();
+			for (i = 0; i < ITERS; i++) {
+				figures[f].err = ops[f]();
+				if (figures[f].err)
+					break;
+			}
+			figures[f].cycles[r] = get_cycles() - c0;
+			figures[f].ns[r] = ktime_get_ns() - t0;
+			local_bh_enable();
+			cond_resched();
+		}
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Per-operation figure in hundredths, so the table keeps 2 decimals. */
+static u64 per_op_x100(u64 total)
+{
+	return div_u64(total * 100, ITERS);
+}
+
+static int micro_show(struct seq_file *m, void *v)
+{
+	int f;
+
+	seq_printf(m, "# figure ns_min ns_median cycles_min cycles_median (x100, per op; %d x %d ops)\n",
+		   ROUNDS, ITERS);
+	for (f = 0; f < F_MAX; f++) {
+		struct figure *fig = &figures[f];
+
+		if (fig->err) {
+			seq_printf(m, "%s error %d\n", fig->name, fig->err);
+			continue;
+		}
+		sort(fig->ns, ROUNDS, sizeof(u64), cmp_u64, NULL);
+		sort(fig->cycles, ROUNDS, sizeof(u64), cmp_u64, NULL);
+		seq_printf(m, "%s %llu %llu %llu %llu\n", fig->name,
+			   per_op_x100(fig->ns[0]), per_op_x100(fig->ns[ROUNDS / 2]),
+			   per_op_x100(fig->cycles[0]), per_op_x100(fig->cycles[ROUNDS / 2]));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(micro);
+
+static int bench_restart(struct net_device *netdev)
+{
+	return 0;
+}
+
+static const struct skbpool_dev_ops bench_ops = {
+	.restart = bench_restart,
+};
+
+static void bench_teardown(void)
+{
+	rtnl_lock();
+	skbpool_rxq_destroy(ctx.rxq);
+	rtnl_unlock();
+	skbpool_dev_unregister(ctx.sdev);
+	if (!IS_ERR_OR_NULL(ctx.pp))
+		page_pool_destroy(ctx.pp);
+	if (!IS_ERR_OR_NULL(ctx.dev))
+		root_device_unregister(ctx.dev);
+	free_netdev(ctx.netdev);
+}
+
+static int __init bench_init(void)
+{
+	struct skbpool_rxq_params rp = {
+		.qid = 0, .ring_size = 256, .frame_len = FRAME + ETH_HLEN,
+	};
+	struct page_pool_params pp = {
+		.order = 0, .pool_size = 1024, .nid = NUMA_NO_NODE,
+	};
+	int err;
+
+	ctx.netdev = alloc_etherdev(0);
+	if (!ctx.netdev)
+		return -ENOMEM;
+	ctx.napi.dev = ctx.netdev;
+	ctx.dev = root_device_register("skbpool_bench");
+	err = PTR_ERR_OR_ZERO(ctx.dev);
+	if (!err)
+		err = dma_coerce_mask_and_coherent(ctx.dev, DMA_BIT_MASK(64));
+	if (!err) {
+		pp.dev = ctx.dev;
+		ctx.pp = page_pool_create(&pp);
+		err = PTR_ERR_OR_ZERO(ctx.pp);
+	}
+	if (!err) {
+		ctx.sdev = skbpool_dev_register(ctx.netdev, ctx.dev, &bench_ops);
+		err = PTR_ERR_OR_ZERO(ctx.sdev);
+	}
+	if (!err) {
+		rtnl_lock();
+		err = skbpool_ethtool_set_priv_flags(ctx.sdev, SKBPOOL_PRIV_FLAG_TAG);
+		if (!err) {
+			ctx.rxq = skbpool_rxq_create(ctx.sdev, &rp);
+			err = PTR_ERR_OR_ZERO(ctx.rxq);
+		}
+		rtnl_unlock();
+	}
+	if (err) {
+		bench_teardown();
+		return err;
+	}
+	bench_run();
+	bench_dir = debugfs_create_dir("skbpool_bench", NULL);
+	debugfs_create_file("micro", 0444, bench_dir, NULL, &micro_fops);
+	return 0;
+}
+
+static void __exit bench_exit(void)
+{
+	debugfs_remove_recursive(bench_dir);
+	bench_teardown();
+}
+
+module_init(bench_init);
+module_exit(bench_exit);
+
+MODULE_DESCRIPTION("skbpool micro-benchmarks against page_pool, the page allocator and the slab");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Format skbpool_bench's debugfs table: ratios to skbpool, and the JSON.
+
+    micro.py RAW JSON_OUT MACHINE
+
+RAW is the guest's /sys/kernel/debug/skbpool_bench/micro; JSON_OUT gets one
+object, a key per figure in median ns per operation, plus "machine".
+"""
+import json
+import sys
+
+KEYS = ['skbpool', 'page_pool', 'alloc_page', 'napi_alloc_skb',
+        'netdev_alloc_skb', 'skbpool_rx_path']
+
+
+def main():
+    raw, out, machine = sys.argv[1], sys.argv[2], sys.argv[3]
+    rows = {}
+    for line in open(raw):
+        f = line.split()
+        if not f or f[0].startswith('#'):
+            continue
+        if f[1] == 'error':
+            sys.exit(f'micro.py: figure {f[0]} failed with {f[2]}')
+        rows[f[0]] = [int(x) / 100 for x in f[1:5]]
+    missing = [k for k in KEYS if k not in rows]
+    if missing:
+        sys.exit(f'micro.py: missing figures: {", ".join(missing)}')
+    base = rows['skbpool'][1]
+    print(f'{"figure":<18} {"ns min":>9} {"ns median":>10} {"cyc min":>9} '
+          f'{"cyc median":>11} {"x skbpool":>10}')
+    for k in KEYS:
+        ns_min, ns_med, cy_min, cy_med = rows[k]
+        print(f'{k:<18} {ns_min:>9.2f} {ns_med:>10.2f} {cy_min:>9.2f} '
+              f'{cy_med:>11.2f} {ns_med / base:>10.2f}')
+    result = {k: rows[k][1] for k in KEYS}
+    result['machine'] = machine
+    with open(out, 'w') as fh:
+        json.dump(result, fh, indent=2)
+        fh.write('\n')
+    print(f'# written to {out}')
+
+
+if __name__ == '__main__':
+    main()

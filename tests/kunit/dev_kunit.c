@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: a registered device through the public API: untagged it gets no
+ * pools (the stock path), tagged it gets pools sized by the formula, the
+ * private flags read back what was set, and ethtool -S adds up.
+ */
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "../../core/internal.h"
+
+static int restarts;
+
+static int count_restart(struct net_device *netdev)
+{
+	restarts++;
+	return 0;
+}
+
+static const struct skbpool_dev_ops test_ops = {
+	.restart = count_restart,
+};
+
+static void netdev_free(void *p)
+{
+	free_netdev(p);
+}
+
+static struct skbpool_dev *registered(struct kunit *test)
+{
+	struct net_device *netdev = alloc_etherdev(0);
+	struct skbpool_dev *sdev;
+	struct device *dev;
+
+	KUNIT_ASSERT_NOT_NULL(test, netdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, netdev_free, netdev), 0);
+	dev = kunit_device_register(test, "skbpool-dev");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(skbpool_dev_register(netdev, dev, NULL)), -EINVAL);
+	sdev = skbpool_dev_register(netdev, dev, &test_ops);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdev);
+	return sdev;
+}
+
+static void untagged_gets_no_pool(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
+	struct skbpool_dev *sdev = registered(test);
+
+	rtnl_lock();
+	KUNIT_EXPECT_NULL(test, skbpool_rxq_create(sdev, &p));
+	KUNIT_EXPECT_NULL(test, skbpool_txq_create(sdev, 0, 64));
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_get_priv_flags(sdev), 0);
+	rtnl_unlock();
+	skbpool_dev_unregister(sdev);
+}
+
+static void tagged_gets_sized_pools(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
+	struct skbpool_dev *sdev = registered(test);
+	int n = skbpool_ethtool_stats_count();
+	u64 *vals = kunit_kcalloc(test, n, sizeof(u64), GFP_KERNEL);
+	u8 *names = kunit_kcalloc(test, n, ETH_GSTRING_LEN, GFP_KERNEL);
+	struct skbpool_rxq *rxq;
+	struct skbpool_txq *txq;
+	u8 *s = names;
+	u64 *v = vals;
+	int i, total = -1, free = -1, target = -1, floor = -1;
+
+	KUNIT_ASSERT_NOT_NULL(test, vals);
+	KUNIT_ASSERT_NOT_NULL(test, names);
+	restarts = 0;
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, BIT(5)), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, skbpool_dev_tagged(sdev));
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev,
+			SKBPOOL_PRIV_FLAG_TAG | SKBPOOL_PRIV_FLAG_EMERGENCY), 0);
+	KUNIT_EXPECT_EQ(test, restarts, 0);	/* not running: nothing to rebuild */
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_get_priv_flags(sdev),
+			SKBPOOL_PRIV_FLAG_TAG | SKBPOOL_PRIV_FLAG_EMERGENCY);
+	rxq = skbpool_rxq_create(sdev, &p);
+	txq = skbpool_txq_create(sdev, 0, 64);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, txq);
+
+	skbpool_ethtool_stats_strings(&s);
+	skbpool_ethtool_stats(sdev, &v);
+	KUNIT_EXPECT_PTR_EQ(test, v, vals + n);
+	for (i = 0; i < n; i++) {
+		const char *name = names + i * ETH_GSTRING_LEN;
+
+		if (!strcmp(name, "skbpool_rx_total"))
+			total = vals[i];
+		else if (!strcmp(name, "skbpool_rx_free"))
+			free = vals[i];
+		else if (!strcmp(name, "skbpool_sizing_buffers"))
+			target = vals[i];
+		else if (!strcmp(name, "skbpool_sizing_floor"))
+			floor = vals[i];
+	}
+	KUNIT_EXPECT_EQ(test, floor, 64 * SKBPOOL_FLOOR_RINGS);
+	KUNIT_EXPECT_GE(test, target, floor);
+	KUNIT_EXPECT_EQ(test, total, target);
+	KUNIT_EXPECT_EQ(test, free, total);
+
+	skbpool_rxq_destroy(rxq);
+	skbpool_txq_destroy(txq);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	KUNIT_EXPECT_NULL(test, skbpool_rxq_create(sdev, &p));
+	rtnl_unlock();
+	skbpool_dev_unregister(sdev);
+}
+
+static struct kunit_case dev_cases[] = {
+	KUNIT_CASE(untagged_gets_no_pool),
+	KUNIT_CASE(tagged_gets_sized_pools),
+	{}
+};
+
+static struct kunit_suite dev_suite = {
+	.name = "skbpool_dev",
+	.test_cases = dev_cases,
+};
+
+kunit_test_suite(dev_suite);
