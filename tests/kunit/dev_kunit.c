@@ -70,6 +70,7 @@ static void tagged_gets_sized_pools(struct kunit *test)
 	u8 *s = names;
 	u64 *v = vals;
 	int i, total = -1, free = -1, target = -1, floor = -1;
+	u32 flags;
 
 	KUNIT_ASSERT_NOT_NULL(test, vals);
 	KUNIT_ASSERT_NOT_NULL(test, names);
@@ -77,11 +78,10 @@ static void tagged_gets_sized_pools(struct kunit *test)
 	rtnl_lock();
 	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, BIT(5)), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, skbpool_dev_tagged(sdev));
-	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev,
-			SKBPOOL_PRIV_FLAG_TAG | SKBPOOL_PRIV_FLAG_EMERGENCY), 0);
+	flags = SKBPOOL_PRIV_FLAG_TAG | SKBPOOL_PRIV_FLAG_EMERGENCY;
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, flags), 0);
 	KUNIT_EXPECT_EQ(test, restarts, 0);	/* not running: nothing to rebuild */
-	KUNIT_EXPECT_EQ(test, skbpool_ethtool_get_priv_flags(sdev),
-			SKBPOOL_PRIV_FLAG_TAG | SKBPOOL_PRIV_FLAG_EMERGENCY);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_get_priv_flags(sdev), flags);
 	rxq = skbpool_rxq_create(sdev, &p);
 	txq = skbpool_txq_create(sdev, 0, 64);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
