@@ -34,8 +34,8 @@ mkdir -p "$modroot/lib/modules"
 cp -a "$kdir/modroot/lib/modules/$kver" "$modroot/lib/modules/"
 rm -f "$modroot/lib/modules/$kver/build" "$modroot/lib/modules/$kver/source"
 mkdir -p "$modroot/lib/modules/$kver/extra"
-find "$repo/core" "$repo/drivers" "$repo/tests" -name '*.ko' \
-	-exec cp {} "$modroot/lib/modules/$kver/extra/" \;
+find "$repo" -path "$repo/build" -prune -o -name '*.ko' -print0 |
+	xargs -0 -r cp -t "$modroot/lib/modules/$kver/extra/"
 depmod -b "$modroot" "$kver"
 
 run=$repo/build/vm/$mode
