@@ -4,7 +4,8 @@
 # PID 1 of a test guest.  The guest's root is the host's root filesystem,
 # read-only over 9p; stage 1 puts a tmpfs-backed overlay on top of it and
 # chroots into that, so the guest may write anywhere (/etc, /lib/modules,
-# /var) without touching the host.  Stage 2 mounts the pseudo filesystems,
+# /var) without touching the host.  The repository comes in on a second,
+# read-only 9p export mounted at its host path.  Stage 2 mounts the pseudo filesystems,
 # makes the freshly built modules loadable by name, runs what SKBPOOL_MODE
 # asks for and powers the guest off.
 #
@@ -50,6 +51,11 @@ for d in /tmp /run /var/tmp /var/log; do
 done
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+
+# The repository has an export of its own: it may live under a directory
+# the guest covers with tmpfs (a CI clone in /tmp).
+mkdir -p "$SKBPOOL_REPO"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro repo "$SKBPOOL_REPO"
 
 mkdir -p /lib/modules
 mount --bind "$SKBPOOL_MODROOT/lib/modules" /lib/modules

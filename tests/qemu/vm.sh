@@ -79,6 +79,8 @@ qemu_args() { # accel mode run-dir
 	echo "-smp 2 -m ${VM_MEM:-2G} -kernel $bzimage"
 	echo "-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
 	echo "-device virtio-9p-pci,fsdev=root,mount_tag=rootfs"
+	echo "-fsdev local,id=repo,path=$repo,security_model=none,readonly=on,multidevs=remap"
+	echo "-device virtio-9p-pci,fsdev=repo,mount_tag=repo"
 	echo "-device virtio-serial-pci"
 	echo "-chardev file,id=out,path=$3/out -device virtserialport,chardev=out,name=skbpool.out"
 	echo "-chardev file,id=st,path=$3/status -device virtserialport,chardev=st,name=skbpool.status"
