@@ -11,6 +11,7 @@
 #include <linux/if_vlan.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "internal.h"
 
@@ -263,3 +264,25 @@ int skbpool_dev_set_tag(struct skbpool_dev *sdev, bool tag)
 	skbpool_resync_kick();
 	return err;
 }
+
+/**
+ * skbpool_dev_set_override() - the admin's reserve, in buffers per RX queue
+ * @sdev: the device
+ * @buffers: 0 for automatic sizing, else at most %SKBPOOL_CAP_BUFFERS (a
+ *	value below a queue's ring is raised to one ring)
+ *
+ * The pools follow at once, through the resync worker.
+ *
+ * Return: 0, or -ERANGE with nothing changed.
+ */
+int skbpool_dev_set_override(struct skbpool_dev *sdev, u32 buffers)
+{
+	if (buffers > SKBPOOL_CAP_BUFFERS)
+		return -ERANGE;
+	mutex_lock(&skbpool_lock);
+	WRITE_ONCE(sdev->override, buffers);
+	mutex_unlock(&skbpool_lock);
+	skbpool_resync_kick();
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_dev_set_override);

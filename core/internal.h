@@ -216,7 +216,9 @@ u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
 u64 skbpool_txq_bounced(const struct skbpool_txq *txq);
 u32 skbpool_txq_in_use(const struct skbpool_txq *txq);
 
+int skbpool_dev_set_override(struct skbpool_dev *sdev, u32 buffers);
 void skbpool_resync_kick(void);
+void skbpool_resync_sync(void);
 int skbpool_resync_init(void);
 void skbpool_resync_exit(void);
 

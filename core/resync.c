@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/workqueue.h>
+#include <kunit/visibility.h>
 
 #include "internal.h"
 
@@ -70,6 +71,18 @@ void skbpool_resync_kick(void)
 	if (!READ_ONCE(resync_stopping))
 		mod_delayed_work(system_wq, &resync_work, 0);
 }
+
+/**
+ * skbpool_resync_sync() - run a resync pass now and wait for it
+ *
+ * Context: process context, RTNL not held.
+ */
+void skbpool_resync_sync(void)
+{
+	skbpool_resync_kick();
+	flush_delayed_work(&resync_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_resync_sync);
 
 /**
  * skbpool_resync_init() - start the periodic resync

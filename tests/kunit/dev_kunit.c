@@ -115,7 +115,58 @@ static void tagged_gets_sized_pools(struct kunit *test)
 	skbpool_dev_unregister(sdev);
 }
 
+/* The resync worker brings a live pool to the admin's override and back,
+ * through napi_disable() on a real (if idle) NAPI context.
+ */
+static int idle_poll(struct napi_struct *napi, int budget)
+{
+	return 0;
+}
+
+static void resync_follows_override(struct kunit *test)
+{
+	struct skbpool_dev *sdev = registered(test);
+	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
+	struct napi_struct *napi = kunit_kzalloc(test, sizeof(*napi), GFP_KERNEL);
+	struct skbpool_rxq_snapshot snap;
+	struct skbpool_rxq *rxq;
+	u32 automatic;
+
+	KUNIT_ASSERT_NOT_NULL(test, napi);
+	netif_napi_add(sdev->netdev, napi, idle_poll);
+	napi_enable(napi);
+	p.napi = napi;
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	rxq = skbpool_rxq_create(sdev, &p);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	skbpool_rxq_read(rxq, &snap);
+	automatic = snap.total;
+
+	KUNIT_EXPECT_EQ(test, skbpool_dev_set_override(sdev, SKBPOOL_CAP_BUFFERS + 1), -ERANGE);
+	KUNIT_EXPECT_EQ(test, skbpool_dev_set_override(sdev, 3000), 0);
+	skbpool_resync_sync();
+	skbpool_rxq_read(rxq, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total, 3000);
+	KUNIT_EXPECT_EQ(test, snap.free, 3000);
+
+	KUNIT_EXPECT_EQ(test, skbpool_dev_set_override(sdev, 0), 0);
+	skbpool_resync_sync();
+	skbpool_rxq_read(rxq, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total, automatic);
+
+	napi_disable(napi);
+	rtnl_lock();
+	skbpool_rxq_destroy(rxq);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	rtnl_unlock();
+	netif_napi_del(napi);
+	skbpool_dev_unregister(sdev);
+}
+
 static struct kunit_case dev_cases[] = {
+	KUNIT_CASE(resync_follows_override),
 	KUNIT_CASE(untagged_gets_no_pool),
 	KUNIT_CASE(tagged_gets_sized_pools),
 	{}
