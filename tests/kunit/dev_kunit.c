@@ -4,12 +4,10 @@
  * pools (the stock path), tagged it gets pools sized by the formula, the
  * private flags read back what was set, and ethtool -S adds up.
  */
-#include <kunit/device.h>
 #include <kunit/test.h>
-#include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
 
-#include "../../core/internal.h"
+#include "fake.h"
 
 static int restarts;
 
@@ -23,22 +21,12 @@ static const struct skbpool_dev_ops test_ops = {
 	.restart = count_restart,
 };
 
-static void netdev_free(void *p)
-{
-	free_netdev(p);
-}
-
 static struct skbpool_dev *registered(struct kunit *test)
 {
-	struct net_device *netdev = alloc_etherdev(0);
+	struct net_device *netdev = fake_netdev(test);
+	struct device *dev = fake_dma_dev(test);
 	struct skbpool_dev *sdev;
-	struct device *dev;
 
-	KUNIT_ASSERT_NOT_NULL(test, netdev);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, netdev_free, netdev), 0);
-	dev = kunit_device_register(test, "skbpool-dev");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(skbpool_dev_register(netdev, dev, NULL)), -EINVAL);
 	sdev = skbpool_dev_register(netdev, dev, &test_ops);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdev);

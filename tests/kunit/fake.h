@@ -17,25 +17,40 @@ struct fake_dev {
 	struct net_device *netdev;
 };
 
-static inline void fake_dev_free(void *p)
+static inline void fake_netdev_free(void *p)
 {
 	free_netdev(p);
 }
 
+/* An unregistered Ethernet netdev, freed when the test ends. */
+static inline struct net_device *fake_netdev(struct kunit *test)
+{
+	struct net_device *netdev = alloc_etherdev(0);
+
+	KUNIT_ASSERT_NOT_NULL(test, netdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_netdev_free, netdev), 0);
+	return netdev;
+}
+
+/* A struct device that maps through dma-direct, like a PCI function. */
+static inline struct device *fake_dma_dev(struct kunit *test)
+{
+	struct device *dev = kunit_device_register(test, "skbpool-fake");
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
+	return dev;
+}
+
+/* A device the pools can use without going through registration. */
 static inline struct skbpool_dev *fake_dev_new(struct kunit *test)
 {
 	struct fake_dev *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	struct device *dev;
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	dev = kunit_device_register(test, "skbpool-fake");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
-	f->netdev = alloc_etherdev(0);
-	KUNIT_ASSERT_NOT_NULL(test, f->netdev);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_dev_free, f->netdev), 0);
+	f->netdev = fake_netdev(test);
 	f->sdev.netdev = f->netdev;
-	f->sdev.dma_dev = dev;
+	f->sdev.dma_dev = fake_dma_dev(test);
 	INIT_LIST_HEAD(&f->sdev.rxqs);
 	INIT_LIST_HEAD(&f->sdev.txqs);
 	return &f->sdev;
