@@ -33,6 +33,53 @@ struct skbpool_rxbuf {
 	u32 bias;
 };
 
+/**
+ * struct skbpool_rxq_arrays - the id arrays of a pool, as one unit
+ * @bufs: buffer slots
+ * @free: free-list storage
+ * @held: held-FIFO storage
+ * @capacity: entries in @bufs and @free
+ * @held_mask: entries in @held, minus one (a power of two)
+ */
+struct skbpool_rxq_arrays {
+	struct skbpool_rxbuf *bufs;
+	u32 *free;
+	u32 *held;
+	u32 capacity;
+	u32 held_mask;
+};
+
+enum skbpool_resize_state {
+	SKBPOOL_RESIZE_IDLE,	/* the resync worker owns @resize */
+	SKBPOOL_RESIZE_PENDING,	/* NAPI applies it at its next buffer get */
+	SKBPOOL_RESIZE_DONE,	/* applied; the worker frees the leftovers */
+};
+
+/**
+ * struct skbpool_rxq_resize - a resize prepared in process context and
+ *	applied by the queue's NAPI, so the queue never stops and nothing is
+ *	allocated in softirq
+ * @state: enum skbpool_resize_state; ownership passes with
+ *	smp_store_release() / smp_load_acquire()
+ * @target: buffers wanted
+ * @arrays: larger id arrays to move into, when growing past capacity;
+ *	after the apply, the old arrays to free
+ * @grow: preallocated buffers to add, @nr_grow of them
+ * @pos: scratch for the shrink, one entry per id
+ * @released: buffers NAPI took out of the pool (shrink, and @grow entries
+ *	that did not fit), @nr_released of them, to unmap and free
+ */
+struct skbpool_rxq_resize {
+	int state;
+	u32 target;
+	struct skbpool_rxq_arrays arrays;
+	struct skbpool_rxbuf *grow;
+	u32 nr_grow;
+	u32 *pos;
+	struct skbpool_rxbuf *released;
+	u32 nr_released;
+};
+
 /*
  * Counters, per queue.  Written only by the queue's NAPI poll (RX) or its
  * xmit path (TX bounce: xmit lock), read from anywhere through @syncp.
@@ -63,14 +110,17 @@ struct skbpool_rxq_stats {
  * @stash: preallocated skb heads for when the NAPI head cache is empty
  * @stash_count: heads on @stash
  * @dma_dev: @sdev->dma_dev, kept here for the hot path
+ * @resize: a resize on its way to NAPI
+ * @requested: the target of the last resize asked for
  * @syncp: guards @occupancy and @stats for 32-bit readers
  * @stats: counters
  * @sdev: owning device
  * @params: the driver's description of the queue
  * @node: on @sdev->rxqs
  *
- * Everything above @syncp is touched by the NAPI poll only (or by the
- * control path with NAPI disabled), hence no locks and no atomics.
+ * Everything above @resize is touched by the NAPI poll only (or before
+ * NAPI starts and after it stops), hence no locks and no atomics; @resize
+ * changes hands as its comment says.
  */
 struct skbpool_rxq {
 	struct skbpool_rxbuf *bufs;
@@ -90,6 +140,8 @@ struct skbpool_rxq {
 	struct sk_buff **stash;
 	u32 stash_count;
 	struct device *dma_dev;
+	struct skbpool_rxq_resize resize;
+	u32 requested;
 
 	struct u64_stats_sync syncp;
 	u64_stats_t occupancy;
@@ -212,6 +264,17 @@ struct sk_buff *skbpool_rx_napi_build(void *va, u32 truesize);
 void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		      struct skbpool_rxq_snapshot *snap);
 int skbpool_rxq_resize(struct skbpool_rxq *rxq, u32 buffers);
+int skbpool_rxq_resize_request(struct skbpool_rxq *rxq, u32 buffers);
+void skbpool_rxq_apply_resize(struct skbpool_rxq *rxq);
+void skbpool_rxq_resize_finish(struct skbpool_rxq *rxq);
+void skbpool_rxq_publish(struct skbpool_rxq *rxq);
+int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
+			gfp_t gfp);
+void skbpool_rxbuf_release(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf);
+int skbpool_rxq_arrays_alloc(struct skbpool_rxq_arrays *a, u32 capacity, int node);
+void skbpool_rxq_arrays_free(struct skbpool_rxq_arrays *a);
+void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays *a);
+u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers);
 u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
 u64 skbpool_txq_bounced(const struct skbpool_txq *txq);
 u32 skbpool_txq_in_use(const struct skbpool_txq *txq);

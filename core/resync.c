@@ -2,10 +2,10 @@
 /*
  * Keeping each pool at its reserve: the target follows vm.min_free_kbytes
  * (which has no change notifier, hence a periodic look), the set of tagged
- * NICs and their ring sizes (which kick an immediate pass).
+ * NICs and their ring sizes (which kick an immediate pass).  The resize
+ * itself is prepared here and applied by each queue's NAPI (resize.c).
  */
 #include <linux/moduleparam.h>
-#include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
@@ -20,28 +20,27 @@ static void skbpool_resync(struct work_struct *work);
 static DECLARE_DELAYED_WORK(resync_work, skbpool_resync);
 static bool resync_stopping;
 
+/*
+ * One step per pass and queue: free what an applied resize left, then ask
+ * for a new one if the target moved.  NAPI applies it; the queue never
+ * stops.
+ */
 static void resync_rxq(struct skbpool_dev *sdev, struct skbpool_rxq *rxq)
 {
-	struct skbpool_rxq_snapshot snap;
 	struct skbpool_sizing s;
 	u32 target;
 	int err;
 
+	/* Pairs with the release in skbpool_rxq_apply_resize(). */
+	if (smp_load_acquire(&rxq->resize.state) == SKBPOOL_RESIZE_DONE)
+		skbpool_rxq_resize_finish(rxq);
 	target = skbpool_size_rxq(sdev, &rxq->params, &s);
-	skbpool_rxq_read(rxq, &snap);
-	if (snap.total == target)
+	if (target == rxq->requested)
 		return;
-	/* The pool's lists belong to NAPI: quiesce it for the swap.  The
-	 * device keeps filling the buffers already posted meanwhile.
-	 */
-	if (rxq->params.napi)
-		napi_disable(rxq->params.napi);
-	err = skbpool_rxq_resize(rxq, target);
-	if (rxq->params.napi)
-		napi_enable(rxq->params.napi);
-	if (err)
-		netdev_warn(sdev->netdev, "skbpool: queue %u: resize %u -> %u failed: %d\n",
-			    rxq->params.qid, snap.total, target, err);
+	err = skbpool_rxq_resize_request(rxq, target);
+	if (err && err != -EBUSY)
+		netdev_warn(sdev->netdev, "skbpool: queue %u: resize to %u failed: %d\n",
+			    rxq->params.qid, target, err);
 }
 
 static void skbpool_resync(struct work_struct *work)

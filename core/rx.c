@@ -15,9 +15,9 @@
  * exact: total = nr_free + posted + held, and the pool reports
  * in_flight = held, free = total - in_flight.
  *
- * Every function here but create/destroy/resize runs in the queue's NAPI
- * poll and touches only this queue: no locks, no atomic read-modify-write,
- * no divisions.  Resize runs with that NAPI disabled.
+ * Every function here but alloc/free runs in the queue's NAPI poll and
+ * touches only this queue: no locks, no atomic read-modify-write, no
+ * divisions.  A resize is prepared elsewhere and applied here (resize.c).
  */
 #include <linux/dma-mapping.h>
 #include <linux/log2.h>
@@ -41,7 +41,7 @@ static u32 rxq_in_flight(const struct skbpool_rxq *rxq)
 	return rxq->held_tail - rxq->held_head;
 }
 
-static void rxq_publish(struct skbpool_rxq *rxq)
+void skbpool_rxq_publish(struct skbpool_rxq *rxq)
 {
 	DEBUG_NET_WARN_ON_ONCE(rxq->nr_free + rxq->posted + rxq_in_flight(rxq) !=
 			       rxq->total);
@@ -63,8 +63,8 @@ static int rxq_node(const struct skbpool_rxq *rxq)
 	return rxq->sdev->dma_dev ? dev_to_node(rxq->sdev->dma_dev) : NUMA_NO_NODE;
 }
 
-static int rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
-		       gfp_t gfp)
+int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
+			gfp_t gfp)
 {
 	struct device *dev = rxq->sdev->dma_dev;
 	struct page *page;
@@ -72,7 +72,12 @@ static int rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
 
 	if (rxq->order)
 		gfp |= __GFP_COMP;
-	page = alloc_pages_node(rxq_node(rxq), gfp | __GFP_NOWARN, rxq->order);
+	/* Never from the emergency reserves: a pfmemalloc page would mark
+	 * every skb built on it for as long as it stays in the pool, and such
+	 * frames are dropped for ordinary sockets.
+	 */
+	page = alloc_pages_node(rxq_node(rxq), gfp | __GFP_NOWARN | __GFP_NOMEMALLOC,
+				rxq->order);
 	if (!page)
 		return -ENOMEM;
 	dma = dma_map_page_attrs(dev, page, 0, rxq->truesize, DMA_FROM_DEVICE,
@@ -95,7 +100,7 @@ static int rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
  * pool is destroyed.  So nothing outlives the pool that points into it, and
  * no module unload waits on a socket that nobody reads.
  */
-static void rxbuf_release(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf)
+void skbpool_rxbuf_release(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf)
 {
 	dma_unmap_page_attrs(rxq->sdev->dma_dev, buf->dma, rxq->truesize,
 			     DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
@@ -140,7 +145,7 @@ u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget)
 	}
 	if (n) {
 		rxq_count(rxq, &rxq->stats.recycled, n);
-		rxq_publish(rxq);
+		skbpool_rxq_publish(rxq);
 	}
 	return n;
 }
@@ -151,12 +156,12 @@ static int rxq_grow(struct skbpool_rxq *rxq)
 {
 	u32 id = rxq->total;
 
-	if (id >= rxq->capacity || rxbuf_alloc(rxq, &rxq->bufs[id], GFP_ATOMIC))
+	if (id >= rxq->capacity || skbpool_rxbuf_alloc(rxq, &rxq->bufs[id], GFP_ATOMIC))
 		return -ENOBUFS;
 	rxq->total++;
 	rxq->free[rxq->nr_free++] = id;
 	rxq_count(rxq, &rxq->stats.slowpath, 1);
-	rxq_publish(rxq);
+	skbpool_rxq_publish(rxq);
 	return 0;
 }
 
@@ -188,6 +193,8 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 	/* One look at the oldest frame per buffer taken keeps the FIFO
 	 * drained at the rate buffers are used, so in_flight stays honest.
 	 */
+	if (unlikely(smp_load_acquire(&rxq->resize.state) == SKBPOOL_RESIZE_PENDING))
+		skbpool_rxq_apply_resize(rxq);
 	if (rxq->held_head != rxq->held_tail)
 		skbpool_rx_reclaim(rxq, 1);
 	if (unlikely(!rxq->nr_free)) {
@@ -290,8 +297,9 @@ static struct sk_buff *rxq_build_from_stash(struct skbpool_rxq *rxq, void *va)
  * The caller sets the protocol (eth_type_trans()) and passes the skb up.
  *
  * Context: the queue's NAPI poll.
- * Return: the skb, or NULL when no head could be had; the buffer is then
- * already back on the free list and the frame is lost.
+ * Return: the skb, or NULL when no head could be had or @len exceeds what
+ * the buffer holds; the buffer is then already back on the free list and
+ * the frame is lost.
  */
 struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 {
@@ -299,6 +307,10 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	void *va = page_address(buf->page);
 	struct sk_buff *skb;
 
+	if (unlikely(len > rxq->buf_len)) {
+		skbpool_rx_put(rxq, id);
+		return NULL;
+	}
 	dma_sync_single_range_for_cpu(rxq->dma_dev, buf->dma,
 				      rxq->headroom, len, DMA_FROM_DEVICE);
 	net_prefetch(va + rxq->headroom);
@@ -323,36 +335,92 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 		buf->bias += SKBPOOL_BIAS_MAX - 1;
 	}
 	rxq->held[rxq->held_tail++ & rxq->held_mask] = id;
-	rxq_publish(rxq);
+	skbpool_rxq_publish(rxq);
 	return skb;
 }
 EXPORT_SYMBOL_GPL(skbpool_rx_build);
 
-/* Arrays sized for @capacity ids; the FIFO needs a power of two. */
-static int rxq_alloc_arrays(struct skbpool_rxq *rxq, u32 capacity)
+/**
+ * skbpool_rxq_arrays_alloc() - id arrays for @capacity buffers
+ * @a: filled in; on failure whatever was allocated is freed
+ * @capacity: ids
+ * @node: NUMA node
+ *
+ * The held FIFO is a power of two so it is indexed with a mask.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int skbpool_rxq_arrays_alloc(struct skbpool_rxq_arrays *a, u32 capacity, int node)
 {
 	u32 fifo = roundup_pow_of_two(capacity);
-	int node = rxq_node(rxq);
 
-	rxq->bufs = kvcalloc_node(capacity, sizeof(*rxq->bufs), GFP_KERNEL, node);
-	rxq->free = kvcalloc_node(capacity, sizeof(*rxq->free), GFP_KERNEL, node);
-	rxq->held = kvcalloc_node(fifo, sizeof(*rxq->held), GFP_KERNEL, node);
-	if (!rxq->bufs || !rxq->free || !rxq->held)
-		return -ENOMEM;
-	rxq->capacity = capacity;
-	rxq->held_mask = fifo - 1;
-	return 0;
+	a->bufs = kvcalloc_node(capacity, sizeof(*a->bufs), GFP_KERNEL, node);
+	a->free = kvcalloc_node(capacity, sizeof(*a->free), GFP_KERNEL, node);
+	a->held = kvcalloc_node(fifo, sizeof(*a->held), GFP_KERNEL, node);
+	a->capacity = capacity;
+	a->held_mask = fifo - 1;
+	if (a->bufs && a->free && a->held)
+		return 0;
+	skbpool_rxq_arrays_free(a);
+	return -ENOMEM;
 }
 
-static void rxq_free_arrays(struct skbpool_rxq *rxq)
+/**
+ * skbpool_rxq_arrays_free() - free id arrays (the buffers are not touched)
+ * @a: the arrays; cleared
+ */
+void skbpool_rxq_arrays_free(struct skbpool_rxq_arrays *a)
 {
-	kvfree(rxq->bufs);
-	kvfree(rxq->free);
-	kvfree(rxq->held);
+	kvfree(a->bufs);
+	kvfree(a->free);
+	kvfree(a->held);
+	memset(a, 0, sizeof(*a));
+}
+
+static void rxq_take_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays *a)
+{
+	rxq->bufs = a->bufs;
+	rxq->free = a->free;
+	rxq->held = a->held;
+	rxq->capacity = a->capacity;
+	rxq->held_mask = a->held_mask;
+}
+
+static void rxq_give_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays *a)
+{
+	a->bufs = rxq->bufs;
+	a->free = rxq->free;
+	a->held = rxq->held;
+	a->capacity = rxq->capacity;
+	a->held_mask = rxq->held_mask;
+}
+
+/**
+ * skbpool_rxq_swap_arrays() - move the pool's ids into new arrays
+ * @rxq: the pool
+ * @a: the new arrays, large enough; on return, the old ones
+ *
+ * The held FIFO is repacked from 0, so it may change size.
+ * Context: the queue's NAPI (or no NAPI running).
+ */
+void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays *a)
+{
+	struct skbpool_rxq_arrays old;
+	u32 n = 0;
+
+	memcpy(a->bufs, rxq->bufs, rxq->total * sizeof(*a->bufs));
+	memcpy(a->free, rxq->free, rxq->nr_free * sizeof(*a->free));
+	for (; rxq->held_head != rxq->held_tail; rxq->held_head++)
+		a->held[n++] = rxq->held[rxq->held_head & rxq->held_mask];
+	rxq->held_head = 0;
+	rxq->held_tail = n;
+	rxq_give_arrays(rxq, &old);
+	rxq_take_arrays(rxq, a);
+	*a = old;
 }
 
 /* Room to grow by one ring on the slow path before the pool says no. */
-static u32 rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers)
+u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers)
 {
 	return buffers + rxq->params.ring_size;
 }
@@ -371,6 +439,7 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 {
 	u32 need = NET_SKB_PAD + NET_IP_ALIGN + p->frame_len +
 		   SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct skbpool_rxq_arrays arrays;
 	struct skbpool_rxq *rxq;
 	int err = -ENOMEM;
 	u32 i;
@@ -390,8 +459,10 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 	u64_stats_init(&rxq->syncp);
 	INIT_LIST_HEAD(&rxq->node);
 
-	if (rxq_alloc_arrays(rxq, rxq_capacity_for(rxq, buffers)))
+	if (skbpool_rxq_arrays_alloc(&arrays, skbpool_rxq_capacity_for(rxq, buffers),
+				     rxq_node(rxq)))
 		goto err;
+	rxq_take_arrays(rxq, &arrays);
 	rxq->stash = kcalloc(SKBPOOL_STASH_SIZE, sizeof(*rxq->stash), GFP_KERNEL);
 	if (!rxq->stash)
 		goto err;
@@ -401,13 +472,14 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 	if (rxq->stash_count != SKBPOOL_STASH_SIZE)
 		goto err;
 	for (i = 0; i < buffers; i++) {
-		err = rxbuf_alloc(rxq, &rxq->bufs[i], GFP_KERNEL);
+		err = skbpool_rxbuf_alloc(rxq, &rxq->bufs[i], GFP_KERNEL);
 		if (err)
 			goto err;
 		rxq->free[rxq->nr_free++] = i;
 		rxq->total++;
 	}
-	rxq_publish(rxq);
+	rxq->requested = buffers;
+	skbpool_rxq_publish(rxq);
 	return rxq;
 err:
 	skbpool_rxq_free(rxq);
@@ -421,111 +493,22 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_alloc);
  */
 void skbpool_rxq_free(struct skbpool_rxq *rxq)
 {
+	struct skbpool_rxq_arrays arrays;
 	u32 i;
 
+	skbpool_rxq_resize_finish(rxq);
 	for (i = 0; rxq->bufs && i < rxq->capacity; i++)
 		if (rxq->bufs[i].page)
-			rxbuf_release(rxq, &rxq->bufs[i]);
+			skbpool_rxbuf_release(rxq, &rxq->bufs[i]);
 	if (rxq->stash && rxq->stash_count)
 		kmem_cache_free_bulk(net_hotdata.skbuff_cache, rxq->stash_count,
 				     (void **)rxq->stash);
 	kfree(rxq->stash);
-	rxq_free_arrays(rxq);
+	rxq_give_arrays(rxq, &arrays);
+	skbpool_rxq_arrays_free(&arrays);
 	kfree(rxq);
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_free);
-
-/*
- * Ids stay dense, [0, total): shrinking releases the highest ids while they
- * sit on the free list and stops at the first one posted or in flight.
- * @pos maps an id to its place on the free list for the O(1) removal.
- */
-static void rxq_shrink(struct skbpool_rxq *rxq, u32 buffers)
-{
-	u32 *pos, i;
-
-	pos = kvmalloc_array(rxq->total, sizeof(*pos), GFP_KERNEL);
-	if (!pos)
-		return;
-	memset(pos, 0xff, rxq->total * sizeof(*pos));
-	for (i = 0; i < rxq->nr_free; i++)
-		pos[rxq->free[i]] = i;
-
-	while (rxq->total > buffers) {
-		u32 last = rxq->total - 1, moved;
-
-		i = pos[last];
-		if (i == U32_MAX)
-			break;
-		rxbuf_release(rxq, &rxq->bufs[last]);
-		moved = rxq->free[--rxq->nr_free];
-		rxq->free[i] = moved;
-		pos[moved] = i;
-		rxq->total--;
-	}
-	kvfree(pos);
-}
-
-/**
- * skbpool_rxq_resize() - grow or shrink a pool towards @buffers
- * @rxq: the pool, its NAPI disabled by the caller (or not yet enabled)
- * @buffers: the new target, at least one ring
- *
- * Growth allocates pages and, if needed, larger arrays; shrinking frees only
- * buffers on the free list (posted and in-flight ones stay), so a shrink
- * may stop short and finish at a later resync.  Ids stay valid throughout:
- * the driver's ring is untouched.
- *
- * Return: 0, or -ENOMEM with the pool unchanged in size beyond the buffers
- * it managed to add.
- */
-int skbpool_rxq_resize(struct skbpool_rxq *rxq, u32 buffers)
-{
-	u32 capacity = rxq_capacity_for(rxq, buffers);
-	int err = 0;
-
-	if (buffers < rxq->params.ring_size)
-		return -EINVAL;
-
-	if (rxq->total > buffers)
-		rxq_shrink(rxq, buffers);
-
-	if (capacity > rxq->capacity) {
-		struct skbpool_rxq tmp = *rxq;
-
-		err = rxq_alloc_arrays(&tmp, capacity);
-		if (err) {
-			rxq_free_arrays(&tmp);
-			return err;
-		}
-		memcpy(tmp.bufs, rxq->bufs, rxq->capacity * sizeof(*rxq->bufs));
-		memcpy(tmp.free, rxq->free, rxq->nr_free * sizeof(*rxq->free));
-		tmp.held_tail = 0;
-		for (tmp.held_head = rxq->held_head; tmp.held_head != rxq->held_tail;
-		     tmp.held_head++)
-			tmp.held[tmp.held_tail++] =
-				rxq->held[tmp.held_head & rxq->held_mask];
-		tmp.held_head = 0;
-		rxq_free_arrays(rxq);
-		rxq->bufs = tmp.bufs;
-		rxq->free = tmp.free;
-		rxq->held = tmp.held;
-		rxq->held_head = tmp.held_head;
-		rxq->held_tail = tmp.held_tail;
-		rxq->held_mask = tmp.held_mask;
-		rxq->capacity = tmp.capacity;
-	}
-
-	while (rxq->total < buffers) {
-		err = rxbuf_alloc(rxq, &rxq->bufs[rxq->total], GFP_KERNEL);
-		if (err)
-			break;
-		rxq->free[rxq->nr_free++] = rxq->total++;
-	}
-	rxq_publish(rxq);
-	return err;
-}
-EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_resize);
 
 /**
  * skbpool_rxq_read() - a consistent reading of a pool's counts

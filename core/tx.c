@@ -125,14 +125,14 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_free);
  *
  * Yes for small frames (a copy is cheaper than a mapping) and for frames
  * that would need padding to the Ethernet minimum; never for a frame larger
- * than a bounce buffer.
+ * than a bounce buffer, nor for a GSO frame (it must be segmented).
  *
  * Return: true to call skbpool_tx_bounce().
  */
 bool skbpool_tx_wants_bounce(const struct skbpool_txq *txq,
 			     const struct sk_buff *skb)
 {
-	return txq && skb->len <= txq->buf_size &&
+	return txq && skb->len <= txq->buf_size && !skb_is_gso(skb) &&
 	       (skb->len <= SKBPOOL_TX_COPYBREAK || skb->len < ETH_ZLEN);
 }
 EXPORT_SYMBOL_GPL(skbpool_tx_wants_bounce);
@@ -220,6 +220,10 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_bounced);
  */
 u32 skbpool_txq_in_use(const struct skbpool_txq *txq)
 {
-	return READ_ONCE(txq->next_to_use) - READ_ONCE(txq->next_to_clean);
+	u32 ntc = READ_ONCE(txq->next_to_clean);
+
+	/* next_to_clean never passes next_to_use: read it first. */
+	smp_rmb();
+	return READ_ONCE(txq->next_to_use) - ntc;
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_in_use);

@@ -8,11 +8,11 @@
  * from skbpool_rxq_create() / skbpool_txq_create(), which return NULL while
  * the NIC is untagged, so the driver keeps its stock path for that case.
  *
- * Contexts: create/destroy under RTNL, with the queue's NAPI disabled (a
- * pool exists only while its NAPI is enabled, and RTNL is held from the
- * creation to napi_enable(), so the library can quiesce the queue with
- * napi_disable() when it resizes the pool).  skbpool_rx_get(),
- * skbpool_rx_build() and skbpool_rx_put() run in the queue's NAPI poll only.
+ * Contexts: create/destroy under RTNL, with the queue's NAPI not running
+ * (and the device no longer writing to the ring at destroy).
+ * skbpool_rx_get(), skbpool_rx_build() and skbpool_rx_put() run in the
+ * queue's NAPI poll only; the library never stops a queue itself (a resize
+ * is applied by the queue's own next skbpool_rx_get()).
  * skbpool_tx_bounce() runs under the TX queue's xmit lock and
  * skbpool_tx_complete() in the TX completion path; they may run on
  * different CPUs.
@@ -48,13 +48,11 @@ bool skbpool_dev_tagged(const struct skbpool_dev *sdev);
 
 /**
  * struct skbpool_rxq_params - an RX queue as the driver describes it
- * @napi: the queue's NAPI context (quiesced while the pool is resized)
  * @qid: queue index, for statistics and messages
  * @ring_size: RX descriptors the driver posts
  * @frame_len: the largest frame the device writes into one buffer
  */
 struct skbpool_rxq_params {
-	struct napi_struct *napi;
 	u32 qid;
 	u32 ring_size;
 	u32 frame_len;

@@ -103,27 +103,34 @@ static void tagged_gets_sized_pools(struct kunit *test)
 	skbpool_dev_unregister(sdev);
 }
 
-/* The resync worker brings a live pool to the admin's override and back,
- * through napi_disable() on a real (if idle) NAPI context.
+/* What the queue's NAPI does at its next refill: take a buffer (applying
+ * any pending resize) and put it back.
  */
-static int idle_poll(struct napi_struct *napi, int budget)
+static void napi_refill_once(struct kunit *test, struct skbpool_rxq *rxq)
 {
-	return 0;
+	dma_addr_t dma;
+	int id;
+
+	local_bh_disable();
+	id = skbpool_rx_get(rxq, &dma);
+	if (id >= 0)
+		skbpool_rx_put(rxq, id);
+	local_bh_enable();
+	KUNIT_EXPECT_GE(test, id, 0);
 }
 
+/* The resync worker prepares a resize to the admin's override; the queue
+ * applies it at its next refill, without ever being stopped; the next pass
+ * frees the leftovers.  Then back to automatic.
+ */
 static void resync_follows_override(struct kunit *test)
 {
 	struct skbpool_dev *sdev = registered(test);
 	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
-	struct napi_struct *napi = kunit_kzalloc(test, sizeof(*napi), GFP_KERNEL);
 	struct skbpool_rxq_snapshot snap;
 	struct skbpool_rxq *rxq;
 	u32 automatic;
 
-	KUNIT_ASSERT_NOT_NULL(test, napi);
-	netif_napi_add(sdev->netdev, napi, idle_poll);
-	napi_enable(napi);
-	p.napi = napi;
 	rtnl_lock();
 	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
 	rxq = skbpool_rxq_create(sdev, &p);
@@ -135,21 +142,29 @@ static void resync_follows_override(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skbpool_dev_set_override(sdev, SKBPOOL_CAP_BUFFERS + 1), -ERANGE);
 	KUNIT_EXPECT_EQ(test, skbpool_dev_set_override(sdev, 3000), 0);
 	skbpool_resync_sync();
+	KUNIT_EXPECT_EQ(test, rxq->resize.state, SKBPOOL_RESIZE_PENDING);
+	skbpool_rxq_read(rxq, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total, automatic);	/* not applied yet */
+	napi_refill_once(test, rxq);
 	skbpool_rxq_read(rxq, &snap);
 	KUNIT_EXPECT_EQ(test, snap.total, 3000);
 	KUNIT_EXPECT_EQ(test, snap.free, 3000);
+	skbpool_resync_sync();
+	KUNIT_EXPECT_EQ(test, rxq->resize.state, SKBPOOL_RESIZE_IDLE);
 
 	KUNIT_EXPECT_EQ(test, skbpool_dev_set_override(sdev, 0), 0);
 	skbpool_resync_sync();
+	napi_refill_once(test, rxq);
 	skbpool_rxq_read(rxq, &snap);
 	KUNIT_EXPECT_EQ(test, snap.total, automatic);
 
-	napi_disable(napi);
+	/* A resize the queue never applied is dropped with the pool. */
+	KUNIT_EXPECT_EQ(test, skbpool_dev_set_override(sdev, 2000), 0);
+	skbpool_resync_sync();
 	rtnl_lock();
 	skbpool_rxq_destroy(rxq);
 	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
 	rtnl_unlock();
-	netif_napi_del(napi);
 	skbpool_dev_unregister(sdev);
 }
 

@@ -134,6 +134,22 @@ static void buffer_comes_back(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+/* A length the buffer cannot hold (a bad descriptor) builds nothing and
+ * puts the buffer straight back.
+ */
+static void oversized_length_rejected(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, RING);
+	int id = rx_get(q);
+
+	KUNIT_ASSERT_GE(test, id, 0);
+	KUNIT_EXPECT_NULL(test, rx_build(q, id, skbpool_rx_buf_len(q) + 1));
+	KUNIT_EXPECT_EQ(test, q->posted, 0);
+	KUNIT_EXPECT_EQ(test, q->nr_free, RING);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
 /* One frame parked in an unread socket does not block the others. */
 static void held_buffer_does_not_block(struct kunit *test)
 {
@@ -374,6 +390,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(pool_rejects_bad_params),
 	KUNIT_CASE(buffer_comes_back),
 	KUNIT_CASE(held_buffer_does_not_block),
+	KUNIT_CASE(oversized_length_rejected),
 	KUNIT_CASE_SLOW(steady_state_never_allocates),
 	KUNIT_CASE(too_small_pool_takes_slow_path),
 	KUNIT_CASE(stash_stands_in),

@@ -55,6 +55,10 @@ static void bounce_ring_full_and_oversize(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, txq);
 	KUNIT_EXPECT_FALSE(test, skbpool_tx_wants_bounce(txq, big));
 	KUNIT_EXPECT_FALSE(test, skbpool_tx_wants_bounce(NULL, small));
+	skb_shinfo(small)->gso_size = 50;	/* a GSO frame is never bounced */
+	KUNIT_EXPECT_FALSE(test, skbpool_tx_wants_bounce(txq, small));
+	skb_shinfo(small)->gso_size = 0;
+	KUNIT_EXPECT_TRUE(test, skbpool_tx_wants_bounce(txq, small));
 	KUNIT_EXPECT_EQ(test, skbpool_tx_bounce(txq, big, &dma, &len), -EMSGSIZE);
 	for (i = 0; i < 8; i++) {
 		ids[i] = skbpool_tx_bounce(txq, small, &dma, &len);

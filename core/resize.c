@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resizing a live pool without stopping its queue.
+ *
+ * The resync worker prepares everything that needs memory in process
+ * context (new buffers, larger id arrays, scratch space) and hands it to
+ * the queue with one release store; the queue's NAPI applies it at its next
+ * buffer get, which takes no allocation and no lock, and hands back what is
+ * to be freed.  The queue keeps receiving throughout, and the allocations
+ * never wait on reclaim while this NIC, possibly the one reclaim writes
+ * through, is stopped.
+ *
+ * Shrinking releases only buffers that sit on the free list, highest ids
+ * first so ids stay dense; what is posted or in flight stays, and the pool
+ * is left larger than asked until the target changes again.
+ */
+#include <linux/bottom_half.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+
+static void resize_drop_buffers(struct skbpool_rxq *rxq,
+				struct skbpool_rxbuf *bufs, u32 n)
+{
+	while (n--)
+		skbpool_rxbuf_release(rxq, &bufs[n]);
+}
+
+static void resize_clear(struct skbpool_rxq_resize *r)
+{
+	skbpool_rxq_arrays_free(&r->arrays);
+	kvfree(r->grow);
+	kvfree(r->pos);
+	kvfree(r->released);
+	memset(r, 0, sizeof(*r));
+}
+
+/**
+ * skbpool_rxq_resize_request() - prepare a resize and hand it to NAPI
+ * @rxq: the pool
+ * @buffers: the new target, at least one ring
+ *
+ * Context: process context, RTNL or skbpool_lock held (one requester).
+ * Return: 0; -EBUSY while an earlier resize is not finished; -EINVAL;
+ * -ENOMEM with nothing handed over.
+ */
+int skbpool_rxq_resize_request(struct skbpool_rxq *rxq, u32 buffers)
+{
+	struct skbpool_rxq_resize *r = &rxq->resize;
+	int node = dev_to_node(rxq->dma_dev);
+	struct skbpool_rxq_snapshot snap;
+	u32 capacity, room;
+
+	if (buffers < rxq->params.ring_size || buffers > SKBPOOL_CAP_BUFFERS)
+		return -EINVAL;
+	/* Pairs with the release in skbpool_rxq_apply_resize(). */
+	if (smp_load_acquire(&r->state) != SKBPOOL_RESIZE_IDLE)
+		return -EBUSY;
+
+	/* Capacity only changes when a resize is applied, so with none
+	 * pending it is stable here; total may still grow on the slow path,
+	 * which the apply step allows for.
+	 */
+	skbpool_rxq_read(rxq, &snap);
+	capacity = skbpool_rxq_capacity_for(rxq, buffers);
+	if (capacity > rxq->capacity &&
+	    skbpool_rxq_arrays_alloc(&r->arrays, capacity, node))
+		goto nomem;
+	room = max(capacity, rxq->capacity);
+
+	if (buffers > snap.total) {
+		r->grow = kvcalloc_node(buffers - snap.total, sizeof(*r->grow),
+					GFP_KERNEL, node);
+		if (!r->grow)
+			goto nomem;
+		while (r->nr_grow < buffers - snap.total) {
+			if (skbpool_rxbuf_alloc(rxq, &r->grow[r->nr_grow], GFP_KERNEL))
+				goto nomem;
+			r->nr_grow++;
+		}
+	}
+	r->pos = kvmalloc_array(room, sizeof(*r->pos), GFP_KERNEL);
+	r->released = kvcalloc_node(room + r->nr_grow, sizeof(*r->released),
+				    GFP_KERNEL, node);
+	if (!r->pos || !r->released)
+		goto nomem;
+
+	r->target = buffers;
+	rxq->requested = buffers;
+	/* Pairs with smp_load_acquire() in skbpool_rx_get(). */
+	smp_store_release(&r->state, SKBPOOL_RESIZE_PENDING);
+	return 0;
+nomem:
+	resize_drop_buffers(rxq, r->grow, r->nr_grow);
+	resize_clear(r);
+	return -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_resize_request);
+
+/* Release the highest ids while they are free; stop at one that is not. */
+static void resize_shrink(struct skbpool_rxq *rxq, struct skbpool_rxq_resize *r)
+{
+	u32 i;
+
+	memset(r->pos, 0xff, rxq->total * sizeof(*r->pos));
+	for (i = 0; i < rxq->nr_free; i++)
+		r->pos[rxq->free[i]] = i;
+
+	while (rxq->total > r->target) {
+		u32 last = rxq->total - 1, moved;
+
+		i = r->pos[last];
+		if (i == U32_MAX)
+			break;
+		r->released[r->nr_released++] = rxq->bufs[last];
+		rxq->bufs[last].page = NULL;
+		moved = rxq->free[--rxq->nr_free];
+		rxq->free[i] = moved;
+		r->pos[moved] = i;
+		rxq->total--;
+	}
+}
+
+/**
+ * skbpool_rxq_apply_resize() - apply a pending resize
+ * @rxq: the pool
+ *
+ * Context: the queue's NAPI poll (from skbpool_rx_get()); no allocation.
+ */
+void skbpool_rxq_apply_resize(struct skbpool_rxq *rxq)
+{
+	struct skbpool_rxq_resize *r = &rxq->resize;
+	u32 i;
+
+	if (r->arrays.bufs)
+		skbpool_rxq_swap_arrays(rxq, &r->arrays);
+	for (i = 0; i < r->nr_grow; i++) {
+		if (rxq->total < rxq->capacity && rxq->total < r->target) {
+			rxq->bufs[rxq->total] = r->grow[i];
+			rxq->free[rxq->nr_free++] = rxq->total++;
+		} else {
+			r->released[r->nr_released++] = r->grow[i];
+		}
+	}
+	r->nr_grow = 0;
+	if (rxq->total > r->target)
+		resize_shrink(rxq, r);
+	skbpool_rxq_publish(rxq);
+	/* Pairs with smp_load_acquire() in skbpool_rxq_resize_finish(). */
+	smp_store_release(&r->state, SKBPOOL_RESIZE_DONE);
+}
+
+/**
+ * skbpool_rxq_resize_finish() - free what an applied resize left over
+ * @rxq: the pool
+ *
+ * Also called when the pool is freed: then NAPI is stopped and a resize it
+ * never applied is dropped whole.
+ *
+ * Context: process context; NAPI not applying at the same time (it only
+ * touches a PENDING resize, and this frees only a DONE one unless NAPI is
+ * stopped).
+ */
+void skbpool_rxq_resize_finish(struct skbpool_rxq *rxq)
+{
+	struct skbpool_rxq_resize *r = &rxq->resize;
+
+	/* Pairs with the release in skbpool_rxq_apply_resize(): NAPI's
+	 * writes to @r are visible before we free what it left.
+	 */
+	if (smp_load_acquire(&r->state) == SKBPOOL_RESIZE_IDLE)
+		return;
+	resize_drop_buffers(rxq, r->grow, r->nr_grow);
+	resize_drop_buffers(rxq, r->released, r->nr_released);
+	resize_clear(r);
+}
+
+/**
+ * skbpool_rxq_resize() - resize at once, acting as the queue's NAPI
+ * @rxq: a pool whose NAPI is not running (tests, setup)
+ * @buffers: the new target
+ *
+ * Return: as skbpool_rxq_resize_request().
+ */
+int skbpool_rxq_resize(struct skbpool_rxq *rxq, u32 buffers)
+{
+	int err = skbpool_rxq_resize_request(rxq, buffers);
+
+	if (err)
+		return err;
+	local_bh_disable();
+	skbpool_rxq_apply_resize(rxq);
+	local_bh_enable();
+	skbpool_rxq_resize_finish(rxq);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_resize);
