@@ -182,6 +182,20 @@ int skbpool_tx_bounce(struct skbpool_txq *txq, const struct sk_buff *skb,
 EXPORT_SYMBOL_GPL(skbpool_tx_bounce);
 
 /**
+ * skbpool_tx_va() - CPU address of a bounce buffer
+ * @txq: the queue's bounce pool
+ * @id: a buffer from skbpool_tx_bounce()
+ *
+ * For software devices that "DMA" with memcpy (simnic).
+ * Return: the address matching the DMA address skbpool_tx_bounce() gave.
+ */
+void *skbpool_tx_va(const struct skbpool_txq *txq, u32 id)
+{
+	return txq->va[id];
+}
+EXPORT_SYMBOL_GPL(skbpool_tx_va);
+
+/**
  * skbpool_tx_complete() - the device is done with a bounce buffer
  * @txq: the queue's bounce pool
  * @id: the buffer, the oldest one in use (completions come in ring order)

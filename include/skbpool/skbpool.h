@@ -75,6 +75,7 @@ bool skbpool_tx_wants_bounce(const struct skbpool_txq *txq,
 int skbpool_tx_bounce(struct skbpool_txq *txq, const struct sk_buff *skb,
 		      dma_addr_t *dma, u32 *len);
 void skbpool_tx_complete(struct skbpool_txq *txq, u32 id);
+void *skbpool_tx_va(const struct skbpool_txq *txq, u32 id);
 
 /* ethtool: two private flags, "skbpool" and "skbpool-emergency". */
 #define SKBPOOL_PRIV_FLAG_TAG		BIT(0)

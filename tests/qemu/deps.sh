@@ -10,7 +10,7 @@ packages=(
 	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
 	xz-utils kmod cpio rsync
 	# the guest and what runs inside it (over the host root, read-only)
-	qemu-system-x86 iproute2 ethtool iperf3 nbd-server nbd-client
+	qemu-system-x86 iproute2 iputils-ping ethtool iperf3 nbd-server nbd-client
 	python3 python3-yaml procps util-linux
 	# host-side checks, fuzzing and the tool
 	sparse shellcheck clang libmnl-dev pkg-config

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * simnic ethtool: -i, -S, -g/-G, -l/-L, -C rx-usecs, and the skbpool
+ * private flags; and ndo_get_stats64.
+ */
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "simnic.h"
+
+#define SIMNIC_MAX_RX_USECS	10000
+
+/* Driver statistics, device totals; skbpool_* follow them in ethtool -S. */
+static const char simnic_stat_names[][ETH_GSTRING_LEN] = {
+	"rx_packets", "rx_bytes", "rx_missed_errors", "rx_length_errors",
+	"rx_dropped", "rx_alloc_failed", "tx_packets", "tx_bytes", "tx_dropped",
+};
+
+struct simnic_totals {
+	u64 rx_packets, rx_bytes, rx_missed, rx_length_errors, rx_dropped;
+	u64 rx_alloc_failed, tx_packets, tx_bytes, tx_dropped;
+};
+
+static void simnic_totals(struct simnic_port *port, struct simnic_totals *t)
+{
+	u32 i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < SIMNIC_MAX_QUEUES; i++) {
+		struct simnic_rxq *rx = &port->qp[i].rx;
+		struct simnic_txq *tx = &port->qp[i].tx;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&rx->syncp);
+			t->rx_packets += u64_stats_read(&rx->stats.packets);
+			t->rx_bytes += u64_stats_read(&rx->stats.bytes);
+			t->rx_missed += u64_stats_read(&rx->stats.missed);
+			t->rx_length_errors += u64_stats_read(&rx->stats.length_errors);
+			t->rx_dropped += u64_stats_read(&rx->stats.dropped);
+			t->rx_alloc_failed += u64_stats_read(&rx->stats.alloc_failed);
+		} while (u64_stats_fetch_retry(&rx->syncp, start));
+		do {
+			start = u64_stats_fetch_begin(&tx->syncp);
+			t->tx_packets += u64_stats_read(&tx->stats.packets);
+			t->tx_bytes += u64_stats_read(&tx->stats.bytes);
+			t->tx_dropped += u64_stats_read(&tx->stats.dropped);
+		} while (u64_stats_fetch_retry(&tx->syncp, start));
+	}
+}
+
+/**
+ * simnic_get_stats64() - ndo_get_stats64
+ * @netdev: the port
+ * @s: filled in
+ *
+ * Counters live per queue, including queues no longer active, so totals
+ * never go backwards when the channel count changes.
+ */
+void simnic_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *s)
+{
+	struct simnic_totals t;
+
+	simnic_totals(netdev_priv(netdev), &t);
+	s->rx_packets = t.rx_packets;
+	s->rx_bytes = t.rx_bytes;
+	s->rx_missed_errors = t.rx_missed;
+	s->rx_length_errors = t.rx_length_errors;
+	s->rx_errors = t.rx_length_errors;
+	s->rx_dropped = t.rx_dropped;
+	s->tx_packets = t.tx_packets;
+	s->tx_bytes = t.tx_bytes;
+	s->tx_dropped = t.tx_dropped;
+}
+
+static void simnic_get_drvinfo(struct net_device *netdev,
+			       struct ethtool_drvinfo *info)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+
+	strscpy(info->driver, SIMNIC_DRV_NAME, sizeof(info->driver));
+	snprintf(info->bus_info, sizeof(info->bus_info), "simnic%u:%u",
+		 port->sdev->id, port->port_index);
+	info->n_priv_flags = SKBPOOL_PRIV_FLAGS_COUNT;
+}
+
+static int simnic_get_sset_count(struct net_device *netdev, int sset)
+{
+	switch (sset) {
+	case ETH_SS_STATS:
+		return ARRAY_SIZE(simnic_stat_names) + skbpool_ethtool_stats_count();
+	case ETH_SS_PRIV_FLAGS:
+		return SKBPOOL_PRIV_FLAGS_COUNT;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static void simnic_get_strings(struct net_device *netdev, u32 sset, u8 *data)
+{
+	u32 i;
+
+	switch (sset) {
+	case ETH_SS_STATS:
+		for (i = 0; i < ARRAY_SIZE(simnic_stat_names); i++)
+			ethtool_puts(&data, simnic_stat_names[i]);
+		skbpool_ethtool_stats_strings(&data);
+		break;
+	case ETH_SS_PRIV_FLAGS:
+		skbpool_ethtool_priv_flag_strings(&data);
+		break;
+	}
+}
+
+static void simnic_get_ethtool_stats(struct net_device *netdev,
+				     struct ethtool_stats *stats, u64 *data)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+	struct simnic_totals t;
+
+	simnic_totals(port, &t);
+	*data++ = t.rx_packets;
+	*data++ = t.rx_bytes;
+	*data++ = t.rx_missed;
+	*data++ = t.rx_length_errors;
+	*data++ = t.rx_dropped;
+	*data++ = t.rx_alloc_failed;
+	*data++ = t.tx_packets;
+	*data++ = t.tx_bytes;
+	*data++ = t.tx_dropped;
+	skbpool_ethtool_stats(port->pool_dev, &data);
+}
+
+static u32 simnic_get_priv_flags(struct net_device *netdev)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+
+	return skbpool_ethtool_get_priv_flags(port->pool_dev);
+}
+
+static int simnic_set_priv_flags(struct net_device *netdev, u32 flags)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+
+	return skbpool_ethtool_set_priv_flags(port->pool_dev, flags);
+}
+
+static void simnic_get_ringparam(struct net_device *netdev,
+				 struct ethtool_ringparam *ring,
+				 struct kernel_ethtool_ringparam *kring,
+				 struct netlink_ext_ack *extack)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+
+	ring->rx_max_pending = SIMNIC_MAX_RING;
+	ring->tx_max_pending = SIMNIC_MAX_RING;
+	ring->rx_pending = port->rx_ring_size;
+	ring->tx_pending = port->tx_ring_size;
+}
+
+static int simnic_set_ringparam(struct net_device *netdev,
+				struct ethtool_ringparam *ring,
+				struct kernel_ethtool_ringparam *kring,
+				struct netlink_ext_ack *extack)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+	u32 old_rx = port->rx_ring_size, old_tx = port->tx_ring_size;
+	int err;
+
+	if (ring->rx_pending < SIMNIC_MIN_RING || ring->tx_pending < SIMNIC_MIN_RING ||
+	    !is_power_of_2(ring->rx_pending) || !is_power_of_2(ring->tx_pending)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "ring sizes must be powers of two from %u to %u",
+				       SIMNIC_MIN_RING, SIMNIC_MAX_RING);
+		return -EINVAL;
+	}
+	port->rx_ring_size = ring->rx_pending;
+	port->tx_ring_size = ring->tx_pending;
+	err = simnic_restart(netdev);
+	if (err) {
+		port->rx_ring_size = old_rx;
+		port->tx_ring_size = old_tx;
+		simnic_restart(netdev);
+	}
+	return err;
+}
+
+static void simnic_get_channels(struct net_device *netdev,
+				struct ethtool_channels *ch)
+{
+	ch->max_combined = SIMNIC_MAX_QUEUES;
+	ch->combined_count = netdev->real_num_rx_queues;
+}
+
+static int simnic_set_channels(struct net_device *netdev,
+			       struct ethtool_channels *ch)
+{
+	u32 old = netdev->real_num_rx_queues;
+	bool running = netif_running(netdev);
+	int err;
+
+	if (running)
+		netdev->netdev_ops->ndo_stop(netdev);
+	err = netif_set_real_num_queues(netdev, ch->combined_count, ch->combined_count);
+	if (err)
+		netif_set_real_num_queues(netdev, old, old);
+	if (running) {
+		int err2 = netdev->netdev_ops->ndo_open(netdev);
+
+		err = err ? err : err2;
+	}
+	return err;
+}
+
+static int simnic_get_coalesce(struct net_device *netdev,
+			       struct ethtool_coalesce *ec,
+			       struct kernel_ethtool_coalesce *kec,
+			       struct netlink_ext_ack *extack)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = READ_ONCE(port->rx_usecs);
+	return 0;
+}
+
+static int simnic_set_coalesce(struct net_device *netdev,
+			       struct ethtool_coalesce *ec,
+			       struct kernel_ethtool_coalesce *kec,
+			       struct netlink_ext_ack *extack)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+
+	if (ec->rx_coalesce_usecs > SIMNIC_MAX_RX_USECS) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "rx-usecs is at most %u",
+				       SIMNIC_MAX_RX_USECS);
+		return -EINVAL;
+	}
+	WRITE_ONCE(port->rx_usecs, ec->rx_coalesce_usecs);
+	return 0;
+}
+
+const struct ethtool_ops simnic_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS,
+	.get_drvinfo		= simnic_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= simnic_get_sset_count,
+	.get_strings		= simnic_get_strings,
+	.get_ethtool_stats	= simnic_get_ethtool_stats,
+	.get_priv_flags		= simnic_get_priv_flags,
+	.set_priv_flags		= simnic_set_priv_flags,
+	.get_ringparam		= simnic_get_ringparam,
+	.set_ringparam		= simnic_set_ringparam,
+	.get_channels		= simnic_get_channels,
+	.set_channels		= simnic_set_channels,
+	.get_coalesce		= simnic_get_coalesce,
+	.set_coalesce		= simnic_set_coalesce,
+};

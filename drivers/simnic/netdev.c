@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * simnic data path: rings, NAPI, and the "device" that copies a sent frame
+ * into the buffer its peer posted.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <net/checksum.h>
+
+#include "simnic.h"
+
+static u32 simnic_frame_len(const struct net_device *netdev)
+{
+	return netdev->mtu + ETH_HLEN + 2 * VLAN_HLEN;
+}
+
+static struct device *simnic_dma_dev(const struct simnic_port *port)
+{
+	return &port->sdev->dev;
+}
+
+static u32 rx_buf_len(const struct simnic_rxq *rx)
+{
+	return rx->pool ? skbpool_rx_buf_len(rx->pool) :
+			  simnic_frame_len(rx->port->netdev);
+}
+
+static void rx_count(struct simnic_rxq *rx, u64_stats_t *counter, u32 n)
+{
+	u64_stats_update_begin(&rx->syncp);
+	u64_stats_add(counter, n);
+	u64_stats_update_end(&rx->syncp);
+}
+
+/* Post one empty buffer at @d: from the pool when tagged, else the stock
+ * way, a fresh skb mapped for the device, as in-tree drivers do.
+ */
+static int rx_post(struct simnic_rxq *rx, struct napi_struct *napi,
+		   struct simnic_rx_desc *d)
+{
+	struct device *dev = simnic_dma_dev(rx->port);
+	struct sk_buff *skb;
+	dma_addr_t dma;
+	int id;
+
+	if (unlikely(atomic_add_unless(&rx->port->faults.fail_rx_alloc, -1, 0)))
+		return -ENOMEM;
+	if (rx->pool) {
+		id = skbpool_rx_get(rx->pool, &dma);
+		if (id < 0)
+			return id;
+		d->id = id;
+		d->va = skbpool_rx_va(rx->pool, id);
+		d->dma = dma;
+		return 0;
+	}
+	skb = napi_alloc_skb(napi, simnic_frame_len(rx->port->netdev));
+	if (!skb)
+		return -ENOMEM;
+	dma = dma_map_single(dev, skb->data, simnic_frame_len(rx->port->netdev),
+			     DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, dma)) {
+		dev_kfree_skb_any(skb);
+		return -ENOMEM;
+	}
+	d->skb = skb;
+	d->va = skb->data;
+	d->dma = dma;
+	return 0;
+}
+
+static void rx_refill(struct simnic_rxq *rx, struct napi_struct *napi)
+{
+	u32 ntu = rx->next_to_use, failed = 0;
+
+	while (ntu - rx->next_to_clean < rx->size) {
+		if (rx_post(rx, napi, &rx->desc[ntu & (rx->size - 1)])) {
+			failed++;
+			break;
+		}
+		ntu++;
+	}
+	/* The device may use the buffers once it sees the index. */
+	smp_store_release(&rx->next_to_use, ntu);
+	if (failed)
+		rx_count(rx, &rx->stats.alloc_failed, failed);
+}
+
+static struct sk_buff *rx_take(struct simnic_rxq *rx, struct simnic_rx_desc *d)
+{
+	struct sk_buff *skb;
+
+	if (rx->pool)
+		return skbpool_rx_build(rx->pool, d->id, d->len);
+	dma_unmap_single(simnic_dma_dev(rx->port), d->dma,
+			 simnic_frame_len(rx->port->netdev), DMA_FROM_DEVICE);
+	skb = d->skb;
+	d->skb = NULL;
+	skb_put(skb, d->len);
+	return skb;
+}
+
+static int rx_clean(struct simnic_rxq *rx, struct napi_struct *napi, int budget)
+{
+	/* Pairs with the release in simnic_hw_receive(). */
+	u32 hw = smp_load_acquire(&rx->hw_head);
+	u32 packets = 0, bytes = 0, dropped = 0;
+
+	while (rx->next_to_clean != hw && packets < budget) {
+		struct simnic_rx_desc *d = &rx->desc[rx->next_to_clean & (rx->size - 1)];
+		struct sk_buff *skb = rx_take(rx, d);
+
+		rx->next_to_clean++;
+		if (unlikely(!skb)) {
+			dropped++;
+			continue;
+		}
+		bytes += skb->len;
+		skb->protocol = eth_type_trans(skb, rx->port->netdev);
+		napi_gro_receive(napi, skb);
+		packets++;
+	}
+	u64_stats_update_begin(&rx->syncp);
+	u64_stats_add(&rx->stats.packets, packets);
+	u64_stats_add(&rx->stats.bytes, bytes);
+	u64_stats_add(&rx->stats.dropped, dropped);
+	u64_stats_update_end(&rx->syncp);
+	return packets;
+}
+
+static void tx_reap(struct simnic_txq *tx, int budget)
+{
+	/* Pairs with the release in simnic_xmit(). */
+	u32 hw = smp_load_acquire(&tx->hw_done), ntc = tx->next_to_clean;
+	struct netdev_queue *nq;
+
+	if (ntc == hw)
+		return;
+	for (; ntc != hw; ntc++) {
+		struct simnic_tx_desc *d = &tx->desc[ntc & (tx->size - 1)];
+
+		if (d->bounce >= 0)
+			skbpool_tx_complete(tx->bounce, d->bounce);
+		if (d->skb)
+			napi_consume_skb(d->skb, budget);
+		d->skb = NULL;
+	}
+	/* xmit reads it to know the ring has room. */
+	smp_store_release(&tx->next_to_clean, ntc);
+	nq = netdev_get_tx_queue(tx->port->netdev, tx->index);
+	if (netif_tx_queue_stopped(nq) && netif_running(tx->port->netdev))
+		netif_tx_wake_queue(nq);
+}
+
+static int simnic_poll(struct napi_struct *napi, int budget)
+{
+	struct simnic_qpair *qp = container_of(napi, struct simnic_qpair, napi);
+	int done;
+
+	tx_reap(&qp->tx, budget);
+	done = rx_clean(&qp->rx, napi, budget);
+	rx_refill(&qp->rx, napi);
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+static enum hrtimer_restart simnic_moderation_fire(struct hrtimer *t)
+{
+	struct simnic_rxq *rx = container_of(t, struct simnic_rxq, moderation);
+	struct simnic_qpair *qp = container_of(rx, struct simnic_qpair, rx);
+
+	napi_schedule(&qp->napi);
+	return HRTIMER_NORESTART;
+}
+
+/* The device's receive interrupt, moderated by rx-usecs. */
+static void simnic_rx_irq(struct simnic_port *port, struct simnic_qpair *qp)
+{
+	u32 usecs = READ_ONCE(port->rx_usecs);
+
+	if (!usecs) {
+		napi_schedule(&qp->napi);
+		return;
+	}
+	if (!hrtimer_is_queued(&qp->rx.moderation))
+		hrtimer_start(&qp->rx.moderation, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
+}
+
+/*
+ * The checksum offload the port advertises (NETIF_F_HW_CSUM), done for
+ * real: the device sums the copy it wrote and stores the result where the
+ * stack asked, as skb_checksum_help() would have on the host.
+ */
+static void hw_checksum(const struct sk_buff *skb, u8 *frame, u32 len)
+{
+	u32 start = skb_checksum_start_offset(skb);
+	__wsum csum;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL || start >= len)
+		return;
+	csum = csum_partial(frame + start, len - start, 0);
+	*(__sum16 *)(frame + start + skb->csum_offset) = csum_fold(csum);
+}
+
+/*
+ * The peer's device receiving a frame: into the next posted buffer of the
+ * RX queue matching @qid, or missed when there is none.
+ */
+static void simnic_hw_receive(struct simnic_port *peer, u32 qid,
+			      const struct sk_buff *skb, const void *bounce,
+			      u32 len)
+{
+	u32 nr = READ_ONCE(peer->netdev->real_num_rx_queues), head;
+	struct simnic_qpair *qp;
+	struct simnic_rxq *rx;
+	struct simnic_rx_desc *d;
+
+	while (qid >= nr)
+		qid -= nr;
+	qp = &peer->qp[qid];
+	rx = &qp->rx;
+
+	spin_lock(&rx->hw_lock);
+	if (!rx->hw_enabled) {
+		spin_unlock(&rx->hw_lock);
+		return;
+	}
+	head = rx->hw_head;
+	/* Pairs with the release in rx_refill(): the buffer is posted. */
+	if (head == smp_load_acquire(&rx->next_to_use)) {
+		spin_unlock(&rx->hw_lock);
+		rx_count(rx, &rx->stats.missed, 1);
+		simnic_rx_irq(peer, qp);
+		return;
+	}
+	d = &rx->desc[head & (rx->size - 1)];
+	if (len > rx_buf_len(rx)) {
+		spin_unlock(&rx->hw_lock);
+		rx_count(rx, &rx->stats.length_errors, 1);
+		return;
+	}
+	if (bounce)
+		memcpy(d->va, bounce, len);
+	else
+		skb_copy_bits(skb, 0, d->va, len);
+	hw_checksum(skb, d->va, len);
+	if (unlikely(atomic_add_unless(&peer->faults.corrupt_next, -1, 0)))
+		((u8 *)d->va)[len - 1] ^= 0xff;
+	d->len = len;
+	/* The frame and its length before the index: pairs with rx_clean(). */
+	smp_store_release(&rx->hw_head, head + 1);
+	spin_unlock(&rx->hw_lock);
+	simnic_rx_irq(peer, qp);
+}
+
+static bool simnic_wire_up(const struct simnic_port *a, const struct simnic_port *b)
+{
+	return !READ_ONCE(a->faults.link_down) && !READ_ONCE(b->faults.link_down) &&
+	       netif_running(b->netdev) && netif_carrier_ok(a->netdev);
+}
+
+static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
+{
+	struct simnic_port *port = netdev_priv(netdev), *peer;
+	u16 qid = skb_get_queue_mapping(skb);
+	struct simnic_qpair *qp = &port->qp[qid];
+	struct simnic_txq *tx = &qp->tx;
+	const void *bounce = NULL;
+	struct simnic_tx_desc *d;
+	u32 ntu = tx->next_to_use, len = skb->len;
+	dma_addr_t dma;
+
+	/* Pairs with the release in tx_reap(). */
+	if (unlikely(ntu - smp_load_acquire(&tx->next_to_clean) >= tx->size)) {
+		netif_stop_subqueue(netdev, qid);
+		return NETDEV_TX_BUSY;
+	}
+	d = &tx->desc[ntu & (tx->size - 1)];
+	d->skb = skb;
+	d->bounce = -1;
+	if (skbpool_tx_wants_bounce(tx->bounce, skb)) {
+		int id = skbpool_tx_bounce(tx->bounce, skb, &dma, &len);
+
+		if (id >= 0) {
+			d->bounce = id;
+			bounce = skbpool_tx_va(tx->bounce, id);
+		} else {
+			len = skb->len;
+		}
+	}
+
+	rcu_read_lock();
+	peer = rcu_dereference(port->peer);
+	if (peer && simnic_wire_up(port, peer)) {
+		simnic_hw_receive(peer, qid, skb, bounce, len);
+		u64_stats_update_begin(&tx->syncp);
+		u64_stats_inc(&tx->stats.packets);
+		u64_stats_add(&tx->stats.bytes, skb->len);
+		u64_stats_update_end(&tx->syncp);
+	} else {
+		u64_stats_update_begin(&tx->syncp);
+		u64_stats_inc(&tx->stats.dropped);
+		u64_stats_update_end(&tx->syncp);
+	}
+	rcu_read_unlock();
+
+	/* A bounced frame's data is in the bounce buffer: free it now. */
+	if (bounce) {
+		dev_consume_skb_any(skb);
+		d->skb = NULL;
+	}
+	tx->next_to_use = ntu + 1;
+	/* The descriptor before its completion: pairs with tx_reap(). */
+	if (!READ_ONCE(port->faults.stall_tx_completions))
+		smp_store_release(&tx->hw_done, ntu + 1);
+	napi_schedule(&qp->napi);
+
+	if (unlikely(ntu + 1 - READ_ONCE(tx->next_to_clean) >= tx->size)) {
+		netif_stop_subqueue(netdev, qid);
+		/* Reap may have made room between the check and the stop. */
+		smp_mb();
+		if (ntu + 1 - READ_ONCE(tx->next_to_clean) < tx->size)
+			netif_start_subqueue(netdev, qid);
+	}
+	return NETDEV_TX_OK;
+}
+
+static int qpair_up(struct simnic_port *port, u32 i)
+{
+	struct skbpool_rxq_params params = {
+		.qid = i,
+		.ring_size = port->rx_ring_size,
+		.frame_len = simnic_frame_len(port->netdev),
+	};
+	struct simnic_qpair *qp = &port->qp[i];
+	struct simnic_rxq *rx = &qp->rx;
+	struct simnic_txq *tx = &qp->tx;
+	int err = -ENOMEM;
+
+	rx->size = port->rx_ring_size;
+	rx->next_to_use = 0;
+	rx->next_to_clean = 0;
+	rx->hw_head = 0;
+	rx->desc = kvcalloc(rx->size, sizeof(*rx->desc), GFP_KERNEL);
+	tx->size = port->tx_ring_size;
+	tx->next_to_use = 0;
+	tx->next_to_clean = 0;
+	tx->hw_done = 0;
+	tx->desc = kvcalloc(tx->size, sizeof(*tx->desc), GFP_KERNEL);
+	if (!rx->desc || !tx->desc)
+		goto err;
+	rx->pool = skbpool_rxq_create(port->pool_dev, &params);
+	if (IS_ERR(rx->pool)) {
+		err = PTR_ERR(rx->pool);
+		rx->pool = NULL;
+		goto err;
+	}
+	tx->bounce = skbpool_txq_create(port->pool_dev, i, tx->size);
+	if (IS_ERR(tx->bounce)) {
+		err = PTR_ERR(tx->bounce);
+		tx->bounce = NULL;
+		goto err;
+	}
+	local_bh_disable();
+	rx_refill(rx, &qp->napi);
+	local_bh_enable();
+	spin_lock_bh(&rx->hw_lock);
+	rx->hw_enabled = true;
+	spin_unlock_bh(&rx->hw_lock);
+	napi_enable(&qp->napi);
+	return 0;
+err:
+	skbpool_txq_destroy(tx->bounce);
+	tx->bounce = NULL;
+	skbpool_rxq_destroy(rx->pool);
+	rx->pool = NULL;
+	kvfree(rx->desc);
+	kvfree(tx->desc);
+	rx->desc = NULL;
+	tx->desc = NULL;
+	return err;
+}
+
+static void qpair_down(struct simnic_port *port, u32 i)
+{
+	struct simnic_qpair *qp = &port->qp[i];
+	struct simnic_rxq *rx = &qp->rx;
+	struct simnic_txq *tx = &qp->tx;
+	u32 n;
+
+	/* The device stops writing: after this no peer touches the ring. */
+	spin_lock_bh(&rx->hw_lock);
+	rx->hw_enabled = false;
+	spin_unlock_bh(&rx->hw_lock);
+	hrtimer_cancel(&rx->moderation);
+	napi_disable(&qp->napi);
+
+	if (!rx->pool) {
+		for (n = rx->next_to_clean; n != rx->next_to_use; n++) {
+			struct simnic_rx_desc *d = &rx->desc[n & (rx->size - 1)];
+
+			dma_unmap_single(simnic_dma_dev(port), d->dma,
+					 simnic_frame_len(port->netdev), DMA_FROM_DEVICE);
+			dev_kfree_skb_any(d->skb);
+		}
+	}
+	skbpool_rxq_destroy(rx->pool);
+	rx->pool = NULL;
+
+	/* Stalled or not, the device is gone: complete everything. */
+	tx->hw_done = tx->next_to_use;
+	local_bh_disable();
+	tx_reap(tx, 0);
+	local_bh_enable();
+	skbpool_txq_destroy(tx->bounce);
+	tx->bounce = NULL;
+	kvfree(rx->desc);
+	kvfree(tx->desc);
+	rx->desc = NULL;
+	tx->desc = NULL;
+}
+
+static u32 simnic_active_queues(const struct net_device *netdev)
+{
+	return netdev->real_num_rx_queues;
+}
+
+static int simnic_open(struct net_device *netdev)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+	u32 i, nr = simnic_active_queues(netdev);
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		err = qpair_up(port, i);
+		if (err)
+			goto err;
+	}
+	netif_tx_start_all_queues(netdev);
+	simnic_update_carrier(port);
+	return 0;
+err:
+	while (i--)
+		qpair_down(port, i);
+	return err;
+}
+
+static int simnic_stop(struct net_device *netdev)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+	u32 i, nr = simnic_active_queues(netdev);
+
+	netif_tx_disable(netdev);
+	netif_carrier_off(netdev);
+	simnic_update_carrier(port);
+	for (i = 0; i < nr; i++)
+		qpair_down(port, i);
+	return 0;
+}
+
+/**
+ * simnic_restart() - rebuild every queue of a running port
+ * @netdev: the port
+ *
+ * For tagging (skbpool's restart callback), ring and channel changes.
+ * Context: RTNL held.
+ * Return: 0 or the error of reopening.
+ */
+int simnic_restart(struct net_device *netdev)
+{
+	ASSERT_RTNL();
+	if (!netif_running(netdev))
+		return 0;
+	simnic_stop(netdev);
+	return simnic_open(netdev);
+}
+
+static int simnic_change_mtu(struct net_device *netdev, int mtu)
+{
+	bool running = netif_running(netdev);
+	int err = 0;
+
+	if (running)
+		simnic_stop(netdev);
+	WRITE_ONCE(netdev->mtu, mtu);
+	if (running)
+		err = simnic_open(netdev);
+	return err;
+}
+
+const struct net_device_ops simnic_netdev_ops = {
+	.ndo_open		= simnic_open,
+	.ndo_stop		= simnic_stop,
+	.ndo_start_xmit		= simnic_xmit,
+	.ndo_get_stats64	= simnic_get_stats64,
+	.ndo_change_mtu		= simnic_change_mtu,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static const struct skbpool_dev_ops simnic_skbpool_ops = {
+	.restart = simnic_restart,
+};
+
+/* The NAPI contexts live in @port->qp, which free_netdev() must not see. */
+static void simnic_port_free(struct simnic_port *port)
+{
+	struct net_device *netdev = port->netdev;
+	u32 i;
+
+	for (i = 0; port->qp && i < SIMNIC_MAX_QUEUES; i++)
+		netif_napi_del(&port->qp[i].napi);
+	kfree(port->qp);
+	free_netdev(netdev);
+}
+
+/**
+ * simnic_port_create() - one port: a netdev with its queues
+ * @sdev: the device
+ * @index: the port's index on it
+ *
+ * Return: 0 or a negative errno.
+ */
+int simnic_port_create(struct simnic_dev *sdev, u32 index)
+{
+	struct net_device *netdev;
+	struct simnic_port *port;
+	int err = -ENOMEM;
+	u32 i;
+
+	netdev = alloc_etherdev_mqs(sizeof(*port), SIMNIC_MAX_QUEUES, SIMNIC_MAX_QUEUES);
+	if (!netdev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(netdev, &sdev->dev);
+	port = netdev_priv(netdev);
+	port->netdev = netdev;
+	port->sdev = sdev;
+	port->port_index = index;
+	port->rx_ring_size = SIMNIC_DEF_RING;
+	port->tx_ring_size = SIMNIC_DEF_RING;
+	port->qp = kcalloc(SIMNIC_MAX_QUEUES, sizeof(*port->qp), GFP_KERNEL);
+	if (!port->qp)
+		goto err_free;
+	for (i = 0; i < SIMNIC_MAX_QUEUES; i++) {
+		struct simnic_qpair *qp = &port->qp[i];
+
+		qp->rx.port = port;
+		qp->rx.index = i;
+		qp->tx.port = port;
+		qp->tx.index = i;
+		spin_lock_init(&qp->rx.hw_lock);
+		u64_stats_init(&qp->rx.syncp);
+		u64_stats_init(&qp->tx.syncp);
+		hrtimer_init(&qp->rx.moderation, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		qp->rx.moderation.function = simnic_moderation_fire;
+		netif_napi_add(netdev, &qp->napi, simnic_poll);
+	}
+	netif_set_real_num_tx_queues(netdev, sdev->nr_queues);
+	netif_set_real_num_rx_queues(netdev, sdev->nr_queues);
+
+	netdev->netdev_ops = &simnic_netdev_ops;
+	netdev->ethtool_ops = &simnic_ethtool_ops;
+	netdev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA;
+	netdev->hw_features = netdev->features;
+	netdev->min_mtu = ETH_MIN_MTU;
+	netdev->max_mtu = SIMNIC_MAX_MTU;
+	eth_hw_addr_random(netdev);
+	netif_carrier_off(netdev);
+
+	port->pool_dev = skbpool_dev_register(netdev, &sdev->dev, &simnic_skbpool_ops);
+	if (IS_ERR(port->pool_dev)) {
+		err = PTR_ERR(port->pool_dev);
+		goto err_free;
+	}
+	err = register_netdev(netdev);
+	if (err)
+		goto err_pool;
+	sdev->ports[index] = port;
+	simnic_debugfs_port_init(port);
+	return 0;
+err_pool:
+	skbpool_dev_unregister(port->pool_dev);
+err_free:
+	simnic_port_free(port);
+	return err;
+}
+
+/**
+ * simnic_port_destroy() - unlink, unregister and free a port
+ * @port: the port
+ */
+void simnic_port_destroy(struct simnic_port *port)
+{
+	struct net_device *netdev = port->netdev;
+
+	debugfs_remove_recursive(port->ddir);
+	rtnl_lock();
+	simnic_unlink(port);
+	rtnl_unlock();
+	unregister_netdev(netdev);
+	skbpool_dev_unregister(port->pool_dev);
+	simnic_port_free(port);
+}
