@@ -315,8 +315,8 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 		d->skb = NULL;
 	}
 	tx->next_to_use = ntu + 1;
-	/* The descriptor before its completion: pairs with tx_reap(). */
 	if (!READ_ONCE(port->faults.stall_tx_completions))
+		/* The descriptor before its completion: pairs with tx_reap(). */
 		smp_store_release(&tx->hw_done, ntu + 1);
 	napi_schedule(&qp->napi);
 
