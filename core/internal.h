@@ -276,6 +276,7 @@ void skbpool_rxq_arrays_free(struct skbpool_rxq_arrays *a);
 void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays *a);
 u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers);
 u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
+u32 skbpool_rx_reclaim_until(struct skbpool_rxq *rxq, u32 budget, u32 want);
 u64 skbpool_txq_bounced(const struct skbpool_txq *txq);
 u32 skbpool_txq_in_use(const struct skbpool_txq *txq);
 

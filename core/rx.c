@@ -31,7 +31,7 @@
 
 #include "internal.h"
 
-/* Buffers checked per reclaim pass when the free list runs dry. */
+/* Buffers a pass aims to reclaim when the free list runs dry. */
 #define SKBPOOL_RECLAIM_BATCH	64
 /* Preallocated skb heads per queue: a NAPI budget's worth. */
 #define SKBPOOL_STASH_SIZE	NAPI_POLL_WEIGHT
@@ -131,9 +131,23 @@ static bool rxbuf_returned(const struct skbpool_rxbuf *buf)
  */
 u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget)
 {
+	return skbpool_rx_reclaim_until(rxq, budget, U32_MAX);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_reclaim);
+
+/**
+ * skbpool_rx_reclaim_until() - reclaim until enough came back
+ * @rxq: the pool
+ * @budget: the most held buffers to look at, oldest first
+ * @want: stop once this many were reclaimed
+ *
+ * Return: buffers reclaimed.
+ */
+u32 skbpool_rx_reclaim_until(struct skbpool_rxq *rxq, u32 budget, u32 want)
+{
 	u32 n = 0, scanned = min(budget, rxq_in_flight(rxq));
 
-	while (scanned--) {
+	while (scanned-- && n < want) {
 		u32 id = rxq->held[rxq->held_head++ & rxq->held_mask];
 
 		if (rxbuf_returned(&rxq->bufs[id])) {
@@ -149,7 +163,6 @@ u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget)
 	}
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_reclaim);
 
 /* The slow path: the pool is empty and every buffer is in flight. */
 static int rxq_grow(struct skbpool_rxq *rxq)
@@ -198,7 +211,10 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 	if (rxq->held_head != rxq->held_tail)
 		skbpool_rx_reclaim(rxq, 1);
 	if (unlikely(!rxq->nr_free)) {
-		if (!skbpool_rx_reclaim(rxq, SKBPOOL_RECLAIM_BATCH) &&
+		/* Look at every held buffer if need be: the pool grows only
+		 * when the stack really holds all of them.
+		 */
+		if (!skbpool_rx_reclaim_until(rxq, U32_MAX, SKBPOOL_RECLAIM_BATCH) &&
 		    rxq_grow(rxq)) {
 			rxq_count(rxq, &rxq->stats.exhausted, 1);
 			return -ENOBUFS;

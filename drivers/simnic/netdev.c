@@ -151,7 +151,8 @@ static void tx_reap(struct simnic_txq *tx, int budget)
 	/* xmit reads it to know the ring has room. */
 	smp_store_release(&tx->next_to_clean, ntc);
 	nq = netdev_get_tx_queue(tx->port->netdev, tx->index);
-	if (netif_tx_queue_stopped(nq) && netif_running(tx->port->netdev))
+	/* Not while the rings are being torn down: xmit would use them. */
+	if (netif_tx_queue_stopped(nq) && READ_ONCE(tx->port->rings_ready))
 		netif_tx_wake_queue(nq);
 }
 
@@ -228,6 +229,7 @@ static void simnic_hw_receive(struct simnic_port *peer, u32 qid,
 	spin_lock(&rx->hw_lock);
 	if (!rx->hw_enabled) {
 		spin_unlock(&rx->hw_lock);
+		rx_count(rx, &rx->stats.missed, 1);
 		return;
 	}
 	head = rx->hw_head;
@@ -386,19 +388,27 @@ err:
 	return err;
 }
 
+/* The device stops writing (no peer touches the ring after this) and the
+ * queue's NAPI stops (nothing reaps or wakes the TX queue).
+ */
+static void qpair_quiesce(struct simnic_port *port, u32 i)
+{
+	struct simnic_qpair *qp = &port->qp[i];
+
+	spin_lock_bh(&qp->rx.hw_lock);
+	qp->rx.hw_enabled = false;
+	spin_unlock_bh(&qp->rx.hw_lock);
+	hrtimer_cancel(&qp->rx.moderation);
+	napi_disable(&qp->napi);
+}
+
+/* Free a quiesced queue pair's rings and pools. */
 static void qpair_down(struct simnic_port *port, u32 i)
 {
 	struct simnic_qpair *qp = &port->qp[i];
 	struct simnic_rxq *rx = &qp->rx;
 	struct simnic_txq *tx = &qp->tx;
 	u32 n;
-
-	/* The device stops writing: after this no peer touches the ring. */
-	spin_lock_bh(&rx->hw_lock);
-	rx->hw_enabled = false;
-	spin_unlock_bh(&rx->hw_lock);
-	hrtimer_cancel(&rx->moderation);
-	napi_disable(&qp->napi);
 
 	if (!rx->pool) {
 		for (n = rx->next_to_clean; n != rx->next_to_use; n++) {
@@ -425,15 +435,9 @@ static void qpair_down(struct simnic_port *port, u32 i)
 	tx->desc = NULL;
 }
 
-static u32 simnic_active_queues(const struct net_device *netdev)
+static int simnic_rings_up(struct simnic_port *port)
 {
-	return netdev->real_num_rx_queues;
-}
-
-static int simnic_open(struct net_device *netdev)
-{
-	struct simnic_port *port = netdev_priv(netdev);
-	u32 i, nr = simnic_active_queues(netdev);
+	u32 i, nr = port->netdev->real_num_rx_queues;
 	int err;
 
 	for (i = 0; i < nr; i++) {
@@ -441,25 +445,52 @@ static int simnic_open(struct net_device *netdev)
 		if (err)
 			goto err;
 	}
+	return 0;
+err:
+	while (i--) {
+		qpair_quiesce(port, i);
+		qpair_down(port, i);
+	}
+	return err;
+}
+
+/*
+ * Order matters: stop reaping (which would wake the TX queues) before the
+ * TX queues are disabled, and disable them before the rings go.
+ */
+static void simnic_rings_down(struct simnic_port *port)
+{
+	u32 i, nr = port->netdev->real_num_rx_queues;
+
+	WRITE_ONCE(port->rings_ready, false);
+	for (i = 0; i < nr; i++)
+		qpair_quiesce(port, i);
+	netif_tx_disable(port->netdev);
+	for (i = 0; i < nr; i++)
+		qpair_down(port, i);
+}
+
+static int simnic_open(struct net_device *netdev)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+	int err;
+
+	err = simnic_rings_up(port);
+	if (err)
+		return err;
+	WRITE_ONCE(port->rings_ready, true);
 	netif_tx_start_all_queues(netdev);
 	simnic_update_carrier(port);
 	return 0;
-err:
-	while (i--)
-		qpair_down(port, i);
-	return err;
 }
 
 static int simnic_stop(struct net_device *netdev)
 {
 	struct simnic_port *port = netdev_priv(netdev);
-	u32 i, nr = simnic_active_queues(netdev);
 
-	netif_tx_disable(netdev);
 	netif_carrier_off(netdev);
 	simnic_update_carrier(port);
-	for (i = 0; i < nr; i++)
-		qpair_down(port, i);
+	simnic_rings_down(port);
 	return 0;
 }
 
@@ -467,17 +498,32 @@ static int simnic_stop(struct net_device *netdev)
  * simnic_restart() - rebuild every queue of a running port
  * @netdev: the port
  *
- * For tagging (skbpool's restart callback), ring and channel changes.
+ * For tagging (skbpool's restart callback) and ring size changes.  The link
+ * stays up: carrier is not touched, so the stack neither tears down its
+ * qdisc nor backs TCP off; frames the peer sends meanwhile are missed, as
+ * on a NIC whose rings are being reset.
+ *
  * Context: RTNL held.
- * Return: 0 or the error of reopening.
+ * Return: 0 or the error of rebuilding (the port is then stopped).
  */
 int simnic_restart(struct net_device *netdev)
 {
+	struct simnic_port *port = netdev_priv(netdev);
+	int err;
+
 	ASSERT_RTNL();
 	if (!netif_running(netdev))
 		return 0;
-	simnic_stop(netdev);
-	return simnic_open(netdev);
+	simnic_rings_down(port);
+	err = simnic_rings_up(port);
+	if (err) {
+		netif_carrier_off(netdev);
+		simnic_update_carrier(port);
+		return err;
+	}
+	WRITE_ONCE(port->rings_ready, true);
+	netif_tx_wake_all_queues(netdev);
+	return 0;
 }
 
 static int simnic_change_mtu(struct net_device *netdev, int mtu)

@@ -123,6 +123,7 @@ struct simnic_port {
 	u32 rx_ring_size;
 	u32 tx_ring_size;
 	u32 rx_usecs;
+	bool rings_ready;	/* rings up: TX reaping may wake the queues */
 	struct simnic_faults faults;
 	struct dentry *ddir;
 	struct list_head node;
