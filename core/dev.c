@@ -98,14 +98,6 @@ static u32 tagged_rx_queues(void)
 	return n;
 }
 
-static u32 rx_truesize(u32 frame_len)
-{
-	u32 need = NET_SKB_PAD + NET_IP_ALIGN + frame_len +
-		   SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
-
-	return PAGE_SIZE << get_order(need);
-}
-
 /**
  * skbpool_size_rxq() - the reserve one RX queue of @sdev should hold
  * @sdev: the device
@@ -124,7 +116,7 @@ u32 skbpool_size_rxq(struct skbpool_dev *sdev,
 	s->share_pct = READ_ONCE(skbpool_share_pct);
 	s->nr_queues = tagged_rx_queues();
 	s->ring_size = p->ring_size;
-	s->buf_truesize = rx_truesize(p->frame_len);
+	s->buf_truesize = skbpool_rx_truesize(p->frame_len);
 	s->override = sdev->override;
 	skbpool_size_reserve(s);
 	return s->buffers;
@@ -181,6 +173,8 @@ void skbpool_rxq_destroy(struct skbpool_rxq *rxq)
 	sdev->gone.recycled += snap.recycled;
 	sdev->gone.slowpath += snap.slowpath;
 	sdev->gone.stash_used += snap.stash_used;
+	sdev->gone.build_failed += snap.build_failed;
+	sdev->gone.exhausted += snap.exhausted;
 	mutex_unlock(&skbpool_lock);
 	skbpool_rxq_free(rxq);
 }
@@ -228,6 +222,7 @@ void skbpool_txq_destroy(struct skbpool_txq *txq)
 	mutex_lock(&skbpool_lock);
 	list_del(&txq->node);
 	txq->sdev->gone.tx_bounce += skbpool_txq_bounced(txq);
+	txq->sdev->gone.tx_busy += skbpool_txq_busy(txq);
 	mutex_unlock(&skbpool_lock);
 	skbpool_txq_free(txq);
 }

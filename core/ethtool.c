@@ -21,8 +21,11 @@ static const char skbpool_stat_names[][ETH_GSTRING_LEN] = {
 	"skbpool_rx_recycled",
 	"skbpool_rx_alloc_slowpath",
 	"skbpool_rx_stash_used",
+	"skbpool_rx_build_failed",
+	"skbpool_rx_exhausted",
 	"skbpool_tx_bounce",
 	"skbpool_tx_bounce_inuse",
+	"skbpool_tx_bounce_busy",
 	"skbpool_sizing_min_free_kbytes",
 	"skbpool_sizing_share_pct",
 	"skbpool_sizing_queues",
@@ -125,45 +128,53 @@ EXPORT_SYMBOL_GPL(skbpool_ethtool_stats_strings);
  */
 void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 {
-	struct skbpool_rxq_snapshot snap;
+	struct skbpool_rxq_snapshot snap, sum = {};
 	struct skbpool_sizing s = {};
-	u64 total = 0, free = 0, in_flight = 0, recycled, slowpath, stash;
-	u64 bounce, bounce_inuse = 0;
+	u64 bounce, bounce_inuse = 0, busy;
 	struct skbpool_rxq *rxq;
 	struct skbpool_txq *txq;
 	u64 *v = *data;
 
 	mutex_lock(&skbpool_lock);
-	recycled = sdev->gone.recycled;
-	slowpath = sdev->gone.slowpath;
-	stash = sdev->gone.stash_used;
+	sum.recycled = sdev->gone.recycled;
+	sum.slowpath = sdev->gone.slowpath;
+	sum.stash_used = sdev->gone.stash_used;
+	sum.build_failed = sdev->gone.build_failed;
+	sum.exhausted = sdev->gone.exhausted;
 	bounce = sdev->gone.tx_bounce;
+	busy = sdev->gone.tx_busy;
 	list_for_each_entry(rxq, &sdev->rxqs, node) {
 		skbpool_rxq_read(rxq, &snap);
-		total += snap.total;
-		free += snap.free;
-		in_flight += snap.in_flight;
-		recycled += snap.recycled;
-		slowpath += snap.slowpath;
-		stash += snap.stash_used;
+		sum.total += snap.total;
+		sum.free += snap.free;
+		sum.in_flight += snap.in_flight;
+		sum.recycled += snap.recycled;
+		sum.slowpath += snap.slowpath;
+		sum.stash_used += snap.stash_used;
+		sum.build_failed += snap.build_failed;
+		sum.exhausted += snap.exhausted;
 	}
 	list_for_each_entry(txq, &sdev->txqs, node) {
 		bounce += skbpool_txq_bounced(txq);
 		bounce_inuse += skbpool_txq_in_use(txq);
+		busy += skbpool_txq_busy(txq);
 	}
 	rxq = list_first_entry_or_null(&sdev->rxqs, struct skbpool_rxq, node);
 	if (rxq)
 		skbpool_size_rxq(sdev, &rxq->params, &s);
 	mutex_unlock(&skbpool_lock);
 
-	*v++ = total;
-	*v++ = free;
-	*v++ = in_flight;
-	*v++ = recycled;
-	*v++ = slowpath;
-	*v++ = stash;
+	*v++ = sum.total;
+	*v++ = sum.free;
+	*v++ = sum.in_flight;
+	*v++ = sum.recycled;
+	*v++ = sum.slowpath;
+	*v++ = sum.stash_used;
+	*v++ = sum.build_failed;
+	*v++ = sum.exhausted;
 	*v++ = bounce;
 	*v++ = bounce_inuse;
+	*v++ = busy;
 	*v++ = rxq ? s.min_free_kbytes : skbpool_min_free_kbytes();
 	*v++ = READ_ONCE(skbpool_share_pct);
 	*v++ = s.nr_queues;

@@ -21,6 +21,9 @@
  */
 #define SKBPOOL_BIAS_MAX	USHRT_MAX
 
+/* Room before the frame: what the stack expects to be able to push. */
+#define SKBPOOL_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
+
 /**
  * struct skbpool_rxbuf - one RX buffer: a page (or compound page) of its own
  * @page: the page, NULL for an unused slot
@@ -162,9 +165,9 @@ struct skbpool_rxq {
  * @buf_size: bytes per bounce buffer
  * @next_to_use: next buffer xmit takes; written under the xmit lock
  * @next_to_clean: next buffer completion returns; written by completion
- * @syncp: guards @bounced and @busy_drops
+ * @syncp: guards @bounced and @busy
  * @bounced: frames copied into a bounce buffer
- * @busy_drops: frames that found every bounce buffer in use
+ * @busy: frames that found every bounce buffer in use (sent unbounced)
  * @sdev: owning device
  * @qid: queue index
  * @node: on @sdev->txqs
@@ -186,7 +189,7 @@ struct skbpool_txq {
 	u32 next_to_clean;
 	struct u64_stats_sync syncp;
 	u64_stats_t bounced;
-	u64_stats_t busy_drops;
+	u64_stats_t busy;
 	struct skbpool_dev *sdev;
 	u32 qid;
 	struct list_head node;
@@ -220,7 +223,10 @@ struct skbpool_dev {
 		u64 recycled;
 		u64 slowpath;
 		u64 stash_used;
+		u64 build_failed;
+		u64 exhausted;
 		u64 tx_bounce;
+		u64 tx_busy;
 	} gone;
 	struct list_head node;
 };
@@ -239,6 +245,8 @@ extern unsigned int skbpool_share_pct;
  * @recycled: buffers seen back from the stack and reused
  * @slowpath: page allocations for packet data on the receive path
  * @stash_used: skb heads taken from the stash
+ * @build_failed: frames lost for want of an skb head
+ * @exhausted: buffer gets refused: every buffer in flight, no growth left
  */
 struct skbpool_rxq_snapshot {
 	u32 total;
@@ -247,8 +255,11 @@ struct skbpool_rxq_snapshot {
 	u64 recycled;
 	u64 slowpath;
 	u64 stash_used;
+	u64 build_failed;
+	u64 exhausted;
 };
 
+u32 skbpool_rx_truesize(u32 frame_len);
 struct skbpool_rxq *skbpool_rxq_alloc(struct skbpool_dev *sdev,
 				      const struct skbpool_rxq_params *p,
 				      u32 buffers);
@@ -278,6 +289,7 @@ u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers);
 u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
 u32 skbpool_rx_reclaim_until(struct skbpool_rxq *rxq, u32 budget, u32 want);
 u64 skbpool_txq_bounced(const struct skbpool_txq *txq);
+u64 skbpool_txq_busy(const struct skbpool_txq *txq);
 u32 skbpool_txq_in_use(const struct skbpool_txq *txq);
 
 int skbpool_dev_set_override(struct skbpool_dev *sdev, u32 buffers);

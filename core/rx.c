@@ -442,6 +442,23 @@ u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers)
 }
 
 /**
+ * skbpool_rx_truesize() - bytes one buffer pins for frames of @frame_len
+ * @frame_len: the largest frame
+ *
+ * Headroom, the frame and skb_shared_info, rounded up to whole pages: a
+ * buffer is a page (or compound page) of its own.
+ *
+ * Return: the size.
+ */
+u32 skbpool_rx_truesize(u32 frame_len)
+{
+	u32 need = SKBPOOL_RX_HEADROOM + frame_len +
+		   SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+
+	return PAGE_SIZE << get_order(need);
+}
+
+/**
  * skbpool_rxq_alloc() - a pool of @buffers buffers for one RX queue
  * @sdev: the device
  * @p: the queue
@@ -453,8 +470,6 @@ struct skbpool_rxq *
 skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 		  u32 buffers)
 {
-	u32 need = NET_SKB_PAD + NET_IP_ALIGN + p->frame_len +
-		   SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 	struct skbpool_rxq_arrays arrays;
 	struct skbpool_rxq *rxq;
 	int err = -ENOMEM;
@@ -468,9 +483,9 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 	rxq->sdev = sdev;
 	rxq->dma_dev = sdev->dma_dev;
 	rxq->params = *p;
-	rxq->order = get_order(need);
-	rxq->truesize = PAGE_SIZE << rxq->order;
-	rxq->headroom = NET_SKB_PAD + NET_IP_ALIGN;
+	rxq->truesize = skbpool_rx_truesize(p->frame_len);
+	rxq->order = get_order(rxq->truesize);
+	rxq->headroom = SKBPOOL_RX_HEADROOM;
 	rxq->buf_len = SKB_WITH_OVERHEAD(rxq->truesize) - rxq->headroom;
 	u64_stats_init(&rxq->syncp);
 	INIT_LIST_HEAD(&rxq->node);
@@ -545,6 +560,8 @@ void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		snap->recycled = u64_stats_read(&rxq->stats.recycled);
 		snap->slowpath = u64_stats_read(&rxq->stats.slowpath);
 		snap->stash_used = u64_stats_read(&rxq->stats.stash_used);
+		snap->build_failed = u64_stats_read(&rxq->stats.build_failed);
+		snap->exhausted = u64_stats_read(&rxq->stats.exhausted);
 	} while (u64_stats_fetch_retry(&rxq->syncp, start));
 	snap->total = occ >> 32;
 	snap->in_flight = (u32)occ;

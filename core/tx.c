@@ -158,7 +158,7 @@ int skbpool_tx_bounce(struct skbpool_txq *txq, const struct sk_buff *skb,
 	/* Pairs with the release in skbpool_tx_complete(). */
 	if (unlikely(ntu - smp_load_acquire(&txq->next_to_clean) >= txq->count)) {
 		u64_stats_update_begin(&txq->syncp);
-		u64_stats_inc(&txq->busy_drops);
+		u64_stats_inc(&txq->busy);
 		u64_stats_update_end(&txq->syncp);
 		return -EBUSY;
 	}
@@ -225,6 +225,18 @@ u64 skbpool_txq_bounced(const struct skbpool_txq *txq)
 	return txq_read(txq, &txq->bounced);
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_bounced);
+
+/**
+ * skbpool_txq_busy() - frames that found every bounce buffer in use
+ * @txq: the queue's bounce pool
+ *
+ * Return: the count.
+ */
+u64 skbpool_txq_busy(const struct skbpool_txq *txq)
+{
+	return txq_read(txq, &txq->busy);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_busy);
 
 /**
  * skbpool_txq_in_use() - bounce buffers the device has not completed

@@ -176,11 +176,11 @@ static int simnic_set_ringparam(struct net_device *netdev,
 	}
 	port->rx_ring_size = ring->rx_pending;
 	port->tx_ring_size = ring->tx_pending;
-	err = simnic_restart(netdev);
+	err = simnic_reconfigure(netdev, NULL, NULL);
 	if (err) {
 		port->rx_ring_size = old_rx;
 		port->tx_ring_size = old_tx;
-		simnic_restart(netdev);
+		simnic_reconfigure(netdev, NULL, NULL);
 	}
 	return err;
 }
@@ -192,24 +192,18 @@ static void simnic_get_channels(struct net_device *netdev,
 	ch->combined_count = netdev->real_num_rx_queues;
 }
 
+static int simnic_apply_channels(struct net_device *netdev, const void *arg)
+{
+	u32 n = *(const u32 *)arg;
+
+	return netif_set_real_num_queues(netdev, n, n);
+}
+
 static int simnic_set_channels(struct net_device *netdev,
 			       struct ethtool_channels *ch)
 {
-	u32 old = netdev->real_num_rx_queues;
-	bool running = netif_running(netdev);
-	int err;
-
-	if (running)
-		netdev->netdev_ops->ndo_stop(netdev);
-	err = netif_set_real_num_queues(netdev, ch->combined_count, ch->combined_count);
-	if (err)
-		netif_set_real_num_queues(netdev, old, old);
-	if (running) {
-		int err2 = netdev->netdev_ops->ndo_open(netdev);
-
-		err = err ? err : err2;
-	}
-	return err;
+	return simnic_reconfigure(netdev, simnic_apply_channels,
+				  &ch->combined_count);
 }
 
 static int simnic_get_coalesce(struct net_device *netdev,

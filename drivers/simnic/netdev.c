@@ -332,6 +332,19 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	return NETDEV_TX_OK;
 }
 
+/* Rings and pools of a queue pair with nothing posted or pending. */
+static void qpair_free(struct simnic_qpair *qp)
+{
+	skbpool_txq_destroy(qp->tx.bounce);
+	qp->tx.bounce = NULL;
+	skbpool_rxq_destroy(qp->rx.pool);
+	qp->rx.pool = NULL;
+	kvfree(qp->rx.desc);
+	kvfree(qp->tx.desc);
+	qp->rx.desc = NULL;
+	qp->tx.desc = NULL;
+}
+
 static int qpair_up(struct simnic_port *port, u32 i)
 {
 	struct skbpool_rxq_params params = {
@@ -377,14 +390,7 @@ static int qpair_up(struct simnic_port *port, u32 i)
 	napi_enable(&qp->napi);
 	return 0;
 err:
-	skbpool_txq_destroy(tx->bounce);
-	tx->bounce = NULL;
-	skbpool_rxq_destroy(rx->pool);
-	rx->pool = NULL;
-	kvfree(rx->desc);
-	kvfree(tx->desc);
-	rx->desc = NULL;
-	tx->desc = NULL;
+	qpair_free(qp);
 	return err;
 }
 
@@ -419,20 +425,12 @@ static void qpair_down(struct simnic_port *port, u32 i)
 			dev_kfree_skb_any(d->skb);
 		}
 	}
-	skbpool_rxq_destroy(rx->pool);
-	rx->pool = NULL;
-
 	/* Stalled or not, the device is gone: complete everything. */
 	tx->hw_done = tx->next_to_use;
 	local_bh_disable();
 	tx_reap(tx, 0);
 	local_bh_enable();
-	skbpool_txq_destroy(tx->bounce);
-	tx->bounce = NULL;
-	kvfree(rx->desc);
-	kvfree(tx->desc);
-	rx->desc = NULL;
-	tx->desc = NULL;
+	qpair_free(qp);
 }
 
 static int simnic_rings_up(struct simnic_port *port)
@@ -495,48 +493,61 @@ static int simnic_stop(struct net_device *netdev)
 }
 
 /**
- * simnic_restart() - rebuild every queue of a running port
+ * simnic_reconfigure() - change a port, rebuilding its rings if it runs
  * @netdev: the port
+ * @apply: the change, made while no ring exists (may be NULL)
+ * @arg: for @apply
  *
- * For tagging (skbpool's restart callback) and ring size changes.  The link
- * stays up: carrier is not touched, so the stack neither tears down its
- * qdisc nor backs TCP off; frames the peer sends meanwhile are missed, as
- * on a NIC whose rings are being reset.
+ * For tagging, ring sizes, MTU and channel count.  The link stays up:
+ * carrier is not touched, so the stack neither tears down its qdisc nor
+ * backs TCP off; frames the peer sends meanwhile are missed, as on a NIC
+ * whose rings are being reset.
  *
  * Context: RTNL held.
- * Return: 0 or the error of rebuilding (the port is then stopped).
+ * Return: 0, or the error of @apply (rings rebuilt as they were) or of
+ * rebuilding (the port then loses carrier).
  */
-int simnic_restart(struct net_device *netdev)
+int simnic_reconfigure(struct net_device *netdev,
+		       int (*apply)(struct net_device *netdev, const void *arg),
+		       const void *arg)
 {
 	struct simnic_port *port = netdev_priv(netdev);
-	int err;
+	bool running = netif_running(netdev);
+	int err = 0, err2;
 
 	ASSERT_RTNL();
-	if (!netif_running(netdev))
-		return 0;
-	simnic_rings_down(port);
-	err = simnic_rings_up(port);
-	if (err) {
+	if (running)
+		simnic_rings_down(port);
+	if (apply)
+		err = apply(netdev, arg);
+	if (!running)
+		return err;
+	err2 = simnic_rings_up(port);
+	if (err2) {
 		netif_carrier_off(netdev);
 		simnic_update_carrier(port);
-		return err;
+		return err2;
 	}
 	WRITE_ONCE(port->rings_ready, true);
 	netif_tx_wake_all_queues(netdev);
+	return err;
+}
+
+/* skbpool's restart callback: the tag changed, rebuild the pools. */
+static int simnic_restart(struct net_device *netdev)
+{
+	return simnic_reconfigure(netdev, NULL, NULL);
+}
+
+static int simnic_apply_mtu(struct net_device *netdev, const void *arg)
+{
+	WRITE_ONCE(netdev->mtu, *(const int *)arg);
 	return 0;
 }
 
 static int simnic_change_mtu(struct net_device *netdev, int mtu)
 {
-	bool running = netif_running(netdev);
-	int err = 0;
-
-	if (running)
-		simnic_stop(netdev);
-	WRITE_ONCE(netdev->mtu, mtu);
-	if (running)
-		err = simnic_open(netdev);
-	return err;
+	return simnic_reconfigure(netdev, simnic_apply_mtu, &mtu);
 }
 
 const struct net_device_ops simnic_netdev_ops = {

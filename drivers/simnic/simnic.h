@@ -143,7 +143,9 @@ extern const struct net_device_ops simnic_netdev_ops;
 
 int simnic_port_create(struct simnic_dev *sdev, u32 index);
 void simnic_port_destroy(struct simnic_port *port);
-int simnic_restart(struct net_device *netdev);
+int simnic_reconfigure(struct net_device *netdev,
+		       int (*apply)(struct net_device *netdev, const void *arg),
+		       const void *arg);
 void simnic_update_carrier(struct simnic_port *port);
 void simnic_link(struct simnic_port *a, struct simnic_port *b);
 void simnic_unlink(struct simnic_port *port);

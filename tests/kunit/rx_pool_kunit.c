@@ -211,6 +211,8 @@ static void too_small_pool_takes_slow_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.slowpath, RING);
 	KUNIT_EXPECT_EQ(test, s.total, 2 * RING);
 	KUNIT_EXPECT_EQ(test, rx_get(q), -ENOBUFS);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.exhausted, 1);
 	for (i = 0; i < 2 * RING; i++)
 		consume_skb(skbs[i]);
 	reclaim_all(q);
@@ -259,7 +261,8 @@ static void stash_stands_in(struct kunit *test)
 	KUNIT_ASSERT_GE(test, id, 0);
 	stash_drain(q);
 	KUNIT_EXPECT_NULL(test, rx_build(q, id, 64));
-	KUNIT_EXPECT_EQ(test, u64_stats_read(&q->stats.build_failed), 1);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.build_failed, 1);
 	expect_exact(test, q);
 	kunit_deactivate_static_stub(test, skbpool_rx_napi_build);
 	reclaim_all(q);

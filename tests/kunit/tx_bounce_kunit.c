@@ -65,6 +65,7 @@ static void bounce_ring_full_and_oversize(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, ids[i], i);
 	}
 	KUNIT_EXPECT_EQ(test, skbpool_tx_bounce(txq, small, &dma, &len), -EBUSY);
+	KUNIT_EXPECT_EQ(test, skbpool_txq_busy(txq), 1);
 	KUNIT_EXPECT_EQ(test, skbpool_txq_in_use(txq), 8);
 	skbpool_tx_complete(txq, ids[0]);
 	KUNIT_EXPECT_EQ(test, skbpool_tx_bounce(txq, small, &dma, &len), 0);
