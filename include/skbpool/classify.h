@@ -23,7 +23,28 @@
  * range; otherwise it is dropped as SKBPOOL_DROP_FRAGMENT.  The classifier
  * keeps no reassembly state (that would make it neither pure nor bounded);
  * critical traffic in practice is TCP (nbd, iSCSI, NFS, NVMe/TCP), which
- * does not fragment.
+ * does not fragment.  The protocol of an IPv6 later fragment is the next
+ * header its fragment header names.
+ *
+ * What the parser accepts (anything else is SKBPOOL_DROP_MALFORMED):
+ *   - up to %SKBPOOL_VLAN_TAGS_MAX tags of TPID 0x8100 or 0x88a8 in any
+ *     order; a deeper stack is not parsed (SKBPOOL_DROP_NONIP).  Rules see
+ *     the PCP of the outermost tag, the one the fabric prioritised the frame
+ *     by.  A tag the NIC stripped into its descriptor is not in the bytes:
+ *     such a driver passes the frame as received, untagged;
+ *   - IPv4: version 4, 5 <= IHL, header and total length within the frame
+ *     (shorter total length: Ethernet padding, ignored);
+ *   - IPv6: version 6, payload length within the frame, at most
+ *     %SKBPOOL_IPV6_EXT_MAX extension headers (hop-by-hop only first,
+ *     routing, destination options, fragment, AH), each within the payload;
+ *   - TCP needs its whole header (data offset >= 5, within the datagram),
+ *     UDP its 8 bytes, ICMPv6 its 4 (8 for the discovery types); other
+ *     protocols are not looked into;
+ *   - ARP its fixed part and both address pairs; slow protocols a subtype
+ *     byte (LACP 1 and marker 2 are link control, OAM and the rest are not).
+ * A discovery message counts as link control only when the stack would
+ * accept it: hop limit 255, code 0 and no fragment header (RFC 4861, RFC
+ * 6980); otherwise it is ICMPv6 like any other, for the rules to judge.
  */
 #ifndef _SKBPOOL_CLASSIFY_H
 #define _SKBPOOL_CLASSIFY_H
@@ -59,6 +80,9 @@ enum skbpool_class_reason {
 };
 
 #define SKBPOOL_FIRST_DROP	SKBPOOL_DROP_NONIP
+
+#define SKBPOOL_VLAN_TAGS_MAX	2	/* 802.1ad S-tag + 802.1Q C-tag */
+#define SKBPOOL_IPV6_EXT_MAX	8	/* IPv6 extension headers walked */
 
 static inline bool skbpool_class_critical(enum skbpool_class_reason r)
 {
@@ -116,6 +140,19 @@ struct skbpool_flow {
  * copy, and retry nothing -- a slot being written is simply not a match.
  * Two CPUs learning the same new flow at once may fill two slots; both age
  * out.  No lock, no allocation, on either side.
+ *
+ * The hash covers family, protocol and both addresses but not the ports,
+ * so that a later fragment (no ports) finds its flow in the same probe
+ * window.  Hence at most %SKBPOOL_FLOW_PROBE flows between one pair of
+ * addresses over one protocol are known at a time; a new flow whose window
+ * holds no empty or aged slot replaces the least recently seen one, so the
+ * flows that transmitted last are always recognised.
+ *
+ * Times are stored with their low bit set (0 stays "empty") and ages are
+ * computed against now | 1 as well, so they are exact to one tick; an
+ * entry is alive while (now | 1) - @last_seen <= @max_age, in wrapping
+ * u32 arithmetic (a flow idle for a whole wrap of the clock would look
+ * young again: the caller's periodic traffic or a sweep keeps that away).
  */
 struct skbpool_flows {
 	u32 max_age;
@@ -138,13 +175,15 @@ struct skbpool_addr_prefix {
  * struct skbpool_rule - one admin rule; unset fields match anything
  * @critical: true: a match is critical; false: a match is bulk
  * @proto: L4 protocol number, 0 for any
- * @sport_lo: source port range, host order, inclusive; 0..0 for any
+ * @sport_lo: source port range, host order, inclusive; 0..0 for any.  A
+ *	rule that sets either port range matches only TCP and UDP datagrams
+ *	that carry their ports (never a later fragment)
  * @sport_hi: see @sport_lo
  * @dport_lo: destination port range, as @sport_lo
  * @dport_hi: see @dport_lo
  * @dscp: bitmap of DSCP values (bit n = DSCP n), 0 for any
- * @vlan_prio: bitmap of 802.1Q PCP values (bit n = PCP n), 0 for any;
- *	a frame without a VLAN tag matches only 0
+ * @vlan_prio: bitmap of 802.1Q PCP values of the outermost tag (bit n =
+ *	PCP n), 0 for any; a frame without a VLAN tag matches only 0
  * @src: source prefix
  * @dst: destination prefix
  */
@@ -165,7 +204,7 @@ struct skbpool_rule {
 
 /**
  * struct skbpool_rules - a NIC's rules, evaluated in order
- * @count: rules in use
+ * @count: rules in use (the classifier reads at most %SKBPOOL_RULES_MAX)
  * @rule: the rules
  *
  * Replaced as a whole (copy, edit, publish with RCU) by the kernel side;
