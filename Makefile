@@ -6,11 +6,13 @@
 #   make              build every module against the cached test kernel
 #   make check        everything CI runs: lint, then all tests in one guest
 #   make demo         boot a guest and show skbpool at work
+#   make fuzz         the classifier under libFuzzer for FUZZ_SECONDS
 #   make help         the rest
 
 FLAVOUR ?= base
 T ?=
 CMD ?=
+FUZZ_SECONDS ?= 60
 export FLAVOUR
 
 KERNEL_SH := tests/qemu/kernel.sh
@@ -20,7 +22,7 @@ VM_SH := tests/qemu/vm.sh
 # prints its progress.
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
-.PHONY: all modules deps kernel check check-debug lint demo vm-run vm-shell bench-micro clean help
+.PHONY: all modules deps kernel check check-debug lint fuzz demo vm-run vm-shell bench-micro clean help
 
 all: modules
 
@@ -42,7 +44,14 @@ modules: deps
 lint: modules
 	@$(KDIR_SH); tests/lint.sh "$$kdir"
 
+# The classifier fuzzer runs on the host, before the guest, as the test
+# "classify_fuzz" (so T selects it like any other), for at least a minute;
+# a finding fails check.
 check: modules lint
+	@if [ -z '$(T)' ] || echo classify_fuzz | grep -qE -- '$(T)'; then \
+		s='$(FUZZ_SECONDS)'; [ "$$s" -ge 60 ] 2>/dev/null || s=60; \
+		FUZZ_SECONDS=$$s tests/fuzz/run.sh; \
+	fi
 	@$(VM_SH) check '$(T)'
 
 check-debug:
@@ -60,6 +69,9 @@ vm-shell: modules
 bench-micro: modules
 	@tests/bench/micro.sh
 
+fuzz: deps
+	@FUZZ_SECONDS='$(FUZZ_SECONDS)' tests/fuzz/run.sh
+
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
 	rm -rf build
@@ -70,6 +82,7 @@ help:
 	@echo "make check-debug the same on the debug kernel (KASAN, lockdep, kmemleak)"
 	@echo "make lint        W=1, sparse, checkpatch --strict, kernel-doc, shellcheck"
 	@echo "make demo        boot a guest and show skbpool at work"
+	@echo "make fuzz        the classifier under libFuzzer, ASan, UBSan for FUZZ_SECONDS (default 60)"
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
 	@echo "make vm-shell    an interactive guest shell"
 	@echo "make bench-micro skbpool vs page_pool, the page allocator and the slab (build/bench/micro.json)"
