@@ -44,6 +44,19 @@ for f in "${csrc[@]}"; do
 	fi
 done
 
+# The fuzz targets are userspace C in kernel style; libFuzzer fixes the
+# CamelCase names of their entry points.  tests/fuzz/classify_compat.h is
+# left out: it re-creates kernel primitives (typedefs, volatile accesses,
+# barriers) that checkpatch rightly flags anywhere else.
+mapfile -t fuzzsrc < <(git ls-files --cached --others --exclude-standard 'tests/fuzz/*.c')
+for f in "${fuzzsrc[@]}"; do
+	if ! out=$("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
+		--show-types --ignore "$ignore,CAMELCASE" -f "$f" 2>&1); then
+		echo "$out"
+		fail "checkpatch: $f"
+	fi
+done
+
 step "kernel-doc"
 mapfile -t docs < <(git ls-files --cached --others --exclude-standard 'include/*.h' 'core/*.c')
 out=$("$src/scripts/kernel-doc" -none -Wall "${docs[@]}" 2>&1)
