@@ -317,6 +317,9 @@ static bool sp_flow_find(const struct skbpool_flows *flows, const u32 *k,
 		/* pairs with the publishing release in skbpool_flow_learn() */
 		seq = smp_load_acquire(&s->seq);
 		seen = READ_ONCE(s->last_seen);
+		/* never written: no flow lies past it (classify.h) */
+		if (!seen && !(seq & 1))
+			break;
 		diff = sp_key_diff(s, k, ports_mask);
 		/*
 		 * Reads of the slot before the second read of seq: an unchanged
@@ -512,19 +515,24 @@ void skbpool_flow_learn(struct skbpool_flows *flows,
 		smp_rmb();
 		if ((seq & 1) || READ_ONCE(s->seq) != seq)
 			continue;
-		if (!seen || age > max_age) {
-			age = U32_MAX;		/* empty or dead: take first */
-		} else if (!diff) {
-			/* no store when it would not change: keep the line clean */
-			if (seen != t)
-				WRITE_ONCE(s->last_seen, t);
-			return;
+		if (seen && age <= max_age) {
+			if (!diff) {
+				/* no store when it would not change: keep the line clean */
+				if (seen != t)
+					WRITE_ONCE(s->last_seen, t);
+				return;
+			}
+		} else {
+			age = U32_MAX;		/* empty or dead: the first one wins */
 		}
 		if (!victim || age > vage) {
 			victim = s;
 			vseq = seq;
 			vage = age;
 		}
+		/* never written: the flow is not further on either */
+		if (!seen)
+			break;
 	}
 	/*
 	 * Claim: odd seq, fully ordered before the stores below, so a reader

@@ -137,7 +137,8 @@ struct skbpool_flow {
  * to odd with a compare-and-exchange, fill it, and publish with a release
  * store of the next even value; refreshing a live entry is a plain store of
  * @last_seen.  Readers (receive) are lockless: they read @seq with acquire,
- * copy, and retry nothing -- a slot being written is simply not a match.
+ * compare the slot, read @seq again, and retry nothing -- a slot being
+ * written is simply not a match.
  * Two CPUs learning the same new flow at once may fill two slots; both age
  * out.  No lock, no allocation, on either side.
  *
@@ -146,7 +147,11 @@ struct skbpool_flow {
  * window.  Hence at most %SKBPOOL_FLOW_PROBE flows between one pair of
  * addresses over one protocol are known at a time; a new flow whose window
  * holds no empty or aged slot replaces the least recently seen one, so the
- * flows that transmitted last are always recognised.
+ * flows that transmitted last are always recognised.  Slots are never
+ * emptied (an aged entry stays until reused) and a new flow takes the
+ * first empty or aged slot of its window, so no flow lies past a slot that
+ * was never written: lookups and inserts stop at the first such slot, and
+ * a lookup in a sparse table costs about one slot.
  *
  * Times are stored with their low bit set (0 stays "empty") and ages are
  * computed against now | 1 as well, so they are exact to one tick; an

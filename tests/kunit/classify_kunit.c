@@ -1071,6 +1071,21 @@ static void cls_flow_slot_busy(struct kunit *test)
 	slot->seq = 4;
 	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx, 21));
 
+	/*
+	 * A lookup stops at a slot never written, but not at one a writer is
+	 * filling for the first time: a flow may lie past that one.  Make
+	 * the flow's first slot look like that: odd, never stamped.
+	 */
+	cls_learn(test, flows, &tx2, 23);
+	KUNIT_ASSERT_NOT_NULL(test, cls_find_slot(flows, &key));
+	slot->seq = 5;
+	slot->last_seen = 0;
+	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx2, 23));
+	slot->seq = 6;
+	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx2, 23));
+	slot->last_seen = 21;
+	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx2, 23));
+
 	/* every slot busy: learning writes nothing at all */
 	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++)
 		flows->slot[i].seq |= 1;
