@@ -12,8 +12,9 @@ packages=(
 	# the guest and what runs inside it (over the host root, read-only)
 	qemu-system-x86 iproute2 iputils-ping ethtool iperf3 nbd-server nbd-client
 	python3 python3-yaml procps util-linux
-	# host-side checks, fuzzing and the tool
-	sparse shellcheck clang libmnl-dev pkg-config
+	# host-side checks, fuzzing and the tool; libFuzzer and the sanitizer
+	# runtimes are only recommended by clang, and recommends are skipped
+	sparse shellcheck clang libclang-rt-dev libmnl-dev pkg-config
 )
 
 missing=()
