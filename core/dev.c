@@ -18,6 +18,7 @@
 LIST_HEAD(skbpool_devices);
 /* Guards skbpool_devices and each device's tag, override and queue lists. */
 DEFINE_MUTEX(skbpool_lock);
+EXPORT_SYMBOL_IF_KUNIT(skbpool_lock);
 
 /**
  * skbpool_dev_register() - make a netdev skbpool-capable
@@ -41,6 +42,12 @@ struct skbpool_dev *skbpool_dev_register(struct net_device *netdev,
 	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
 	if (!sdev)
 		return ERR_PTR(-ENOMEM);
+	sdev->flows = kvzalloc(sizeof(*sdev->flows), GFP_KERNEL);
+	if (!sdev->flows) {
+		kfree(sdev);
+		return ERR_PTR(-ENOMEM);
+	}
+	sdev->flows->max_age = SKBPOOL_FLOW_MAX_AGE;
 	sdev->netdev = netdev;
 	sdev->dma_dev = dma_dev;
 	sdev->ops = ops;
@@ -69,6 +76,8 @@ void skbpool_dev_unregister(struct skbpool_dev *sdev)
 	mutex_unlock(&skbpool_lock);
 	if (sdev->tagged)
 		skbpool_resync_kick();
+	skbpool_rules_fini(sdev);
+	kvfree(sdev->flows);
 	kfree(sdev);
 }
 EXPORT_SYMBOL_GPL(skbpool_dev_unregister);
@@ -170,11 +179,11 @@ void skbpool_rxq_destroy(struct skbpool_rxq *rxq)
 	skbpool_rxq_read(rxq, &snap);
 	mutex_lock(&skbpool_lock);
 	list_del(&rxq->node);
-	sdev->gone.recycled += snap.recycled;
-	sdev->gone.slowpath += snap.slowpath;
-	sdev->gone.stash_used += snap.stash_used;
-	sdev->gone.build_failed += snap.build_failed;
-	sdev->gone.exhausted += snap.exhausted;
+	/* Counters only: what a dead pool holds is no longer anyone's. */
+	snap.total = 0;
+	snap.free = 0;
+	snap.in_flight = 0;
+	skbpool_rxq_snapshot_add(&sdev->gone.rx, &snap);
 	mutex_unlock(&skbpool_lock);
 	skbpool_rxq_free(rxq);
 }

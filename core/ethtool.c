@@ -33,6 +33,18 @@ static const char skbpool_stat_names[][ETH_GSTRING_LEN] = {
 	"skbpool_sizing_cap",
 	"skbpool_sizing_override",
 	"skbpool_sizing_buffers",
+	"skbpool_emergency",
+	"skbpool_emergency_enter",
+	"skbpool_rx_drop_noncritical",
+	/* enum skbpool_class_reason order */
+	"skbpool_rx_critical_link",
+	"skbpool_rx_critical_flow",
+	"skbpool_rx_critical_rule",
+	"skbpool_rx_drop_nonip",
+	"skbpool_rx_drop_malformed",
+	"skbpool_rx_drop_fragment",
+	"skbpool_rx_drop_rule",
+	"skbpool_rx_drop_nomatch",
 };
 
 /**
@@ -61,7 +73,7 @@ u32 skbpool_ethtool_get_priv_flags(const struct skbpool_dev *sdev)
 
 	if (skbpool_dev_tagged(sdev))
 		flags |= SKBPOOL_PRIV_FLAG_TAG;
-	if (READ_ONCE(sdev->emergency_forced))
+	if (READ_ONCE(sdev->em.policy) == SKBPOOL_EM_POLICY_ON)
 		flags |= SKBPOOL_PRIV_FLAG_EMERGENCY;
 	return flags;
 }
@@ -73,7 +85,9 @@ EXPORT_SYMBOL_GPL(skbpool_ethtool_get_priv_flags);
  * @flags: SKBPOOL_PRIV_FLAG_* bits
  *
  * Tagging or untagging a running device rebuilds its queues through the
- * driver's restart callback.
+ * driver's restart callback.  "skbpool-emergency" forces emergency mode on;
+ * clearing it returns to the automatic policy (only netlink can force it
+ * off).
  *
  * Context: RTNL held (ethtool's set_priv_flags).
  * Return: 0 or a negative errno, with nothing changed.
@@ -87,8 +101,14 @@ int skbpool_ethtool_set_priv_flags(struct skbpool_dev *sdev, u32 flags)
 	err = skbpool_dev_set_tag(sdev, flags & SKBPOOL_PRIV_FLAG_TAG);
 	if (err)
 		return err;
-	WRITE_ONCE(sdev->emergency_forced, !!(flags & SKBPOOL_PRIV_FLAG_EMERGENCY));
-	return 0;
+	if (!!(flags & SKBPOOL_PRIV_FLAG_EMERGENCY) ==
+	    (READ_ONCE(sdev->em.policy) == SKBPOOL_EM_POLICY_ON))
+		return 0;
+	mutex_lock(&skbpool_lock);
+	err = skbpool_emergency_set_policy(sdev, flags & SKBPOOL_PRIV_FLAG_EMERGENCY ?
+					   SKBPOOL_EM_POLICY_ON : SKBPOOL_EM_POLICY_AUTO);
+	mutex_unlock(&skbpool_lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(skbpool_ethtool_set_priv_flags);
 
@@ -129,30 +149,22 @@ EXPORT_SYMBOL_GPL(skbpool_ethtool_stats_strings);
 void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 {
 	struct skbpool_rxq_snapshot snap, sum = {};
+	struct skbpool_emergency_info em;
 	struct skbpool_sizing s = {};
+	u64 dropped = 0;
+	int i;
 	u64 bounce, bounce_inuse = 0, busy;
 	struct skbpool_rxq *rxq;
 	struct skbpool_txq *txq;
 	u64 *v = *data;
 
 	mutex_lock(&skbpool_lock);
-	sum.recycled = sdev->gone.recycled;
-	sum.slowpath = sdev->gone.slowpath;
-	sum.stash_used = sdev->gone.stash_used;
-	sum.build_failed = sdev->gone.build_failed;
-	sum.exhausted = sdev->gone.exhausted;
+	sum = sdev->gone.rx;
 	bounce = sdev->gone.tx_bounce;
 	busy = sdev->gone.tx_busy;
 	list_for_each_entry(rxq, &sdev->rxqs, node) {
 		skbpool_rxq_read(rxq, &snap);
-		sum.total += snap.total;
-		sum.free += snap.free;
-		sum.in_flight += snap.in_flight;
-		sum.recycled += snap.recycled;
-		sum.slowpath += snap.slowpath;
-		sum.stash_used += snap.stash_used;
-		sum.build_failed += snap.build_failed;
-		sum.exhausted += snap.exhausted;
+		skbpool_rxq_snapshot_add(&sum, &snap);
 	}
 	list_for_each_entry(txq, &sdev->txqs, node) {
 		bounce += skbpool_txq_bounced(txq);
@@ -182,6 +194,14 @@ void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 	*v++ = s.cap;
 	*v++ = READ_ONCE(sdev->override);
 	*v++ = s.buffers;
+	skbpool_emergency_read(sdev, &em);
+	*v++ = em.active;
+	*v++ = em.enters;
+	for (i = SKBPOOL_FIRST_DROP; i < SKBPOOL_CLASS_REASONS; i++)
+		dropped += sum.cls[i];
+	*v++ = dropped;
+	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
+		*v++ = sum.cls[i];
 	*data = v;
 }
 EXPORT_SYMBOL_GPL(skbpool_ethtool_stats);

@@ -4,9 +4,12 @@
 #define _SKBPOOL_INTERNAL_H
 
 #include <linux/list.h>
+#include <linux/mmzone.h>
 #include <linux/mutex.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 
+#include <skbpool/classify.h>
 #include <skbpool/skbpool.h>
 #include <skbpool/sizing.h>
 
@@ -93,6 +96,30 @@ struct skbpool_rxq_stats {
 	u64_stats_t stash_used;
 	u64_stats_t build_failed;
 	u64_stats_t exhausted;
+	u64_stats_t cls[SKBPOOL_CLASS_REASONS];
+};
+
+/**
+ * struct skbpool_stash - preallocated skb heads for one RX queue
+ * @heads: heads ready for NAPI, @count of them; NAPI's alone
+ * @spare: heads the refill worker prepared, @spare_count of them
+ * @spare_ready: 0 while the worker owns @spare, 1 once NAPI may take it;
+ *	each side hands it over with a release store the other reads with
+ *	acquire, so the array contents travel with the flag
+ * @work: the refill, on a WQ_MEM_RECLAIM workqueue
+ *
+ * NAPI never allocates heads itself: under pressure a GFP_ATOMIC attempt
+ * per frame would fail every time, and the refill is better done by a
+ * worker that may sleep (GFP_NOIO: it must not write to the very device
+ * reclaim may be waiting on).
+ */
+struct skbpool_stash {
+	struct sk_buff **heads;
+	u32 count;
+	struct sk_buff **spare;
+	u32 spare_count;
+	int spare_ready;
+	struct work_struct work;
 };
 
 /**
@@ -110,8 +137,8 @@ struct skbpool_rxq_stats {
  * @headroom: bytes before the frame (NET_SKB_PAD + NET_IP_ALIGN)
  * @buf_len: bytes the device may write
  * @truesize: bytes a buffer pins (PAGE_SIZE << @order)
+ * @emergency: the device's emergency state as this NAPI poll saw it
  * @stash: preallocated skb heads for when the NAPI head cache is empty
- * @stash_count: heads on @stash
  * @dma_dev: @sdev->dma_dev, kept here for the hot path
  * @resize: a resize on its way to NAPI
  * @requested: the target of the last resize asked for
@@ -140,8 +167,8 @@ struct skbpool_rxq {
 	u32 headroom;
 	u32 buf_len;
 	u32 truesize;
-	struct sk_buff **stash;
-	u32 stash_count;
+	bool emergency;
+	struct skbpool_stash stash;
 	struct device *dma_dev;
 	struct skbpool_rxq_resize resize;
 	u32 requested;
@@ -196,12 +223,100 @@ struct skbpool_txq {
 };
 
 /**
+ * struct skbpool_rxq_snapshot - one consistent reading of a queue
+ * @total: buffers owned
+ * @free: buffers with the driver or on the free list
+ * @in_flight: buffers whose frames the stack holds
+ * @recycled: buffers seen back from the stack and reused
+ * @slowpath: page allocations for packet data on the receive path
+ * @stash_used: skb heads taken from the stash
+ * @build_failed: frames lost for want of an skb head
+ * @exhausted: buffer gets refused: every buffer in flight, no growth left
+ * @cls: frames classified in emergency, by enum skbpool_class_reason
+ */
+struct skbpool_rxq_snapshot {
+	u32 total;
+	u32 free;
+	u32 in_flight;
+	u64 recycled;
+	u64 slowpath;
+	u64 stash_used;
+	u64 build_failed;
+	u64 exhausted;
+	u64 cls[SKBPOOL_CLASS_REASONS];
+};
+
+/**
+ * enum skbpool_em_policy - the admin's emergency policy
+ * @SKBPOOL_EM_POLICY_AUTO: follow memory pressure (the default)
+ * @SKBPOOL_EM_POLICY_ON: forced on (private flag "skbpool-emergency")
+ * @SKBPOOL_EM_POLICY_OFF: never
+ */
+enum skbpool_em_policy {
+	SKBPOOL_EM_POLICY_AUTO,
+	SKBPOOL_EM_POLICY_ON,
+	SKBPOOL_EM_POLICY_OFF,
+};
+
+/**
+ * enum skbpool_em_reason - why the state last changed
+ * @SKBPOOL_EM_PRESSURE: free memory at the enter threshold
+ * @SKBPOOL_EM_ALLOC_FAIL: an allocation on the RX path failed
+ * @SKBPOOL_EM_ADMIN: the policy changed
+ * @SKBPOOL_EM_CALM: memory calm for the hold time
+ */
+enum skbpool_em_reason {
+	SKBPOOL_EM_PRESSURE,
+	SKBPOOL_EM_ALLOC_FAIL,
+	SKBPOOL_EM_ADMIN,
+	SKBPOOL_EM_CALM,
+};
+
+/**
+ * struct skbpool_emergency - one device's emergency state
+ * @policy: enum skbpool_em_policy; written under skbpool_lock
+ * @active: 0 or 1; changed only by compare-and-exchange (emergency.c)
+ * @calm_after: jiffies; auto mode may not leave before
+ * @enters: transitions into emergency
+ * @last_reason: enum skbpool_em_reason of the last transition
+ * @last_change_ns: boottime of the last transition
+ *
+ * Read locklessly from every NAPI poll; each field is one word.
+ */
+struct skbpool_emergency {
+	int policy;
+	int active;
+	unsigned long calm_after;
+	atomic_long_t enters;
+	u32 last_reason;
+	u64 last_change_ns;
+};
+
+/**
+ * struct skbpool_emergency_info - a reading of struct skbpool_emergency
+ * @policy: enum skbpool_em_policy
+ * @active: in emergency now
+ * @enters: transitions into emergency
+ * @last_reason: enum skbpool_em_reason
+ * @last_change_ns: boottime of the last transition, 0 if none
+ */
+struct skbpool_emergency_info {
+	u32 policy;
+	bool active;
+	u64 enters;
+	u32 last_reason;
+	u64 last_change_ns;
+};
+
+/**
  * struct skbpool_dev - the library's state for one registered netdev
  * @netdev: the device
  * @dma_dev: the device that maps buffers (the PCI function, or simnic's)
  * @ops: driver callbacks
  * @tagged: the admin's tag (private flag "skbpool")
- * @emergency_forced: private flag "skbpool-emergency"
+ * @em: emergency mode
+ * @rules: the admin's critical-traffic rules (RCU; written under skbpool_lock)
+ * @flows: learned SOCK_MEMALLOC flows (lockless, see struct skbpool_flows)
  * @override: admin's buffers per RX queue, 0 for automatic
  * @rxqs: live RX pools
  * @txqs: live TX bounce pools
@@ -215,21 +330,22 @@ struct skbpool_dev {
 	struct device *dma_dev;
 	const struct skbpool_dev_ops *ops;
 	bool tagged;
-	bool emergency_forced;
+	struct skbpool_emergency em;
+	struct skbpool_rules __rcu *rules;
+	struct skbpool_flows *flows;
 	u32 override;
 	struct list_head rxqs;
 	struct list_head txqs;
 	struct {
-		u64 recycled;
-		u64 slowpath;
-		u64 stash_used;
-		u64 build_failed;
-		u64 exhausted;
+		struct skbpool_rxq_snapshot rx;
 		u64 tx_bounce;
 		u64 tx_busy;
 	} gone;
 	struct list_head node;
 };
+
+/* A learned flow not seen on transmit for a minute is forgotten. */
+#define SKBPOOL_FLOW_MAX_AGE	(60 * HZ)
 
 /* All registered devices; skbpool_lock guards the list and the fields above. */
 extern struct list_head skbpool_devices;
@@ -237,27 +353,6 @@ extern struct mutex skbpool_lock;
 
 extern unsigned int skbpool_share_pct;
 
-/**
- * struct skbpool_rxq_snapshot - one consistent reading of a queue
- * @total: buffers owned
- * @free: buffers with the driver or on the free list
- * @in_flight: buffers whose frames the stack holds
- * @recycled: buffers seen back from the stack and reused
- * @slowpath: page allocations for packet data on the receive path
- * @stash_used: skb heads taken from the stash
- * @build_failed: frames lost for want of an skb head
- * @exhausted: buffer gets refused: every buffer in flight, no growth left
- */
-struct skbpool_rxq_snapshot {
-	u32 total;
-	u32 free;
-	u32 in_flight;
-	u64 recycled;
-	u64 slowpath;
-	u64 stash_used;
-	u64 build_failed;
-	u64 exhausted;
-};
 
 u32 skbpool_rx_truesize(u32 frame_len);
 struct skbpool_rxq *skbpool_rxq_alloc(struct skbpool_dev *sdev,
@@ -297,5 +392,39 @@ void skbpool_resync_kick(void);
 void skbpool_resync_sync(void);
 int skbpool_resync_init(void);
 void skbpool_resync_exit(void);
+void skbpool_resync_devices(void);
+
+unsigned long skbpool_watermark_pages(enum zone_watermarks mark);
+unsigned long skbpool_free_pages(void);
+void skbpool_emergency_update_thresholds(void);
+void skbpool_emergency_pin_thresholds(unsigned long enter_pages,
+				      unsigned long leave_pages,
+				      unsigned long hold);
+void skbpool_emergency_unpin_thresholds(void);
+bool skbpool_emergency_poll(struct skbpool_dev *sdev);
+void skbpool_emergency_alloc_failed(struct skbpool_dev *sdev);
+int skbpool_emergency_set_policy(struct skbpool_dev *sdev, u32 policy);
+void skbpool_emergency_read(const struct skbpool_dev *sdev,
+			    struct skbpool_emergency_info *info);
+const char *skbpool_emergency_reason_name(u32 reason);
+
+int skbpool_stash_init(struct skbpool_rxq *rxq);
+void skbpool_stash_fini(struct skbpool_rxq *rxq);
+struct sk_buff *skbpool_stash_take(struct skbpool_rxq *rxq);
+int skbpool_stash_wq_init(void);
+void skbpool_stash_wq_exit(void);
+void skbpool_stash_flush(struct skbpool_rxq *rxq);
+
+void skbpool_rules_fini(struct skbpool_dev *sdev);
+int skbpool_rule_add(struct skbpool_dev *sdev, const struct skbpool_rule *rule,
+		     u32 pos, const char **why);
+int skbpool_rule_del(struct skbpool_dev *sdev, u32 index);
+void skbpool_rules_flush(struct skbpool_dev *sdev);
+
+void skbpool_debugfs_init(void);
+void skbpool_debugfs_exit(void);
+
+void skbpool_rxq_snapshot_add(struct skbpool_rxq_snapshot *sum,
+			      const struct skbpool_rxq_snapshot *snap);
 
 #endif /* _SKBPOOL_INTERNAL_H */

@@ -20,9 +20,16 @@ static int __init skbpool_init(void)
 {
 	int err;
 
-	err = skbpool_resync_init();
+	skbpool_emergency_update_thresholds();
+	err = skbpool_stash_wq_init();
 	if (err)
 		return err;
+	err = skbpool_resync_init();
+	if (err) {
+		skbpool_stash_wq_exit();
+		return err;
+	}
+	skbpool_debugfs_init();
 	pr_info("skbpool %s: vm.min_free_kbytes is %llu\n", SKBPOOL_VERSION,
 		skbpool_min_free_kbytes());
 	return 0;
@@ -30,7 +37,9 @@ static int __init skbpool_init(void)
 
 static void __exit skbpool_exit(void)
 {
+	skbpool_debugfs_exit();
 	skbpool_resync_exit();
+	skbpool_stash_wq_exit();
 }
 
 module_init(skbpool_init);

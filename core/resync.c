@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Keeping each pool at its reserve: the target follows vm.min_free_kbytes
+ * Keeping each pool at its reserve (and the emergency thresholds current): the target follows vm.min_free_kbytes
  * (which has no change notifier, hence a periodic look), the set of tagged
  * NICs and their ring sizes (which kick an immediate pass).  The resize
  * itself is prepared here and applied by each queue's NAPI (resize.c).
@@ -48,11 +48,15 @@ static void skbpool_resync(struct work_struct *work)
 	struct skbpool_dev *sdev;
 	struct skbpool_rxq *rxq;
 
+	skbpool_emergency_update_thresholds();
 	rtnl_lock();
 	mutex_lock(&skbpool_lock);
-	list_for_each_entry(sdev, &skbpool_devices, node)
+	list_for_each_entry(sdev, &skbpool_devices, node) {
+		/* An idle NIC runs no NAPI poll: leave emergency from here. */
+		skbpool_emergency_poll(sdev);
 		list_for_each_entry(rxq, &sdev->rxqs, node)
 			resync_rxq(sdev, rxq);
+	}
 	mutex_unlock(&skbpool_lock);
 	rtnl_unlock();
 	if (!READ_ONCE(resync_stopping))

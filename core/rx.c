@@ -33,8 +33,6 @@
 
 /* Buffers a pass aims to reclaim when the free list runs dry. */
 #define SKBPOOL_RECLAIM_BATCH	64
-/* Preallocated skb heads per queue: a NAPI budget's worth. */
-#define SKBPOOL_STASH_SIZE	NAPI_POLL_WEIGHT
 
 static u32 rxq_in_flight(const struct skbpool_rxq *rxq)
 {
@@ -178,14 +176,24 @@ static int rxq_grow(struct skbpool_rxq *rxq)
 	return 0;
 }
 
-static void rxq_stash_refill(struct skbpool_rxq *rxq)
+/**
+ * skbpool_rx_napi_begin() - start of a NAPI poll on a tagged queue
+ * @rxq: the queue's pool (NULL is fine: untagged)
+ *
+ * Looks at memory pressure once per poll, so the per-frame path reads only
+ * this queue's copy of the verdict.
+ *
+ * Context: the queue's NAPI poll, before its first skbpool_rx_build().
+ * Return: whether the device is in emergency mode.
+ */
+bool skbpool_rx_napi_begin(struct skbpool_rxq *rxq)
 {
-	struct sk_buff *skb;
-
-	skb = kmem_cache_alloc(net_hotdata.skbuff_cache, GFP_ATOMIC | __GFP_NOWARN);
-	if (skb)
-		rxq->stash[rxq->stash_count++] = skb;
+	if (!rxq)
+		return false;
+	rxq->emergency = skbpool_emergency_poll(rxq->sdev);
+	return rxq->emergency;
 }
+EXPORT_SYMBOL_GPL(skbpool_rx_napi_begin);
 
 /**
  * skbpool_rx_get() - take a buffer to post on the RX ring
@@ -215,13 +223,11 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 		 * when the stack really holds all of them.
 		 */
 		if (!skbpool_rx_reclaim_until(rxq, U32_MAX, SKBPOOL_RECLAIM_BATCH) &&
-		    rxq_grow(rxq)) {
+		    (rxq->emergency || rxq_grow(rxq))) {
 			rxq_count(rxq, &rxq->stats.exhausted, 1);
 			return -ENOBUFS;
 		}
 	}
-	if (unlikely(rxq->stash_count < SKBPOOL_STASH_SIZE))
-		rxq_stash_refill(rxq);
 
 	id = rxq->free[--rxq->nr_free];
 	rxq->posted++;
@@ -292,14 +298,28 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_napi_build);
 
 static struct sk_buff *rxq_build_from_stash(struct skbpool_rxq *rxq, void *va)
 {
-	struct sk_buff *skb;
+	struct sk_buff *skb = skbpool_stash_take(rxq);
 
-	if (!rxq->stash_count)
+	if (!skb)
 		return NULL;
-	skb = rxq->stash[--rxq->stash_count];
 	memset(skb, 0, offsetof(struct sk_buff, tail));
 	rxq_count(rxq, &rxq->stats.stash_used, 1);
 	return build_skb_around(skb, va, rxq->truesize);
+}
+
+/*
+ * Emergency: only critical frames may have an skb built.  The verdict
+ * comes from the buffer's bytes alone, before anything is allocated.
+ */
+static bool rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
+{
+	struct skbpool_dev *sdev = rxq->sdev;
+	enum skbpool_class_reason why;
+
+	why = skbpool_classify(frame, len, rcu_dereference_bh(sdev->rules),
+			       sdev->flows, (u32)jiffies);
+	rxq_count(rxq, &rxq->stats.cls[why], 1);
+	return skbpool_class_critical(why);
 }
 
 /**
@@ -313,9 +333,13 @@ static struct sk_buff *rxq_build_from_stash(struct skbpool_rxq *rxq, void *va)
  * The caller sets the protocol (eth_type_trans()) and passes the skb up.
  *
  * Context: the queue's NAPI poll.
- * Return: the skb, or NULL when no head could be had or @len exceeds what
- * the buffer holds; the buffer is then already back on the free list and
- * the frame is lost.
+ * In emergency mode the frame is first classified; a frame that is not
+ * critical is dropped here, counted by reason, and its buffer reused.
+ *
+ * Context: the queue's NAPI poll, after skbpool_rx_napi_begin().
+ * Return: the skb, or NULL when the frame was dropped in emergency mode, no
+ * head could be had, or @len exceeds what the buffer holds; the buffer is
+ * then already back on the free list.
  */
 struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 {
@@ -330,11 +354,21 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	dma_sync_single_range_for_cpu(rxq->dma_dev, buf->dma,
 				      rxq->headroom, len, DMA_FROM_DEVICE);
 	net_prefetch(va + rxq->headroom);
+	if (unlikely(rxq->emergency) && !rxq_admit(rxq, va + rxq->headroom, len)) {
+		skbpool_rx_put(rxq, id);
+		return NULL;
+	}
 	rxq->posted--;
 
 	skb = skbpool_rx_napi_build(va, rxq->truesize);
-	if (unlikely(!skb))
+	if (unlikely(!skb)) {
+		/* The NAPI head cache could not be refilled: that is memory
+		 * pressure on this NIC's path, whatever the watermarks say.
+		 */
+		skbpool_emergency_alloc_failed(rxq->sdev);
+		rxq->emergency = skbpool_emergency_poll(rxq->sdev);
 		skb = rxq_build_from_stash(rxq, va);
+	}
 	if (unlikely(!skb)) {
 		rxq_count(rxq, &rxq->stats.build_failed, 1);
 		rxq->free[rxq->nr_free++] = id;
@@ -494,13 +528,7 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 				     rxq_node(rxq)))
 		goto err;
 	rxq_take_arrays(rxq, &arrays);
-	rxq->stash = kcalloc(SKBPOOL_STASH_SIZE, sizeof(*rxq->stash), GFP_KERNEL);
-	if (!rxq->stash)
-		goto err;
-	rxq->stash_count = kmem_cache_alloc_bulk(net_hotdata.skbuff_cache,
-						 GFP_KERNEL, SKBPOOL_STASH_SIZE,
-						 (void **)rxq->stash);
-	if (rxq->stash_count != SKBPOOL_STASH_SIZE)
+	if (skbpool_stash_init(rxq))
 		goto err;
 	for (i = 0; i < buffers; i++) {
 		err = skbpool_rxbuf_alloc(rxq, &rxq->bufs[i], GFP_KERNEL);
@@ -531,10 +559,7 @@ void skbpool_rxq_free(struct skbpool_rxq *rxq)
 	for (i = 0; rxq->bufs && i < rxq->capacity; i++)
 		if (rxq->bufs[i].page)
 			skbpool_rxbuf_release(rxq, &rxq->bufs[i]);
-	if (rxq->stash && rxq->stash_count)
-		kmem_cache_free_bulk(net_hotdata.skbuff_cache, rxq->stash_count,
-				     (void **)rxq->stash);
-	kfree(rxq->stash);
+	skbpool_stash_fini(rxq);
 	rxq_give_arrays(rxq, &arrays);
 	skbpool_rxq_arrays_free(&arrays);
 	kfree(rxq);
@@ -553,6 +578,7 @@ void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 {
 	unsigned int start;
 	u64 occ;
+	int i;
 
 	do {
 		start = u64_stats_fetch_begin(&rxq->syncp);
@@ -562,9 +588,33 @@ void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		snap->stash_used = u64_stats_read(&rxq->stats.stash_used);
 		snap->build_failed = u64_stats_read(&rxq->stats.build_failed);
 		snap->exhausted = u64_stats_read(&rxq->stats.exhausted);
+		for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
+			snap->cls[i] = u64_stats_read(&rxq->stats.cls[i]);
 	} while (u64_stats_fetch_retry(&rxq->syncp, start));
 	snap->total = occ >> 32;
 	snap->in_flight = (u32)occ;
 	snap->free = snap->total - snap->in_flight;
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_read);
+
+/**
+ * skbpool_rxq_snapshot_add() - add the counters of @snap to @sum
+ * @sum: the running total
+ * @snap: one queue's reading
+ */
+void skbpool_rxq_snapshot_add(struct skbpool_rxq_snapshot *sum,
+			      const struct skbpool_rxq_snapshot *snap)
+{
+	int i;
+
+	sum->total += snap->total;
+	sum->free += snap->free;
+	sum->in_flight += snap->in_flight;
+	sum->recycled += snap->recycled;
+	sum->slowpath += snap->slowpath;
+	sum->stash_used += snap->stash_used;
+	sum->build_failed += snap->build_failed;
+	sum->exhausted += snap->exhausted;
+	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
+		sum->cls[i] += snap->cls[i];
+}

@@ -14,7 +14,7 @@
 #include <linux/nodemask.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/sizing.h>
+#include "internal.h"
 
 /**
  * skbpool_size_reserve() - compute one queue's reserve from its inputs
@@ -43,18 +43,16 @@ void skbpool_size_reserve(struct skbpool_sizing *s)
 EXPORT_SYMBOL_IF_KUNIT(skbpool_size_reserve);
 
 /**
- * skbpool_min_free_kbytes() - the live vm.min_free_kbytes
+ * skbpool_watermark_pages() - one watermark summed over the lowmem zones
+ * @mark: WMARK_MIN, WMARK_LOW or WMARK_HIGH
  *
- * The sysctl's variable is not exported; the kernel spreads it over the
- * lowmem zones as their min watermarks, so their sum is the same figure (to
- * within a page per zone of rounding), and it follows every write to the
- * sysctl.  Highmem and movable zones get a fixed minimum of their own that
- * is not part of min_free_kbytes (even when empty), and watermark boosts
- * are transient: both are left out.
+ * Highmem and movable zones get a fixed minimum of their own that is not
+ * part of min_free_kbytes (even when empty), and watermark boosts are
+ * transient: both are left out.
  *
- * Return: the reserve in kilobytes.
+ * Return: pages.
  */
-u64 skbpool_min_free_kbytes(void)
+unsigned long skbpool_watermark_pages(enum zone_watermarks mark)
 {
 	unsigned long pages = 0;
 	int nid, i;
@@ -67,9 +65,24 @@ u64 skbpool_min_free_kbytes(void)
 
 			if (is_highmem(zone) || i == ZONE_MOVABLE)
 				continue;
-			pages += READ_ONCE(zone->_watermark[WMARK_MIN]);
+			pages += READ_ONCE(zone->_watermark[mark]);
 		}
 	}
-	return (u64)pages << (PAGE_SHIFT - 10);
+	return pages;
+}
+
+/**
+ * skbpool_min_free_kbytes() - the live vm.min_free_kbytes
+ *
+ * The sysctl's variable is not exported; the kernel spreads it over the
+ * lowmem zones as their min watermarks, so their sum is the same figure (to
+ * within a page per zone of rounding), and it follows every write to the
+ * sysctl.
+ *
+ * Return: the reserve in kilobytes.
+ */
+u64 skbpool_min_free_kbytes(void)
+{
+	return (u64)skbpool_watermark_pages(WMARK_MIN) << (PAGE_SHIFT - 10);
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_min_free_kbytes);

@@ -253,3 +253,22 @@ u32 skbpool_txq_in_use(const struct skbpool_txq *txq)
 	return READ_ONCE(txq->next_to_use) - ntc;
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_in_use);
+
+/**
+ * __skbpool_tx_learn() - learn the flow of a SOCK_MEMALLOC frame
+ * @txq: the TX queue's pool
+ * @skb: the frame, from a socket (skbpool_tx_note() checked)
+ *
+ * Context: the driver's ndo_start_xmit; lockless (see struct skbpool_flows).
+ */
+void __skbpool_tx_learn(struct skbpool_txq *txq, const struct sk_buff *skb)
+{
+	struct skbpool_flow_key key;
+	const struct sock *sk = skb->sk;
+
+	if (!sk_fullsock(sk) || !sock_flag(sk, SOCK_MEMALLOC))
+		return;
+	if (skbpool_flow_key_from_frame(skb->data, skb_headlen(skb), &key))
+		skbpool_flow_learn(txq->sdev->flows, &key, (u32)jiffies);
+}
+EXPORT_SYMBOL_GPL(__skbpool_tx_learn);

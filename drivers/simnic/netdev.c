@@ -162,6 +162,7 @@ static int simnic_poll(struct napi_struct *napi, int budget)
 	int done;
 
 	tx_reap(&qp->tx, budget);
+	skbpool_rx_napi_begin(qp->rx.pool);
 	done = rx_clean(&qp->rx, napi, budget);
 	rx_refill(&qp->rx, napi);
 	if (done < budget)
@@ -285,6 +286,7 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	d = &tx->desc[ntu & (tx->size - 1)];
 	d->skb = skb;
 	d->bounce = -1;
+	skbpool_tx_note(tx->bounce, skb);
 	if (skbpool_tx_wants_bounce(tx->bounce, skb)) {
 		int id = skbpool_tx_bounce(tx->bounce, skb, &dma, &len);
 

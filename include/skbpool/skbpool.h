@@ -10,8 +10,8 @@
  *
  * Contexts: create/destroy under RTNL, with the queue's NAPI not running
  * (and the device no longer writing to the ring at destroy).
- * skbpool_rx_get(), skbpool_rx_build() and skbpool_rx_put() run in the
- * queue's NAPI poll only; the library never stops a queue itself (a resize
+ * skbpool_rx_napi_begin() (once per poll, first), skbpool_rx_get(),
+ * skbpool_rx_build() and skbpool_rx_put() run in the queue's NAPI poll only; the library never stops a queue itself (a resize
  * is applied by the queue's own next skbpool_rx_get()).
  * skbpool_tx_bounce() runs under the TX queue's xmit lock and
  * skbpool_tx_complete() in the TX completion path; they may run on
@@ -24,6 +24,7 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <net/sock.h>
 
 struct skbpool_dev;
 struct skbpool_rxq;
@@ -66,6 +67,7 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma);
 void *skbpool_rx_va(const struct skbpool_rxq *rxq, u32 id);
 struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len);
 void skbpool_rx_put(struct skbpool_rxq *rxq, u32 id);
+bool skbpool_rx_napi_begin(struct skbpool_rxq *rxq);
 
 struct skbpool_txq *skbpool_txq_create(struct skbpool_dev *sdev, u32 qid,
 				       u32 ring_size);
@@ -76,6 +78,26 @@ int skbpool_tx_bounce(struct skbpool_txq *txq, const struct sk_buff *skb,
 		      dma_addr_t *dma, u32 *len);
 void skbpool_tx_complete(struct skbpool_txq *txq, u32 id);
 void *skbpool_tx_va(const struct skbpool_txq *txq, u32 id);
+void __skbpool_tx_learn(struct skbpool_txq *txq, const struct sk_buff *skb);
+
+/**
+ * skbpool_tx_note() - let emergency mode learn the flows of swap sockets
+ * @txq: the TX queue's pool (NULL while untagged)
+ * @skb: a frame about to be transmitted, Ethernet header at skb->data
+ *
+ * Frames of sockets marked SOCK_MEMALLOC (nbd, NFS swap, iSCSI, NVMe/TCP)
+ * teach the device their flow, so that the replies are known critical on
+ * receive.  Costs nothing while no such socket exists: sk_memalloc_socks()
+ * is a static branch.
+ *
+ * Context: the driver's ndo_start_xmit.
+ */
+static inline void skbpool_tx_note(struct skbpool_txq *txq,
+				   const struct sk_buff *skb)
+{
+	if (sk_memalloc_socks() && txq && skb->sk)
+		__skbpool_tx_learn(txq, skb);
+}
 
 /* ethtool: two private flags, "skbpool" and "skbpool-emergency". */
 #define SKBPOOL_PRIV_FLAG_TAG		BIT(0)

@@ -51,6 +51,10 @@ static inline struct skbpool_dev *fake_dev_new(struct kunit *test)
 	f->netdev = fake_netdev(test);
 	f->sdev.netdev = f->netdev;
 	f->sdev.dma_dev = fake_dma_dev(test);
+	/* Off unless a case turns it on: a fake head failure must not
+	 * switch the pool suites into emergency mode.
+	 */
+	f->sdev.em.policy = SKBPOOL_EM_POLICY_OFF;
 	INIT_LIST_HEAD(&f->sdev.rxqs);
 	INIT_LIST_HEAD(&f->sdev.txqs);
 	return &f->sdev;

@@ -220,11 +220,19 @@ static void too_small_pool_takes_slow_path(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+/* Empty the stash and the worker's batch, with no refill under way. */
 static void stash_drain(struct skbpool_rxq *q)
 {
-	kmem_cache_free_bulk(net_hotdata.skbuff_cache, q->stash_count,
-			     (void **)q->stash);
-	q->stash_count = 0;
+	struct skbpool_stash *st = &q->stash;
+
+	skbpool_stash_flush(q);
+	kmem_cache_free_bulk(net_hotdata.skbuff_cache, st->count, (void **)st->heads);
+	st->count = 0;
+	if (smp_load_acquire(&st->spare_ready))
+		kmem_cache_free_bulk(net_hotdata.skbuff_cache, st->spare_count,
+				     (void **)st->spare);
+	st->spare_count = 0;
+	smp_store_release(&st->spare_ready, 0);
 }
 
 static struct sk_buff *no_napi_head(void *va, u32 truesize)
@@ -232,15 +240,17 @@ static struct sk_buff *no_napi_head(void *va, u32 truesize)
 	return NULL;
 }
 
-/* With the NAPI head cache empty, heads come from the stash, which refills
- * once the slab gives again; with the stash empty too, the frame is lost
- * and its buffer is back on the free list at once.
+/* With the NAPI head cache empty, heads come from the stash; NAPI never
+ * allocates them: a worker refills the stash once half is used.  With the
+ * stash empty too, the frame is lost and its buffer is back on the free
+ * list at once.
  */
 static void stash_stands_in(struct kunit *test)
 {
 	struct skbpool_rxq *q = pool_new(test, 4 * RING);
+	struct skbpool_stash *st = &q->stash;
 	struct skbpool_rxq_snapshot s;
-	u32 full = q->stash_count;
+	u32 full = st->count, i;
 	struct sk_buff *skb;
 	int id;
 
@@ -248,22 +258,29 @@ static void stash_stands_in(struct kunit *test)
 	skb = rx_frame(test, q);
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.stash_used, 1);
-	KUNIT_EXPECT_EQ(test, q->stash_count, full - 1);
+	KUNIT_EXPECT_EQ(test, st->count, full - 1);
 	KUNIT_EXPECT_EQ(test, skb->len, 64);
 	consume_skb(skb);
 
-	id = rx_get(q);			/* refills the stash */
-	KUNIT_EXPECT_EQ(test, q->stash_count, full);
-	skbpool_rx_put(q, id);
+	/* Use up half: the worker is asked for more, NAPI takes them in. */
+	for (i = 0; i < full / 2; i++)
+		consume_skb(rx_frame(test, q));
+	skbpool_stash_flush(q);
+	KUNIT_EXPECT_EQ(test, smp_load_acquire(&st->spare_ready), 1);
+	consume_skb(rx_frame(test, q));
+	KUNIT_EXPECT_GT(test, st->count, full / 2 + 1);
 
 	stash_drain(q);
-	id = rx_get(q);			/* refills one head */
+	id = rx_get(q);
 	KUNIT_ASSERT_GE(test, id, 0);
-	stash_drain(q);
 	KUNIT_EXPECT_NULL(test, rx_build(q, id, 64));
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.build_failed, 1);
 	expect_exact(test, q);
+
+	/* The refill that failed frame asked for arrives. */
+	skbpool_stash_flush(q);
+	consume_skb(rx_frame(test, q));
 	kunit_deactivate_static_stub(test, skbpool_rx_napi_build);
 	reclaim_all(q);
 	skbpool_rxq_read(q, &s);

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Emergency mode: under memory pressure a tagged NIC serves RX only from
+ * its pool, and only to critical frames (classify.c decides which).
+ *
+ * A device in the auto policy enters emergency when
+ *   - free memory falls to the zones' min watermark plus half the way to
+ *     the low watermark (the margin leaves time to act before GFP_ATOMIC
+ *     callers start failing), or
+ *   - an allocation on its receive path fails (an skb head from the NAPI
+ *     cache, a stash refill);
+ * and leaves once free memory is above the low watermark and neither
+ * trigger was seen for emergency_hold_ms (default 2000), so a system
+ * hovering around a watermark does not flap.  The admin can force it on
+ * (the skbpool-emergency private flag, or policy "on") or off.
+ *
+ * The check per NAPI poll reads one global counter (the vmstat total of
+ * free pages, folded from per-cpu deltas by the kernel) and compares it
+ * with thresholds the resync worker precomputes; it walks no zone.  A
+ * transition is a compare-and-exchange on the device's state, so it is
+ * counted once however many queues see it at the same moment.
+ */
+#include <linux/moduleparam.h>
+#include <linux/timekeeping.h>
+#include <linux/mm.h>
+#include <linux/vmstat.h>
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
+#include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+static unsigned int emergency_hold_ms = 2000;
+module_param(emergency_hold_ms, uint, 0644);
+MODULE_PARM_DESC(emergency_hold_ms,
+		 "Calm time before auto emergency mode ends, in ms (default 2000)");
+
+/*
+ * Written by the resync worker (or a test), read by every NAPI poll:
+ * each field is a word read with READ_ONCE, no pairing needed.
+ */
+static struct {
+	unsigned long enter_pages;
+	unsigned long leave_pages;
+	unsigned long hold;		/* jiffies */
+	bool pinned;			/* by a test: the worker leaves them be */
+} skbpool_thresholds;
+
+static void thresholds_set(unsigned long enter_pages, unsigned long leave_pages,
+			   unsigned long hold)
+{
+	WRITE_ONCE(skbpool_thresholds.enter_pages, enter_pages);
+	WRITE_ONCE(skbpool_thresholds.leave_pages, leave_pages);
+	WRITE_ONCE(skbpool_thresholds.hold, hold);
+}
+
+/**
+ * skbpool_emergency_update_thresholds() - recompute from the watermarks
+ *
+ * Context: process context; the resync worker calls it every pass, since
+ * the watermarks move with vm.min_free_kbytes and have no notifier.
+ */
+void skbpool_emergency_update_thresholds(void)
+{
+	unsigned long min = skbpool_watermark_pages(WMARK_MIN);
+	unsigned long low = skbpool_watermark_pages(WMARK_LOW);
+
+	if (READ_ONCE(skbpool_thresholds.pinned))
+		return;
+	thresholds_set(min + (max(low, min) - min) / 2, low,
+		       msecs_to_jiffies(READ_ONCE(emergency_hold_ms)));
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_update_thresholds);
+
+/**
+ * skbpool_emergency_pin_thresholds() - set the thresholds, for a test
+ * @enter_pages: auto mode enters at or below this many free pages
+ * @leave_pages: and may leave only above this many
+ * @hold: calm time needed to leave, in jiffies
+ *
+ * They stay until skbpool_emergency_unpin_thresholds().
+ */
+void skbpool_emergency_pin_thresholds(unsigned long enter_pages,
+				      unsigned long leave_pages,
+				      unsigned long hold)
+{
+	WRITE_ONCE(skbpool_thresholds.pinned, true);
+	thresholds_set(enter_pages, leave_pages, hold);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_pin_thresholds);
+
+/**
+ * skbpool_emergency_unpin_thresholds() - back to the watermarks
+ */
+void skbpool_emergency_unpin_thresholds(void)
+{
+	WRITE_ONCE(skbpool_thresholds.pinned, false);
+	skbpool_emergency_update_thresholds();
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_unpin_thresholds);
+
+/**
+ * skbpool_free_pages() - free memory as the emergency check sees it
+ *
+ * A seam for KUnit, which simulates pressure through it.
+ * Return: free pages.
+ */
+unsigned long skbpool_free_pages(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(skbpool_free_pages);
+	return global_zone_page_state(NR_FREE_PAGES);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_free_pages);
+
+static const char *const reason_names[] = {
+	[SKBPOOL_EM_PRESSURE] = "pressure",
+	[SKBPOOL_EM_ALLOC_FAIL] = "alloc-failure",
+	[SKBPOOL_EM_ADMIN] = "admin",
+	[SKBPOOL_EM_CALM] = "calm",
+};
+
+/**
+ * skbpool_emergency_reason_name() - a transition reason as text
+ * @reason: enum skbpool_em_reason
+ *
+ * Return: a static string.
+ */
+const char *skbpool_emergency_reason_name(u32 reason)
+{
+	return reason < ARRAY_SIZE(reason_names) ? reason_names[reason] : "?";
+}
+
+/* Push the earliest time auto mode may leave to a hold from now. */
+static void emergency_stay(struct skbpool_emergency *em)
+{
+	unsigned long until = jiffies + READ_ONCE(skbpool_thresholds.hold);
+
+	/* One store per jiffy at most, however many frames see pressure. */
+	if (READ_ONCE(em->calm_after) != until)
+		WRITE_ONCE(em->calm_after, until);
+}
+
+/*
+ * The single place a state changes.  Losing the race to another CPU
+ * making the same change is fine: the winner counted it.
+ */
+static bool emergency_switch(struct skbpool_dev *sdev, bool on,
+			     enum skbpool_em_reason reason)
+{
+	struct skbpool_emergency *em = &sdev->em;
+
+	if (cmpxchg(&em->active, !on, on) != !on)
+		return false;
+	if (on) {
+		emergency_stay(em);
+		atomic_long_inc(&em->enters);
+	}
+	WRITE_ONCE(em->last_reason, reason);
+	WRITE_ONCE(em->last_change_ns, ktime_get_boottime_ns());
+	trace_skbpool_emergency(sdev->netdev, on, skbpool_emergency_reason_name(reason));
+	return true;
+}
+
+/**
+ * skbpool_emergency_poll() - evaluate the device's state
+ * @sdev: the device
+ *
+ * Context: any, lockless; every RX NAPI poll of a tagged queue (through
+ * skbpool_rx_napi_begin()) and every resync pass, so an idle NIC leaves too.
+ * Return: whether the device is in emergency now.
+ */
+bool skbpool_emergency_poll(struct skbpool_dev *sdev)
+{
+	struct skbpool_emergency *em = &sdev->em;
+	int policy = READ_ONCE(em->policy);
+	unsigned long free;
+
+	/* A forced policy decides by itself; the state word follows it
+	 * (set_policy switches it, and a poll that raced the change is put
+	 * right here by the next one).
+	 */
+	if (unlikely(policy != SKBPOOL_EM_POLICY_AUTO)) {
+		if (READ_ONCE(em->active) != (policy == SKBPOOL_EM_POLICY_ON))
+			emergency_switch(sdev, policy == SKBPOOL_EM_POLICY_ON,
+					 SKBPOOL_EM_ADMIN);
+		return policy == SKBPOOL_EM_POLICY_ON;
+	}
+	free = skbpool_free_pages();
+	if (!READ_ONCE(em->active)) {
+		if (unlikely(free <= READ_ONCE(skbpool_thresholds.enter_pages)))
+			emergency_switch(sdev, true, SKBPOOL_EM_PRESSURE);
+	} else if (free <= READ_ONCE(skbpool_thresholds.leave_pages)) {
+		emergency_stay(em);
+	} else if (time_after(jiffies, READ_ONCE(em->calm_after))) {
+		emergency_switch(sdev, false, SKBPOOL_EM_CALM);
+	}
+	return READ_ONCE(em->active);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_poll);
+
+/**
+ * skbpool_emergency_alloc_failed() - an allocation on the RX path failed
+ * @sdev: the device
+ *
+ * Context: any, lockless.
+ */
+void skbpool_emergency_alloc_failed(struct skbpool_dev *sdev)
+{
+	struct skbpool_emergency *em = &sdev->em;
+
+	if (READ_ONCE(em->policy) != SKBPOOL_EM_POLICY_AUTO)
+		return;
+	emergency_stay(em);
+	if (!READ_ONCE(em->active))
+		emergency_switch(sdev, true, SKBPOOL_EM_ALLOC_FAIL);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_alloc_failed);
+
+/**
+ * skbpool_emergency_set_policy() - the admin's choice
+ * @sdev: the device
+ * @policy: enum skbpool_em_policy
+ *
+ * On and off take effect at once.  Back to auto, the device leaves now if
+ * memory is calm, else it stays in for the hold time like any auto entry.
+ *
+ * Context: skbpool_lock held.
+ * Return: 0, or -EINVAL for an unknown policy (nothing changes).
+ */
+int skbpool_emergency_set_policy(struct skbpool_dev *sdev, u32 policy)
+{
+	struct skbpool_emergency *em = &sdev->em;
+
+	lockdep_assert_held(&skbpool_lock);
+	if (policy > SKBPOOL_EM_POLICY_OFF)
+		return -EINVAL;
+	WRITE_ONCE(em->policy, policy);
+	switch (policy) {
+	case SKBPOOL_EM_POLICY_ON:
+		emergency_switch(sdev, true, SKBPOOL_EM_ADMIN);
+		break;
+	case SKBPOOL_EM_POLICY_OFF:
+		emergency_switch(sdev, false, SKBPOOL_EM_ADMIN);
+		break;
+	default:
+		if (skbpool_free_pages() > READ_ONCE(skbpool_thresholds.leave_pages))
+			emergency_switch(sdev, false, SKBPOOL_EM_ADMIN);
+		else
+			emergency_stay(em);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_set_policy);
+
+/**
+ * skbpool_emergency_read() - the state, for ethtool and netlink
+ * @sdev: the device
+ * @info: filled in
+ */
+void skbpool_emergency_read(const struct skbpool_dev *sdev,
+			    struct skbpool_emergency_info *info)
+{
+	const struct skbpool_emergency *em = &sdev->em;
+
+	info->policy = READ_ONCE(em->policy);
+	info->active = READ_ONCE(em->active);
+	info->enters = atomic_long_read(&em->enters);
+	info->last_reason = READ_ONCE(em->last_reason);
+	info->last_change_ns = READ_ONCE(em->last_change_ns);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_read);

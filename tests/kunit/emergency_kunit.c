@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: emergency mode on a fake queue.  The state machine enters on
+ * pressure or on a failed allocation, leaves only after the hold time with
+ * memory calm, and counts each entry once; in emergency only critical
+ * frames get an skb, every frame is counted by reason and a dropped one's
+ * buffer is reused at once; a SOCK_MEMALLOC socket's transmit teaches the
+ * device its flow so the reply is critical.
+ */
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <linux/bottom_half.h>
+#include <linux/delay.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/net.h>
+#include <linux/udp.h>
+#include <net/sock.h>
+
+#include "fake.h"
+
+#define RING		16
+#define FRAME_LEN	1514
+#define CRIT_PORT	5000
+
+static unsigned long fake_free;
+
+static unsigned long fake_free_pages(void)
+{
+	return fake_free;
+}
+
+/* Pressure below 100 free pages, calm above 200, a 50 ms hold. */
+static void fake_memory(struct kunit *test, unsigned long free)
+{
+	fake_free = free;
+	kunit_activate_static_stub(test, skbpool_free_pages, fake_free_pages);
+	skbpool_emergency_pin_thresholds(100, 200, msecs_to_jiffies(50));
+}
+
+/* Restore the real thresholds for whatever runs after the suite. */
+static void real_thresholds(struct kunit *test)
+{
+	skbpool_emergency_unpin_thresholds();
+}
+
+static struct skbpool_dev *em_dev(struct kunit *test, u32 policy)
+{
+	struct skbpool_dev *sdev = fake_dev_new(test);
+
+	sdev->em.policy = policy;
+	sdev->flows = kunit_kzalloc(test, sizeof(*sdev->flows), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sdev->flows);
+	sdev->flows->max_age = SKBPOOL_FLOW_MAX_AGE;
+	return sdev;
+}
+
+static struct skbpool_rxq *em_pool(struct kunit *test, struct skbpool_dev *sdev)
+{
+	struct skbpool_rxq_params p = { .ring_size = RING, .frame_len = FRAME_LEN };
+	struct skbpool_rxq *q = skbpool_rxq_alloc(sdev, &p, 4 * RING);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
+	return q;
+}
+
+static bool poll(struct skbpool_dev *sdev)
+{
+	return skbpool_emergency_poll(sdev);
+}
+
+/* An Ethernet + IPv4 + UDP frame, 64 bytes, into @buf. */
+static u32 udp_frame(u8 *buf, __be32 saddr, __be32 daddr, u16 sport, u16 dport)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+	struct iphdr *ip = (struct iphdr *)(eth + 1);
+	struct udphdr *uh = (struct udphdr *)(ip + 1);
+
+	memset(buf, 0, 64);
+	eth_broadcast_addr(eth->h_dest);
+	eth->h_proto = htons(ETH_P_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(64 - ETH_HLEN);
+	ip->saddr = saddr;
+	ip->daddr = daddr;
+	uh->source = htons(sport);
+	uh->dest = htons(dport);
+	uh->len = htons(64 - ETH_HLEN - sizeof(*ip));
+	return 64;
+}
+
+static u32 arp_frame(u8 *buf)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+	u8 *arp = (u8 *)(eth + 1);
+
+	memset(buf, 0, 60);
+	eth_broadcast_addr(eth->h_dest);
+	eth->h_proto = htons(ETH_P_ARP);
+	/* Ethernet/IPv4 request: htype 1, ptype 0x0800, hlen 6, plen 4, op 1. */
+	arp[1] = 1;
+	arp[2] = 0x08;
+	arp[4] = 6;
+	arp[5] = 4;
+	arp[7] = 1;
+	return 60;
+}
+
+/* Receive one frame written by @fill; returns the skb or NULL. */
+static struct sk_buff *receive(struct kunit *test, struct skbpool_rxq *q,
+			       u32 (*fill)(u8 *buf, void *arg), void *arg)
+{
+	struct sk_buff *skb;
+	dma_addr_t dma;
+	int id;
+
+	local_bh_disable();
+	skbpool_rx_napi_begin(q);
+	id = skbpool_rx_get(q, &dma);
+	KUNIT_ASSERT_GE(test, id, 0);
+	skb = skbpool_rx_build(q, id, fill(skbpool_rx_va(q, id), arg));
+	local_bh_enable();
+	return skb;
+}
+
+static u32 fill_arp(u8 *buf, void *arg)
+{
+	return arp_frame(buf);
+}
+
+static u32 fill_udp_to(u8 *buf, void *arg)
+{
+	return udp_frame(buf, htonl(0xc0000201), htonl(0xc0000202), 40000,
+			 *(u16 *)arg);
+}
+
+static u32 fill_garbage(u8 *buf, void *arg)
+{
+	memset(buf, 0x5a, 64);
+	return 64;
+}
+
+static void expect_cls(struct kunit *test, struct skbpool_rxq *q,
+		       enum skbpool_class_reason why, u64 n)
+{
+	struct skbpool_rxq_snapshot s;
+
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ_MSG(test, s.cls[why], n, "reason %d", why);
+}
+
+static void add_port_rule(struct kunit *test, struct skbpool_dev *sdev,
+			  bool critical, u16 port)
+{
+	struct skbpool_rule r = {
+		.critical = critical,
+		.proto = IPPROTO_UDP,
+		.dport_lo = port,
+		.dport_hi = port,
+	};
+	const char *why = NULL;
+	int ret;
+
+	mutex_lock(&skbpool_lock);
+	ret = skbpool_rule_add(sdev, &r, U32_MAX, &why);
+	mutex_unlock(&skbpool_lock);
+	KUNIT_ASSERT_GE_MSG(test, ret, 0, "%s", why);
+}
+
+static void drop_rules(struct skbpool_dev *sdev)
+{
+	mutex_lock(&skbpool_lock);
+	skbpool_rules_flush(sdev);
+	mutex_unlock(&skbpool_lock);
+}
+
+/* Forced on: link control and rule traffic pass, the rest is dropped
+ * before any skb exists, each dropped buffer straight back on the free
+ * list; every frame is counted once, under its reason.
+ */
+static void forced_emergency_admits_only_critical(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_ON);
+	struct skbpool_rxq *q = em_pool(test, sdev);
+	u16 crit = CRIT_PORT, bulk = 5201;
+	struct skbpool_rxq_snapshot s;
+	struct sk_buff *skb;
+	u32 free_before;
+	int i;
+
+	add_port_rule(test, sdev, true, CRIT_PORT);
+	skb = receive(test, q, fill_arp, NULL);
+	KUNIT_EXPECT_NOT_NULL(test, skb);
+	consume_skb(skb);
+	skb = receive(test, q, fill_udp_to, &crit);
+	KUNIT_EXPECT_NOT_NULL(test, skb);
+	consume_skb(skb);
+
+	skbpool_rxq_read(q, &s);
+	free_before = q->nr_free;
+	for (i = 0; i < 3 * 4 * RING; i++)
+		KUNIT_EXPECT_NULL(test, receive(test, q, fill_udp_to, &bulk));
+	KUNIT_EXPECT_NULL(test, receive(test, q, fill_garbage, NULL));
+	/* Dropped frames never left the pool: nothing in flight, no growth. */
+	KUNIT_EXPECT_EQ(test, q->posted, 0);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.slowpath, 0);
+	KUNIT_EXPECT_EQ(test, s.exhausted, 0);
+
+	expect_cls(test, q, SKBPOOL_CRIT_LINK, 1);
+	expect_cls(test, q, SKBPOOL_CRIT_RULE, 1);
+	expect_cls(test, q, SKBPOOL_DROP_NOMATCH, 3 * 4 * RING);
+	expect_cls(test, q, SKBPOOL_DROP_NONIP, 1);
+	drop_rules(sdev);
+	skbpool_rxq_free(q);
+}
+
+/* Outside emergency nothing is classified and nothing dropped by us. */
+static void no_emergency_no_classification(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	struct skbpool_rxq *q = em_pool(test, sdev);
+	struct skbpool_rxq_snapshot s;
+	struct sk_buff *skb;
+	int i;
+
+	fake_memory(test, 1000);
+	skb = receive(test, q, fill_garbage, NULL);
+	KUNIT_EXPECT_NOT_NULL(test, skb);
+	consume_skb(skb);
+	skbpool_rxq_read(q, &s);
+	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
+		KUNIT_EXPECT_EQ(test, s.cls[i], 0);
+	KUNIT_EXPECT_FALSE(test, q->emergency);
+	skbpool_rxq_free(q);
+	real_thresholds(test);
+}
+
+/* Auto: in at the enter threshold, not out while memory sits between the
+ * thresholds, out only after the hold with memory calm; one entry counted
+ * however often memory crosses the enter threshold meanwhile.
+ */
+static void auto_enters_and_leaves_with_hysteresis(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	struct skbpool_emergency_info info;
+	int i;
+
+	fake_memory(test, 1000);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	fake_free = 150;			/* low, but not at the threshold */
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	fake_free = 100;
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	for (i = 0; i < 10; i++) {		/* hovering: no flapping */
+		fake_free = i & 1 ? 90 : 150;
+		KUNIT_EXPECT_TRUE(test, poll(sdev));
+	}
+	msleep(80);
+	KUNIT_EXPECT_TRUE(test, poll(sdev));	/* past the hold, still low */
+	fake_free = 1000;
+	KUNIT_EXPECT_TRUE(test, poll(sdev));	/* calm, but the hold restarted */
+	msleep(80);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_EQ(test, info.enters, 1);
+	KUNIT_EXPECT_EQ(test, info.last_reason, SKBPOOL_EM_CALM);
+	KUNIT_EXPECT_NE(test, info.last_change_ns, 0);
+	real_thresholds(test);
+}
+
+static struct sk_buff *no_napi_head(void *va, u32 truesize)
+{
+	return NULL;
+}
+
+/* A failed head allocation on the RX path enters emergency at once, and
+ * the same poll already drops what is not critical.
+ */
+static void failed_allocation_enters(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	struct skbpool_rxq *q = em_pool(test, sdev);
+	struct skbpool_emergency_info info;
+	struct sk_buff *skb;
+	dma_addr_t dma;
+	int id;
+
+	fake_memory(test, 1000);
+	kunit_activate_static_stub(test, skbpool_rx_napi_build, no_napi_head);
+	local_bh_disable();
+	KUNIT_EXPECT_FALSE(test, skbpool_rx_napi_begin(q));
+	id = skbpool_rx_get(q, &dma);
+	skb = skbpool_rx_build(q, id, fill_garbage(skbpool_rx_va(q, id), NULL));
+	KUNIT_EXPECT_NOT_NULL(test, skb);	/* classified before the failure */
+	KUNIT_EXPECT_TRUE(test, q->emergency);
+	id = skbpool_rx_get(q, &dma);
+	KUNIT_EXPECT_NULL(test, skbpool_rx_build(q, id, fill_garbage(skbpool_rx_va(q, id), NULL)));
+	local_bh_enable();
+	kfree_skb(skb);
+	kunit_deactivate_static_stub(test, skbpool_rx_napi_build);
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_TRUE(test, info.active);
+	KUNIT_EXPECT_EQ(test, info.enters, 1);
+	KUNIT_EXPECT_EQ(test, info.last_reason, SKBPOOL_EM_ALLOC_FAIL);
+	expect_cls(test, q, SKBPOOL_DROP_NONIP, 1);
+	skbpool_rxq_free(q);
+	real_thresholds(test);
+}
+
+/* The admin's policy: on and off win over memory; back to auto leaves at
+ * once when memory is calm; a bad policy changes nothing.
+ */
+static void policy_overrides_memory(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	struct skbpool_emergency_info info;
+
+	fake_memory(test, 1000);
+	mutex_lock(&skbpool_lock);
+	KUNIT_EXPECT_EQ(test, skbpool_emergency_set_policy(sdev, 7), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sdev->em.policy, SKBPOOL_EM_POLICY_AUTO);
+	KUNIT_EXPECT_EQ(test, skbpool_emergency_set_policy(sdev, SKBPOOL_EM_POLICY_ON), 0);
+	mutex_unlock(&skbpool_lock);
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	mutex_lock(&skbpool_lock);
+	skbpool_emergency_set_policy(sdev, SKBPOOL_EM_POLICY_AUTO);
+	mutex_unlock(&skbpool_lock);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+
+	fake_free = 10;
+	mutex_lock(&skbpool_lock);
+	skbpool_emergency_set_policy(sdev, SKBPOOL_EM_POLICY_OFF);
+	mutex_unlock(&skbpool_lock);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	skbpool_emergency_alloc_failed(sdev);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_EQ(test, info.enters, 1);
+	real_thresholds(test);
+}
+
+/* In emergency the pool serves only from what it has: no slow-path growth
+ * even when every buffer is in flight.
+ */
+static void emergency_never_grows(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_ON);
+	struct skbpool_rxq *q = em_pool(test, sdev);
+	struct sk_buff *skbs[4 * RING];
+	struct skbpool_rxq_snapshot s;
+	dma_addr_t dma;
+	int i;
+
+	for (i = 0; i < 4 * RING; i++) {
+		skbs[i] = receive(test, q, fill_arp, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, skbs[i]);
+	}
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
+	local_bh_enable();
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.slowpath, 0);
+	KUNIT_EXPECT_EQ(test, s.exhausted, 1);
+	for (i = 0; i < 4 * RING; i++)
+		consume_skb(skbs[i]);
+	skbpool_rxq_free(q);
+}
+
+struct reply_arg {
+	__be32 local;
+	__be32 remote;
+	u16 lport;
+	u16 rport;
+};
+
+static u32 fill_reply(u8 *buf, void *arg)
+{
+	struct reply_arg *r = arg;
+
+	return udp_frame(buf, r->remote, r->local, r->rport, r->lport);
+}
+
+/* A frame sent by a SOCK_MEMALLOC socket teaches the device its flow: the
+ * reply is critical in emergency, a frame of another flow is not, and a
+ * frame of an ordinary socket teaches nothing.
+ */
+static void memalloc_socket_flow_is_learned(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_ON);
+	struct skbpool_rxq *q = em_pool(test, sdev);
+	struct reply_arg r = {
+		.local = htonl(0xc0000201), .remote = htonl(0xc0000202),
+		.lport = 40001, .rport = 10809,
+	};
+	struct skbpool_txq *txq;
+	struct socket *sock;
+	struct sk_buff *skb, *tx;
+
+	txq = skbpool_txq_alloc(sdev, 0, RING, 2048);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, txq);
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, PF_INET, SOCK_DGRAM,
+					       IPPROTO_UDP, &sock), 0);
+	tx = alloc_skb(128, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	udp_frame(skb_put(tx, 64), r.local, r.remote, r.lport, r.rport);
+	tx->sk = sock->sk;
+
+	skbpool_tx_note(txq, tx);		/* ordinary socket: nothing */
+	KUNIT_EXPECT_NULL(test, receive(test, q, fill_reply, &r));
+	sk_set_memalloc(sock->sk);
+	skbpool_tx_note(txq, tx);
+	skb = receive(test, q, fill_reply, &r);
+	KUNIT_EXPECT_NOT_NULL(test, skb);
+	kfree_skb(skb);
+	r.rport++;				/* another flow */
+	KUNIT_EXPECT_NULL(test, receive(test, q, fill_reply, &r));
+	sk_clear_memalloc(sock->sk);
+
+	expect_cls(test, q, SKBPOOL_CRIT_FLOW, 1);
+	expect_cls(test, q, SKBPOOL_DROP_NOMATCH, 2);
+	tx->sk = NULL;
+	kfree_skb(tx);
+	sock_release(sock);
+	skbpool_txq_free(txq);
+	skbpool_rxq_free(q);
+}
+
+static struct kunit_case emergency_cases[] = {
+	KUNIT_CASE(forced_emergency_admits_only_critical),
+	KUNIT_CASE(no_emergency_no_classification),
+	KUNIT_CASE(auto_enters_and_leaves_with_hysteresis),
+	KUNIT_CASE(failed_allocation_enters),
+	KUNIT_CASE(policy_overrides_memory),
+	KUNIT_CASE(emergency_never_grows),
+	KUNIT_CASE(memalloc_socket_flow_is_learned),
+	{}
+};
+
+static struct kunit_suite emergency_suite = {
+	.name = "skbpool_emergency",
+	.test_cases = emergency_cases,
+};
+kunit_test_suite(emergency_suite);

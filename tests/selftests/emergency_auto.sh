@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Automatic emergency: with every non-sleeping allocation failing (failslab
+# and fail_page_alloc at 100 %), a tagged simnic port enters emergency on
+# its own and its critical UDP flow loses none of 10,000 datagrams, while
+# the same flow on an untagged pair loses most of them and a bulk flow on
+# the tagged port is dropped.  When the injection stops, the port leaves
+# emergency within the hold time and bulk traffic flows again.
+# skbpool-timeout: 300
+. "$(dirname "$0")/lib/ktap.sh"
+. "$(dirname "$0")/lib/pair.sh"
+. "$(dirname "$0")/lib/survival.sh"
+trap pair_cleanup EXIT
+
+COUNT=10000
+RATE=1000
+
+ktap_plan 6
+[ -d /sys/kernel/debug/failslab ] && [ -d /sys/kernel/debug/fail_page_alloc ] ||
+	ktap_skip_all "the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
+if ! survival_run $COUNT $RATE; then
+	ktap_fail "set up two pairs and run the scenario"
+	ktap_finish
+fi
+survival_table | sed 's/^/# /'
+ktap_info "$SV_JSON"
+
+if [ "${SV_SENT:-0}" -ge $COUNT ] && [ "${SV_TAGGED:-0}" -eq "$SV_SENT" ]; then
+	ktap_pass "tagged: all $SV_SENT critical datagrams delivered under injection"
+else
+	ktap_fail "tagged: every critical datagram delivered" "sent ${SV_SENT:-?}, delivered ${SV_TAGGED:-?}"
+fi
+if [ "${SV_SENT_U:-0}" -ge $COUNT ] && [ "${SV_UNTAGGED:-0}" -lt $((SV_SENT_U / 2)) ]; then
+	ktap_pass "untagged: the same flow loses most ($SV_UNTAGGED of $SV_SENT_U delivered)"
+else
+	ktap_fail "untagged: the same flow loses most" "sent ${SV_SENT_U:-?}, delivered ${SV_UNTAGGED:-?}"
+fi
+if [ "$SV_ENTERS" -ge 1 ] && [ "$SV_SLOW" -eq 0 ]; then
+	ktap_pass "tagged port entered emergency on its own ($SV_ENTERS), no slow-path page"
+else
+	ktap_fail "tagged port entered emergency on its own" "entries $SV_ENTERS, slow path $SV_SLOW"
+fi
+if [ "$SV_BULK_DROPPED" -ge $((SV_BULK_SENT * 9 / 10)) ] && [ "$SV_BULK_GOT" -le $((SV_BULK_SENT / 10)) ]; then
+	ktap_pass "bulk flow dropped in emergency ($SV_BULK_DROPPED dropped, $SV_BULK_GOT delivered)"
+else
+	ktap_fail "bulk flow dropped in emergency" "sent $SV_BULK_SENT, dropped $SV_BULK_DROPPED, delivered $SV_BULK_GOT"
+fi
+# Hold 2 s, plus up to one resync tick (5 s) for a port with no traffic.
+if [ -n "$SV_LEFT_MS" ] && [ "$SV_LEFT_MS" -le 7500 ]; then
+	ktap_pass "left emergency ${SV_LEFT_MS} ms after the injection stopped"
+else
+	ktap_fail "left emergency within the hold time" "${SV_LEFT_MS:-not within 10+} ms"
+fi
+if [ "${SV_RESUMED:-0}" -eq 200 ]; then
+	ktap_pass "bulk traffic flows again: 200 of 200"
+else
+	ktap_fail "bulk traffic flows again" "${SV_RESUMED:-0} of 200"
+fi
+ktap_finish

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Numbered UDP datagrams, to count exactly what a flow loses.
+
+  udpflow.py send ADDR PORT COUNT RATE [SIZE [GO_FILE]]
+        COUNT datagrams of SIZE bytes at RATE/s, starting once GO_FILE
+        exists (at once without one); GO_FILE.<pid> says it is ready
+  udpflow.py recv ADDR PORT IDLE_S [READY_FILE]
+        print how many distinct sequence numbers arrived, as JSON, once
+        nothing came for IDLE_S seconds (60 s before the first one);
+        READY_FILE is created once the socket is bound
+
+The sender paces itself on a monotonic clock and prints what it sent as
+JSON.  Sends that fail (ENOBUFS and friends) are counted, not retried, so
+"sent" is what left the socket.
+"""
+import json
+import os
+import socket
+import struct
+import sys
+import time
+
+
+WARMUP = (1 << 64) - 1
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def send(addr, port, count, rate, size=64, go=None):
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    # Connected: no name or route lookup per datagram, so nothing on the
+    # send path touches files or allocates atomically (fault injection).
+    s.connect((addr, port))
+    pad = b"\0" * max(0, size - 8)
+    if go:
+        # A flow that exists before memory runs out has its route cache
+        # entry already; warm-up datagrams (not counted) make it so.
+        for _ in range(3):
+            s.send(struct.pack("!Q", WARMUP) + pad)
+            time.sleep(0.05)
+        open("%s.%d" % (go, os.getpid()), "w").close()
+    while go and not os.path.exists(go):
+        time.sleep(0.01)
+    start = time.monotonic()
+    sent = failed = 0
+    for seq in range(count):
+        due = start + seq / rate
+        delay = due - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            s.send(struct.pack("!Q", seq) + pad)
+            sent += 1
+        except OSError:
+            failed += 1
+    print(json.dumps({"sent": sent, "send_failed": failed,
+                      "seconds": round(time.monotonic() - start, 3)}))
+
+
+def recv(addr, port, idle, ready=None):
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    s.bind((addr, port))
+    if ready:
+        open(ready, "w").close()
+    seen = set()
+    s.settimeout(60)
+    while True:
+        try:
+            data = s.recv(65536)
+        except socket.timeout:
+            break
+        if len(data) < 8:
+            continue
+        seq = struct.unpack("!Q", data[:8])[0]
+        if seq == WARMUP:
+            continue
+        seen.add(seq)
+        s.settimeout(idle)
+    print(json.dumps({"received": len(seen)}))
+
+
+def main(argv):
+    if len(argv) >= 5 and argv[1] == "send":
+        send(argv[2], int(argv[3]), int(argv[4]), float(argv[5]),
+             int(argv[6]) if len(argv) > 6 else 64,
+             argv[7] if len(argv) > 7 else None)
+    elif len(argv) >= 5 and argv[1] == "recv":
+        recv(argv[2], int(argv[3]), float(argv[4]),
+             argv[5] if len(argv) > 5 else None)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
