@@ -182,10 +182,11 @@ bool skbpool_emergency_poll(struct skbpool_dev *sdev)
 	 * right here by the next one).
 	 */
 	if (unlikely(policy != SKBPOOL_EM_POLICY_AUTO)) {
-		if (READ_ONCE(em->active) != (policy == SKBPOOL_EM_POLICY_ON))
-			emergency_switch(sdev, policy == SKBPOOL_EM_POLICY_ON,
-					 SKBPOOL_EM_ADMIN);
-		return policy == SKBPOOL_EM_POLICY_ON;
+		bool on = policy == SKBPOOL_EM_POLICY_ON;
+
+		if (READ_ONCE(em->active) != on)
+			emergency_switch(sdev, on, SKBPOOL_EM_ADMIN);
+		return on;
 	}
 	free = skbpool_free_pages();
 	if (!READ_ONCE(em->active)) {

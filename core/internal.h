@@ -353,7 +353,6 @@ extern struct mutex skbpool_lock;
 
 extern unsigned int skbpool_share_pct;
 
-
 u32 skbpool_rx_truesize(u32 frame_len);
 struct skbpool_rxq *skbpool_rxq_alloc(struct skbpool_dev *sdev,
 				      const struct skbpool_rxq_params *p,

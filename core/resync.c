@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Keeping each pool at its reserve (and the emergency thresholds current): the target follows vm.min_free_kbytes
- * (which has no change notifier, hence a periodic look), the set of tagged
+ * Keeping each pool at its reserve, and the emergency thresholds current:
+ * the target follows vm.min_free_kbytes (which has no change notifier,
+ * hence a periodic look), the set of tagged
  * NICs and their ring sizes (which kick an immediate pass).  The resize
  * itself is prepared here and applied by each queue's NAPI (resize.c).
  */

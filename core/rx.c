@@ -332,7 +332,6 @@ static bool rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
  * cache, or from the queue's stash when that cache cannot be refilled.
  * The caller sets the protocol (eth_type_trans()) and passes the skb up.
  *
- * Context: the queue's NAPI poll.
  * In emergency mode the frame is first classified; a frame that is not
  * critical is dropped here, counted by reason, and its buffer reused.
  *

@@ -188,7 +188,6 @@ static void forced_emergency_admits_only_critical(struct kunit *test)
 	u16 crit = CRIT_PORT, bulk = 5201;
 	struct skbpool_rxq_snapshot s;
 	struct sk_buff *skb;
-	u32 free_before;
 	int i;
 
 	add_port_rule(test, sdev, true, CRIT_PORT);
@@ -199,8 +198,6 @@ static void forced_emergency_admits_only_critical(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, skb);
 	consume_skb(skb);
 
-	skbpool_rxq_read(q, &s);
-	free_before = q->nr_free;
 	for (i = 0; i < 3 * 4 * RING; i++)
 		KUNIT_EXPECT_NULL(test, receive(test, q, fill_udp_to, &bulk));
 	KUNIT_EXPECT_NULL(test, receive(test, q, fill_garbage, NULL));
@@ -444,4 +441,5 @@ static struct kunit_suite emergency_suite = {
 	.name = "skbpool_emergency",
 	.test_cases = emergency_cases,
 };
+
 kunit_test_suite(emergency_suite);

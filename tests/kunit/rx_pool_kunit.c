@@ -228,10 +228,12 @@ static void stash_drain(struct skbpool_rxq *q)
 	skbpool_stash_flush(q);
 	kmem_cache_free_bulk(net_hotdata.skbuff_cache, st->count, (void **)st->heads);
 	st->count = 0;
+	/* The worker is idle (flushed); acquire still pairs with its release. */
 	if (smp_load_acquire(&st->spare_ready))
 		kmem_cache_free_bulk(net_hotdata.skbuff_cache, st->spare_count,
 				     (void **)st->spare);
 	st->spare_count = 0;
+	/* Hands @spare back to the worker, as NAPI would. */
 	smp_store_release(&st->spare_ready, 0);
 }
 
@@ -266,6 +268,7 @@ static void stash_stands_in(struct kunit *test)
 	for (i = 0; i < full / 2; i++)
 		consume_skb(rx_frame(test, q));
 	skbpool_stash_flush(q);
+	/* Pairs with the worker's release of its batch. */
 	KUNIT_EXPECT_EQ(test, smp_load_acquire(&st->spare_ready), 1);
 	consume_skb(rx_frame(test, q));
 	KUNIT_EXPECT_GT(test, st->count, full / 2 + 1);

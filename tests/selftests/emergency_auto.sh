@@ -8,6 +8,7 @@
 # the tagged port is dropped.  When the injection stops, the port leaves
 # emergency within the hold time and bulk traffic flows again.
 # skbpool-timeout: 300
+# shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
 . "$(dirname "$0")/lib/survival.sh"

@@ -8,6 +8,7 @@
 # counted exactly once, delivered or dropped by reason; the transition is
 # counted and traced, and leaving restores normal service.
 # skbpool-timeout: 240
+# shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
 

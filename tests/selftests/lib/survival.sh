@@ -16,6 +16,7 @@
 # Neighbours are permanent (pair_new) for the same reason: ARP and ND need
 # atomic allocations skbpool cannot make for them.
 
+# shellcheck disable=SC2034,SC2154 # SV_* are results for the sourcing script; pair_new sets t_*, u_*
 SV_LIB=$(dirname "${BASH_SOURCE[0]}")
 FAULT=/sys/kernel/debug
 
