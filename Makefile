@@ -58,7 +58,7 @@ check-debug:
 	@$(MAKE) --no-print-directory FLAVOUR=debug check
 
 demo: modules
-	@$(VM_SH) run bash tests/demo.sh
+	@tests/demo-run.sh
 
 vm-run: modules
 	@$(VM_SH) run '$(CMD)'

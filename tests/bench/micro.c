@@ -12,7 +12,13 @@
  *   netdev_alloc_skb  netdev_alloc_skb(1500) + kfree_skb()
  *   skbpool_rx_path   skbpool_rx_get() + skbpool_rx_build() +
  *                     napi_consume_skb(), the buffer seen back on a later
- *                     get: a whole receive with recycling
+ *                     get: a whole receive with recycling (emergency off)
+ *   napi_begin        skbpool_rx_napi_begin() with emergency off: the
+ *                     pressure check, paid once per NAPI poll
+ *   em_rx_critical    the whole receive of a critical frame (ARP) on a
+ *                     device in emergency: classification, then as above
+ *   em_rx_drop        a bulk UDP frame on a device in emergency: get,
+ *                     classify, drop and reuse the buffer; no skb
  *
  * Each figure: ROUNDS rounds of ITERS operations; per-operation minimum and
  * median over the rounds, in ns (ktime) and in cycles (get_cycles()).
@@ -39,6 +45,9 @@ struct bench_ctx {
 	struct device *dev;
 	struct skbpool_dev *sdev;
 	struct skbpool_rxq *rxq;
+	struct net_device *em_netdev;
+	struct skbpool_dev *em_sdev;
+	struct skbpool_rxq *em_rxq;
 	struct page_pool *pp;
 	struct napi_struct napi;
 };
@@ -53,7 +62,10 @@ struct figure {
 static struct bench_ctx ctx;
 static struct dentry *bench_dir;
 
-enum { F_SKBPOOL, F_PAGE_POOL, F_ALLOC_PAGE, F_NAPI_SKB, F_NETDEV_SKB, F_RX_PATH, F_MAX };
+enum {
+	F_SKBPOOL, F_PAGE_POOL, F_ALLOC_PAGE, F_NAPI_SKB, F_NETDEV_SKB, F_RX_PATH,
+	F_NAPI_BEGIN, F_EM_CRIT, F_EM_DROP, F_MAX
+};
 static struct figure figures[F_MAX] = {
 	[F_SKBPOOL] = { .name = "skbpool" },
 	[F_PAGE_POOL] = { .name = "page_pool" },
@@ -61,6 +73,22 @@ static struct figure figures[F_MAX] = {
 	[F_NAPI_SKB] = { .name = "napi_alloc_skb" },
 	[F_NETDEV_SKB] = { .name = "netdev_alloc_skb" },
 	[F_RX_PATH] = { .name = "skbpool_rx_path" },
+	[F_NAPI_BEGIN] = { .name = "napi_begin" },
+	[F_EM_CRIT] = { .name = "em_rx_critical" },
+	[F_EM_DROP] = { .name = "em_rx_drop" },
+};
+
+/* An ARP request (critical) and a UDP datagram no rule claims (bulk). */
+static const u8 arp_frame[42] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08, 0x06,
+	0, 1, 0x08, 0, 6, 4, 0, 1, 0x02, 0, 0, 0, 0, 1, 192, 0, 2, 1,
+	0, 0, 0, 0, 0, 0, 192, 0, 2, 2,
+};
+
+static const u8 udp_frame[42] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00,
+	0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2,
+	0x9c, 0x40, 0x14, 0x51, 0, 8, 0, 0,
 };
 
 static int op_skbpool(void)
@@ -131,6 +159,39 @@ static int op_rx_path(void)
 	return 0;
 }
 
+static int op_napi_begin(void)
+{
+	return skbpool_rx_napi_begin(ctx.rxq) ? -EBUSY : 0;
+}
+
+static int em_receive(const u8 *frame, u32 len, bool want_skb)
+{
+	struct sk_buff *skb;
+	dma_addr_t dma;
+	int id;
+
+	skbpool_rx_napi_begin(ctx.em_rxq);
+	id = skbpool_rx_get(ctx.em_rxq, &dma);
+	if (id < 0)
+		return id;
+	memcpy(skbpool_rx_va(ctx.em_rxq, id), frame, len);
+	skb = skbpool_rx_build(ctx.em_rxq, id, len);
+	if (!skb)
+		return want_skb ? -ENOMEM : 0;
+	napi_consume_skb(skb, NAPI_POLL_WEIGHT);
+	return want_skb ? 0 : -EPROTO;
+}
+
+static int op_em_crit(void)
+{
+	return em_receive(arp_frame, sizeof(arp_frame), true);
+}
+
+static int op_em_drop(void)
+{
+	return em_receive(udp_frame, sizeof(udp_frame), false);
+}
+
 static int (*const ops[F_MAX])(void) = {
 	[F_SKBPOOL] = op_skbpool,
 	[F_PAGE_POOL] = op_page_pool,
@@ -138,6 +199,9 @@ static int (*const ops[F_MAX])(void) = {
 	[F_NAPI_SKB] = op_napi_skb,
 	[F_NETDEV_SKB] = op_netdev_skb,
 	[F_RX_PATH] = op_rx_path,
+	[F_NAPI_BEGIN] = op_napi_begin,
+	[F_EM_CRIT] = op_em_crit,
+	[F_EM_DROP] = op_em_drop,
 };
 
 /* Rounds interleave the figures so drift in the emulator hits all alike. */
@@ -217,8 +281,12 @@ static void bench_teardown(void)
 {
 	rtnl_lock();
 	skbpool_rxq_destroy(ctx.rxq);
+	skbpool_rxq_destroy(ctx.em_rxq);
 	rtnl_unlock();
 	skbpool_dev_unregister(ctx.sdev);
+	skbpool_dev_unregister(ctx.em_sdev);
+	if (ctx.em_netdev)
+		free_netdev(ctx.em_netdev);
 	if (!IS_ERR_OR_NULL(ctx.pp))
 		page_pool_destroy(ctx.pp);
 	if (!IS_ERR_OR_NULL(ctx.dev))
@@ -254,11 +322,26 @@ static int __init bench_init(void)
 		err = PTR_ERR_OR_ZERO(ctx.sdev);
 	}
 	if (!err) {
+		ctx.em_netdev = alloc_etherdev(0);
+		err = ctx.em_netdev ? 0 : -ENOMEM;
+	}
+	if (!err) {
+		ctx.em_sdev = skbpool_dev_register(ctx.em_netdev, ctx.dev, &bench_ops);
+		err = PTR_ERR_OR_ZERO(ctx.em_sdev);
+	}
+	if (!err) {
 		rtnl_lock();
 		err = skbpool_ethtool_set_priv_flags(ctx.sdev, SKBPOOL_PRIV_FLAG_TAG);
 		if (!err) {
 			ctx.rxq = skbpool_rxq_create(ctx.sdev, &rp);
 			err = PTR_ERR_OR_ZERO(ctx.rxq);
+		}
+		if (!err)
+			err = skbpool_ethtool_set_priv_flags(ctx.em_sdev, SKBPOOL_PRIV_FLAG_TAG |
+							     SKBPOOL_PRIV_FLAG_EMERGENCY);
+		if (!err) {
+			ctx.em_rxq = skbpool_rxq_create(ctx.em_sdev, &rp);
+			err = PTR_ERR_OR_ZERO(ctx.em_rxq);
 		}
 		rtnl_unlock();
 	}

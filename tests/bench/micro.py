@@ -11,7 +11,8 @@ import json
 import sys
 
 KEYS = ['skbpool', 'page_pool', 'alloc_page', 'napi_alloc_skb',
-        'netdev_alloc_skb', 'skbpool_rx_path']
+        'netdev_alloc_skb', 'skbpool_rx_path', 'napi_begin',
+        'em_rx_critical', 'em_rx_drop']
 
 
 def main():

@@ -15,7 +15,7 @@
 trap pair_cleanup EXIT
 
 COUNT=10000
-RATE=1000
+RATE=500	# a receiver stalled for 2 s still fits the 1024-buffer pool
 
 ktap_plan 6
 [ -d /sys/kernel/debug/failslab ] && [ -d /sys/kernel/debug/fail_page_alloc ] ||
@@ -26,6 +26,7 @@ if ! survival_run $COUNT $RATE; then
 fi
 survival_table | sed 's/^/# /'
 ktap_info "$SV_JSON"
+ktap_info "$SV_DIAG"
 
 if [ "${SV_SENT:-0}" -ge $COUNT ] && [ "${SV_TAGGED:-0}" -eq "$SV_SENT" ]; then
 	ktap_pass "tagged: all $SV_SENT critical datagrams delivered under injection"

@@ -21,6 +21,7 @@ cleanup() {
 	[ -n "$NBD" ] && nbd-client -d "$NBD" >/dev/null 2>&1
 	echo 0 >"$TRACE/events/skbpool/skbpool_emergency/enable" 2>/dev/null
 	pair_cleanup
+	modprobe -r nbd 2>/dev/null
 	rm -rf "$SCRATCH"
 }
 trap cleanup EXIT

@@ -25,6 +25,8 @@ pair_cleanup() {
 	done
 	PAIR_NETNS=()
 	PAIR_IDS=()
+	# Leave the kernel as the test found it (module_load unloads skbpool).
+	modprobe -r simnic 2>/dev/null
 }
 
 pair_new() { # NAME ID_X ID_Y NET4 NET6

@@ -111,6 +111,12 @@ survival_run() { # COUNT RATE
 	SV_BULK_DROPPED=$(($(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_drop_noncritical) - SV_DROP0))
 	SV_SLOW=$(($(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_alloc_slowpath) - SV_SLOW0))
 	SV_UFAIL=$(($(pair_stat "$u_NSX" "$u_DEVX" rx_alloc_failed) - SV_UFAIL0))
+	# Where a lost critical datagram went, should one be lost.
+	SV_DIAG="tagged receiver: build_failed $(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_build_failed)"
+	SV_DIAG+=" exhausted $(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_exhausted)"
+	SV_DIAG+=" missed $(pair_stat "$t_NSX" "$t_DEVX" rx_missed_errors)"
+	SV_DIAG+=" stash_used $(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_stash_used)"
+	SV_DIAG+=" udp $(ip netns exec "$t_NSX" awk '/^Udp:/ { n++; if (n == 2) print "in " $2 " rcvbuf_errors " $6 " mem_errors " $10 }' /proc/net/snmp)"
 
 	SV_LEFT_MS=$(cat "$scratch/left_ms" 2>/dev/null)
 	# Then bulk flows again.
