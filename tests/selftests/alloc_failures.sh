@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every allocation on the control paths may fail, once, anywhere: tagging a
+# running simnic port (pools, arrays, stash, bounce buffers, the driver's
+# rings), adding a critical-traffic rule.  Fault injection (failslab and
+# fail_page_alloc, sleeping allocations included) fails the allocation
+# that comes after a budget of S bytes, for S stepping through the path.
+# It is filtered to the one command's task and to allocations made from
+# the module under test (a stack-trace filter on its text): a failure
+# inside 9p, which serves the guest's root, would wedge the filesystem.  After each attempt the command either
+# succeeded or failed with nothing changed, and the port still carries
+# traffic; the kernel logs no warning (the harness fails the test on one).
+# skbpool-timeout: 300
+. "$(dirname "$0")/lib/ktap.sh"
+# shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
+. "$(dirname "$0")/lib/pair.sh"
+
+FAULT=/sys/kernel/debug
+
+restore() {
+	local f
+	for f in failslab fail_page_alloc; do
+		echo 0 >"$FAULT/$f/probability" 2>/dev/null
+		echo N >"$FAULT/$f/task-filter" 2>/dev/null
+		echo Y >"$FAULT/$f/ignore-gfp-wait" 2>/dev/null
+		echo 0 >"$FAULT/$f/require-start" 2>/dev/null
+		echo 0xffffffffffffffff >"$FAULT/$f/require-end" 2>/dev/null
+	done
+	pair_cleanup
+}
+trap restore EXIT
+
+# Arm one kind of injection: the first allocation made from MODULE's code
+# past SPACE bytes fails.
+arm() { # failslab|fail_page_alloc SPACE [MODULE]
+	local f base size
+	read -r base size < <(awk -v m="${3:-skbpool}" '$1 == m { print $6, $2 }' /proc/modules)
+	for f in failslab fail_page_alloc; do
+		echo 0 >"$FAULT/$f/probability"
+	done
+	echo "$base" >"$FAULT/$1/require-start"
+	printf '0x%x\n' $((base + size)) >"$FAULT/$1/require-end"
+	echo 32 >"$FAULT/$1/stacktrace-depth"
+	echo 1 >"$FAULT/$1/times"
+	echo "$2" >"$FAULT/$1/space"
+	echo 100 >"$FAULT/$1/probability"
+}
+
+# Run a command with injection on for it (and its children) alone.
+faulty() {
+	bash -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' faulty "$@"
+}
+
+in_x() { ip netns exec "$a_NSX" "$@"; }
+flag() { in_x ethtool --show-priv-flags "$a_DEVX" | awk '$1 == "skbpool" { print $3 }'; }
+alive() { in_x ping -c 1 -W 2 192.0.2.2 >/dev/null; }
+rules() {
+	nsenter --net="/run/netns/$a_NSX" sh -c "cat /sys/kernel/debug/skbpool/rules" |
+		grep -c "^$a_DEVX "
+}
+
+ktap_plan 6
+[ -d "$FAULT/failslab" ] && [ -d "$FAULT/fail_page_alloc" ] ||
+	ktap_skip_all "the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
+pair_new a 221 222 192.0.2 2001:db8:c || { ktap_fail "create a pair"; ktap_finish; }
+for f in failslab fail_page_alloc; do
+	echo 0 >"$FAULT/$f/probability"
+	echo 1 >"$FAULT/$f/interval"
+	echo 0 >"$FAULT/$f/verbose"
+	echo N >"$FAULT/$f/ignore-gfp-wait"
+	echo Y >"$FAULT/$f/task-filter"
+done
+echo N >"$FAULT/failslab/cache-filter"
+echo N >"$FAULT/fail_page_alloc/ignore-gfp-highmem"
+echo 0 >"$FAULT/fail_page_alloc/min-order"
+alive || { ktap_fail "the pair carries traffic before any injection"; ktap_finish; }
+ktap_pass "the pair carries traffic before any injection"
+
+# Tagging, with one allocation failing at budget S, for each kind.  The
+# budget also covers the command's own start-up, so the steps run past it
+# into the kernel's path; "tagging failed" in the log proves they got there.
+tag_walk() { # KIND STEP STEPS MODULE
+	local s ok=0 failed=0 broken=0 state inside
+	local mark
+	mark=$(dmesg | grep -c "skbpool: tagging failed")
+	for s in $(seq 0 "$2" $(($2 * $3))); do
+		arm "$1" "$s" "$4"
+		if faulty nsenter --net="/run/netns/$a_NSX" ethtool --set-priv-flags "$a_DEVX" skbpool on 2>/dev/null; then
+			ok=$((ok + 1))
+			state=on
+		else
+			failed=$((failed + 1))
+			state=off
+		fi
+		echo 0 >"$FAULT/$1/probability"
+		if [ "$(flag)" != "$state" ] || ! alive; then
+			broken=$((broken + 1))
+			ktap_info "$1 at $s bytes: flag $(flag) after a command that said $state"
+		fi
+		in_x ethtool --set-priv-flags "$a_DEVX" skbpool off
+	done
+	inside=$(($(dmesg | grep -c "skbpool: tagging failed") - mark))
+	ktap_info "$1 in $4: $ok tagged, $failed refused ($inside inside the tag path), $broken left inconsistent"
+	[ $broken -eq 0 ] && [ "$inside" -gt 0 ] && [ $ok -gt 0 ]
+}
+
+if tag_walk failslab 4096 20 skbpool; then
+	ktap_pass "tagging survives a failed slab allocation anywhere in skbpool"
+else
+	ktap_fail "tagging survives a failed slab allocation anywhere in skbpool"
+fi
+if tag_walk fail_page_alloc 262144 20 skbpool; then
+	ktap_pass "tagging survives a failed page allocation anywhere in skbpool"
+else
+	ktap_fail "tagging survives a failed page allocation anywhere in skbpool"
+fi
+if tag_walk failslab 1024 12 simnic; then
+	ktap_pass "tagging survives a failed slab allocation anywhere in simnic"
+else
+	ktap_fail "tagging survives a failed slab allocation anywhere in simnic"
+fi
+
+# Rule adds with one slab allocation failing at budget S: each either adds
+# its rule or fails and adds nothing.
+ok=0 failed=0 broken=0
+for s in 0 64 128 256 512 1024 2048 4096 8192; do
+	before=$(rules)
+	arm failslab "$s" skbpool
+	if faulty nsenter --net="/run/netns/$a_NSX" sh -c \
+		"echo '$a_DEVX add critical proto udp dport 7000' >/sys/kernel/debug/skbpool/rules" 2>/dev/null; then
+		want=$((before + 1))
+		ok=$((ok + 1))
+	else
+		want=$before
+		failed=$((failed + 1))
+	fi
+	echo 0 >"$FAULT/failslab/probability"
+	[ "$(rules)" -eq "$want" ] || broken=$((broken + 1))
+done
+nsenter --net="/run/netns/$a_NSX" sh -c "echo '$a_DEVX flush' >/sys/kernel/debug/skbpool/rules"
+ktap_info "rule add: $ok added, $failed refused, $broken left the table wrong"
+if [ $broken -eq 0 ] && [ $failed -gt 0 ] && [ $ok -gt 0 ]; then
+	ktap_pass "a rule add that cannot allocate fails and adds nothing"
+else
+	ktap_fail "a rule add that cannot allocate fails and adds nothing"
+fi
+nsenter --net="/run/netns/$a_NSX" sh -c \
+	"echo '$a_DEVX add critical proto udp dport 7000' >/sys/kernel/debug/skbpool/rules"
+if [ "$(rules)" -eq 1 ]; then
+	ktap_pass "the same add succeeds without injection"
+else
+	ktap_fail "the same add succeeds without injection"
+fi
+ktap_finish
