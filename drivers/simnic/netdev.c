@@ -445,6 +445,7 @@ static int simnic_rings_up(struct simnic_port *port)
 		if (err)
 			goto err;
 	}
+	port->rings_up = true;
 	return 0;
 err:
 	while (i--) {
@@ -462,6 +463,10 @@ static void simnic_rings_down(struct simnic_port *port)
 {
 	u32 i, nr = port->netdev->real_num_rx_queues;
 
+	/* A rebuild that failed left none: NAPI is already disabled. */
+	if (!port->rings_up)
+		return;
+	port->rings_up = false;
 	WRITE_ONCE(port->rings_ready, false);
 	for (i = 0; i < nr; i++)
 		qpair_quiesce(port, i);

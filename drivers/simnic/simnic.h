@@ -124,6 +124,7 @@ struct simnic_port {
 	u32 tx_ring_size;
 	u32 rx_usecs;
 	bool rings_ready;	/* rings up: TX reaping may wake the queues */
+	bool rings_up;		/* rings and NAPI exist; under RTNL */
 	struct simnic_faults faults;
 	struct dentry *ddir;
 	struct list_head node;

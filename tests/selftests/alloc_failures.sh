@@ -110,7 +110,7 @@ if tag_walk failslab 4096 20 skbpool; then
 else
 	ktap_fail "tagging survives a failed slab allocation anywhere in skbpool"
 fi
-if tag_walk fail_page_alloc 262144 20 skbpool; then
+if tag_walk fail_page_alloc 64 20 skbpool; then
 	ktap_pass "tagging survives a failed page allocation anywhere in skbpool"
 else
 	ktap_fail "tagging survives a failed page allocation anywhere in skbpool"
@@ -124,7 +124,7 @@ fi
 # Rule adds with one slab allocation failing at budget S: each either adds
 # its rule or fails and adds nothing.
 ok=0 failed=0 broken=0
-for s in 0 64 128 256 512 1024 2048 4096 8192; do
+for s in 0 64 256 1024 4096 8192 12288 16384; do
 	before=$(rules)
 	arm failslab "$s" skbpool
 	if faulty nsenter --net="/run/netns/$a_NSX" sh -c \
