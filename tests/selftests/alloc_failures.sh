@@ -12,8 +12,8 @@
 # succeeded or failed with nothing changed, and the port still carries
 # traffic; the kernel logs no warning (the harness fails the test on one).
 # skbpool-timeout: 300
-. "$(dirname "$0")/lib/ktap.sh"
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
+. "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
 
 FAULT=/sys/kernel/debug
