@@ -23,6 +23,11 @@ static int __init skbpool_init(void)
 	err = skbpool_resync_init();
 	if (err)
 		return err;
+	err = skbpool_nl_init();
+	if (err) {
+		skbpool_resync_exit();
+		return err;
+	}
 	pr_info("skbpool %s: vm.min_free_kbytes is %llu\n", SKBPOOL_VERSION,
 		skbpool_min_free_kbytes());
 	return 0;
@@ -30,6 +35,7 @@ static int __init skbpool_init(void)
 
 static void __exit skbpool_exit(void)
 {
+	skbpool_nl_exit();
 	skbpool_resync_exit();
 }
 
