@@ -20,9 +20,10 @@ VM_SH := tests/qemu/vm.sh
 # prints its progress.
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
-.PHONY: all modules deps kernel check check-debug lint demo vm-run vm-shell bench-micro clean help
+.PHONY: all modules tools deps kernel check check-host check-debug lint demo vm-run vm-shell \
+	bench-micro clean help
 
-all: modules
+all: modules tools
 
 deps:
 	@tests/qemu/deps.sh
@@ -39,10 +40,18 @@ modules: deps
 	fi; \
 	$(MAKE) -C "$$kdir" M=$(CURDIR) modules
 
-lint: modules
+# ethtool-ext, built for the host; the guest runs this very binary.
+tools: deps
+	@$(MAKE) --no-print-directory -C tools/ethtool-ext
+
+lint: modules tools
 	@$(KDIR_SH); tests/lint.sh "$$kdir"
 
-check: modules lint
+# Host-side tests: ethtool-ext's unit tests and the netlink spec check.
+check-host: tools
+	@$(KDIR_SH); tests/host.sh "$$kdir"
+
+check: modules tools lint check-host
 	@$(VM_SH) check '$(T)'
 
 check-debug:
@@ -62,13 +71,16 @@ bench-micro: modules
 
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
+	@$(MAKE) -s -C tools/ethtool-ext clean
 	rm -rf build
 
 help:
-	@echo "make             build the modules (skbpool, simnic, e1000sp) against the cached test kernel"
-	@echo "make check       lint + every KUnit suite and selftest in one guest boot (T=<regex> for a subset)"
+	@echo "make             build the modules (skbpool, simnic, e1000sp) against the cached test kernel, and ethtool-ext"
+	@echo "make tools       build tools/ethtool-ext only (make -C tools/ethtool-ext install PREFIX=...)"
+	@echo "make check-host  the host-side tests: ethtool-ext unit tests, netlink spec vs uapi vs kernel"
+	@echo "make check       lint, host-side tests, then every KUnit suite and selftest in one guest boot (T=<regex> for a subset)"
 	@echo "make check-debug the same on the debug kernel (KASAN, lockdep, kmemleak)"
-	@echo "make lint        W=1, sparse, checkpatch --strict, kernel-doc, shellcheck"
+	@echo "make lint        W=1, sparse, checkpatch --strict, kernel-doc, shellcheck, ethtool-ext with -Werror"
 	@echo "make demo        boot a guest and show skbpool at work"
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
 	@echo "make vm-shell    an interactive guest shell"
