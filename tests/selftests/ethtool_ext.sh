@@ -14,11 +14,17 @@
 . "$(dirname "$0")/lib/ext.sh"
 
 NSIM_ID=$((700 + $$ % 100))
+# Modules this test loads go again: a later test may unload skbpool.
+loaded_before=$(lsmod | awk '{ print $1 }')
 cleanup() {
+	local m
 	[ -n "${MON_PID:-}" ] && kill "$MON_PID" 2>/dev/null
 	echo "$NSIM_ID" >/sys/bus/netdevsim/del_device 2>/dev/null
 	userdel skbpuser 2>/dev/null
 	simnic_cleanup
+	for m in simnic netdevsim; do
+		grep -qx "$m" <<<"$loaded_before" || modprobe -r "$m" 2>/dev/null
+	done
 }
 trap cleanup EXIT
 
