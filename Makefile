@@ -22,9 +22,10 @@ VM_SH := tests/qemu/vm.sh
 # prints its progress.
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
-.PHONY: all modules deps kernel check check-debug lint fuzz demo vm-run vm-shell bench-micro clean help
+.PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
+	vm-shell bench-micro clean help
 
-all: modules
+all: modules tools
 
 deps:
 	@tests/qemu/deps.sh
@@ -41,13 +42,21 @@ modules: deps
 	fi; \
 	$(MAKE) -C "$$kdir" M=$(CURDIR) modules
 
-lint: modules
+# ethtool-ext, built for the host; the guest runs this very binary.
+tools: deps
+	@$(MAKE) --no-print-directory -C tools/ethtool-ext
+
+lint: modules tools
 	@$(KDIR_SH); tests/lint.sh "$$kdir"
+
+# Host-side tests: ethtool-ext's unit tests and the netlink spec check.
+check-host: tools
+	@$(KDIR_SH); tests/host.sh "$$kdir"
 
 # The classifier fuzzer runs on the host, before the guest, as the test
 # "classify_fuzz" (so T selects it like any other), for at least a minute;
 # a finding fails check.
-check: modules lint
+check: modules tools lint check-host
 	@if [ -z '$(T)' ] || echo classify_fuzz | grep -qE -- '$(T)'; then \
 		s='$(FUZZ_SECONDS)'; [ "$$s" -ge 60 ] 2>/dev/null || s=60; \
 		FUZZ_SECONDS=$$s tests/fuzz/run.sh; \
@@ -74,13 +83,16 @@ fuzz: deps
 
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
+	@$(MAKE) -s -C tools/ethtool-ext clean
 	rm -rf build
 
 help:
-	@echo "make             build the modules (skbpool, simnic, e1000sp) against the cached test kernel"
-	@echo "make check       lint + every KUnit suite and selftest in one guest boot (T=<regex> for a subset)"
+	@echo "make             build the modules (skbpool, simnic, e1000sp) against the cached test kernel, and ethtool-ext"
+	@echo "make tools       build tools/ethtool-ext only (make -C tools/ethtool-ext install PREFIX=...)"
+	@echo "make check-host  the host-side tests: ethtool-ext unit tests, netlink spec vs uapi vs kernel"
+	@echo "make check       lint, host-side tests, then every KUnit suite and selftest in one guest boot (T=<regex> for a subset)"
 	@echo "make check-debug the same on the debug kernel (KASAN, lockdep, kmemleak)"
-	@echo "make lint        W=1, sparse, checkpatch --strict, kernel-doc, shellcheck"
+	@echo "make lint        W=1, sparse, checkpatch --strict, kernel-doc, shellcheck, ethtool-ext with -Werror"
 	@echo "make demo        boot a guest and show skbpool at work"
 	@echo "make fuzz        the classifier under libFuzzer, ASan, UBSan for FUZZ_SECONDS (default 60)"
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"

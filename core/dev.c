@@ -42,8 +42,17 @@ struct skbpool_dev *skbpool_dev_register(struct net_device *netdev,
 	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
 	if (!sdev)
 		return ERR_PTR(-ENOMEM);
+	/* Sized once: num_rx_queues is the most the netdev can ever have. */
+	sdev->nr_queue_override = netdev->num_rx_queues;
+	sdev->queue_override = kcalloc(sdev->nr_queue_override,
+				       sizeof(*sdev->queue_override), GFP_KERNEL);
+	if (!sdev->queue_override) {
+		kfree(sdev);
+		return ERR_PTR(-ENOMEM);
+	}
 	sdev->flows = kvzalloc(sizeof(*sdev->flows), GFP_KERNEL);
 	if (!sdev->flows) {
+		kfree(sdev->queue_override);
 		kfree(sdev);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -63,6 +72,10 @@ EXPORT_SYMBOL_GPL(skbpool_dev_register);
 /**
  * skbpool_dev_unregister() - forget a device
  * @sdev: the handle; its queues must be destroyed already
+ *
+ * Context: after unregister_netdev() (or before register_netdev()): the
+ * netlink family finds a device by its registered netdev under RTNL and
+ * relies on the handle living as long as the registration.
  */
 void skbpool_dev_unregister(struct skbpool_dev *sdev)
 {
@@ -78,6 +91,7 @@ void skbpool_dev_unregister(struct skbpool_dev *sdev)
 		skbpool_resync_kick();
 	skbpool_rules_fini(sdev);
 	kvfree(sdev->flows);
+	kfree(sdev->queue_override);
 	kfree(sdev);
 }
 EXPORT_SYMBOL_GPL(skbpool_dev_unregister);
@@ -126,7 +140,7 @@ u32 skbpool_size_rxq(struct skbpool_dev *sdev,
 	s->nr_queues = tagged_rx_queues();
 	s->ring_size = p->ring_size;
 	s->buf_truesize = skbpool_rx_truesize(p->frame_len);
-	s->override = sdev->override;
+	s->override = skbpool_dev_queue_override(sdev, p->qid) ?: sdev->override;
 	skbpool_size_reserve(s);
 	return s->buffers;
 }
@@ -270,6 +284,8 @@ int skbpool_dev_set_tag(struct skbpool_dev *sdev, bool tag)
 		}
 	}
 	skbpool_resync_kick();
+	if (!err)
+		skbpool_nl_notify_tag(sdev);
 	return err;
 }
 
@@ -279,7 +295,8 @@ int skbpool_dev_set_tag(struct skbpool_dev *sdev, bool tag)
  * @buffers: 0 for automatic sizing, else at most %SKBPOOL_CAP_BUFFERS (a
  *	value below a queue's ring is raised to one ring)
  *
- * The pools follow at once, through the resync worker.
+ * Applies to every RX queue of the device: per-queue overrides are
+ * cleared.  The pools follow at once, through the resync worker.
  *
  * Return: 0, or -ERANGE with nothing changed.
  */
@@ -289,8 +306,50 @@ int skbpool_dev_set_override(struct skbpool_dev *sdev, u32 buffers)
 		return -ERANGE;
 	mutex_lock(&skbpool_lock);
 	WRITE_ONCE(sdev->override, buffers);
+	if (sdev->queue_override)
+		memset(sdev->queue_override, 0,
+		       sdev->nr_queue_override * sizeof(*sdev->queue_override));
 	mutex_unlock(&skbpool_lock);
 	skbpool_resync_kick();
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_dev_set_override);
+
+/**
+ * skbpool_dev_set_queue_override() - the admin's reserve for one RX queue
+ * @sdev: the device
+ * @qid: the queue, below the netdev's num_rx_queues
+ * @buffers: 0 to follow the device's override (or automatic sizing), else
+ *	at most %SKBPOOL_CAP_BUFFERS (raised to one ring, as the device's)
+ *
+ * Kept across channel changes and tag flips, like the device's override.
+ *
+ * Return: 0; -ERANGE or -EINVAL with nothing changed.
+ */
+int skbpool_dev_set_queue_override(struct skbpool_dev *sdev, u32 qid, u32 buffers)
+{
+	if (buffers > SKBPOOL_CAP_BUFFERS)
+		return -ERANGE;
+	if (qid >= sdev->nr_queue_override)
+		return -EINVAL;
+	mutex_lock(&skbpool_lock);
+	sdev->queue_override[qid] = buffers;
+	mutex_unlock(&skbpool_lock);
+	skbpool_resync_kick();
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_dev_set_queue_override);
+
+/**
+ * skbpool_dev_queue_override() - the admin's reserve for one RX queue
+ * @sdev: the device
+ * @qid: the queue
+ *
+ * Context: skbpool_lock held.
+ * Return: the per-queue override, 0 when the queue follows the device's.
+ */
+u32 skbpool_dev_queue_override(const struct skbpool_dev *sdev, u32 qid)
+{
+	lockdep_assert_held(&skbpool_lock);
+	return qid < sdev->nr_queue_override ? sdev->queue_override[qid] : 0;
+}

@@ -144,6 +144,10 @@ struct skbpool_stash {
  * @requested: the target of the last resize asked for
  * @syncp: guards @occupancy and @stats for 32-bit readers
  * @stats: counters
+ * @exhaust_next: jiffies before which no pool-exhausted event is asked
+ *	for again (written by NAPI only)
+ * @exhaust_reported: @stats.exhausted as of the last event (written by the
+ *	event worker, under skbpool_lock)
  * @sdev: owning device
  * @params: the driver's description of the queue
  * @node: on @sdev->rxqs
@@ -176,6 +180,8 @@ struct skbpool_rxq {
 	struct u64_stats_sync syncp;
 	u64_stats_t occupancy;
 	struct skbpool_rxq_stats stats;
+	unsigned long exhaust_next;
+	u64 exhaust_reported;
 
 	struct skbpool_dev *sdev;
 	struct skbpool_rxq_params params;
@@ -318,12 +324,17 @@ struct skbpool_emergency_info {
  * @rules: the admin's critical-traffic rules (RCU; written under skbpool_lock)
  * @flows: learned SOCK_MEMALLOC flows (lockless, see struct skbpool_flows)
  * @override: admin's buffers per RX queue, 0 for automatic
+ * @queue_override: admin's buffers for one RX queue, indexed by queue id,
+ *	0 to follow @override; @nr_queue_override entries (the netdev's
+ *	num_rx_queues, fixed at its allocation)
+ * @nr_queue_override: see @queue_override
  * @rxqs: live RX pools
  * @txqs: live TX bounce pools
  * @gone: counters of pools already destroyed, so ethtool -S stays monotonic
  * @node: on skbpool_devices
  *
- * @tagged, @override and the lists change under RTNL and skbpool_lock.
+ * @tagged, @override, @queue_override and the lists change under RTNL and
+ * skbpool_lock.
  */
 struct skbpool_dev {
 	struct net_device *netdev;
@@ -334,6 +345,8 @@ struct skbpool_dev {
 	struct skbpool_rules __rcu *rules;
 	struct skbpool_flows *flows;
 	u32 override;
+	u32 *queue_override;
+	u32 nr_queue_override;
 	struct list_head rxqs;
 	struct list_head txqs;
 	struct {
@@ -387,7 +400,14 @@ u64 skbpool_txq_busy(const struct skbpool_txq *txq);
 u32 skbpool_txq_in_use(const struct skbpool_txq *txq);
 
 int skbpool_dev_set_override(struct skbpool_dev *sdev, u32 buffers);
+int skbpool_dev_set_queue_override(struct skbpool_dev *sdev, u32 qid, u32 buffers);
+u32 skbpool_dev_queue_override(const struct skbpool_dev *sdev, u32 qid);
 void skbpool_resync_kick(void);
+
+int skbpool_nl_init(void);
+void skbpool_nl_exit(void);
+void skbpool_nl_notify_tag(struct skbpool_dev *sdev);
+void skbpool_nl_exhausted(struct skbpool_rxq *rxq);
 void skbpool_resync_sync(void);
 int skbpool_resync_init(void);
 void skbpool_resync_exit(void);

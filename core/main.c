@@ -29,6 +29,12 @@ static int __init skbpool_init(void)
 		skbpool_stash_wq_exit();
 		return err;
 	}
+	err = skbpool_nl_init();
+	if (err) {
+		skbpool_resync_exit();
+		skbpool_stash_wq_exit();
+		return err;
+	}
 	skbpool_debugfs_init();
 	pr_info("skbpool %s: vm.min_free_kbytes is %llu\n", SKBPOOL_VERSION,
 		skbpool_min_free_kbytes());
@@ -38,6 +44,7 @@ static int __init skbpool_init(void)
 static void __exit skbpool_exit(void)
 {
 	skbpool_debugfs_exit();
+	skbpool_nl_exit();
 	skbpool_resync_exit();
 	skbpool_stash_wq_exit();
 }

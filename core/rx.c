@@ -225,6 +225,7 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 		if (!skbpool_rx_reclaim_until(rxq, U32_MAX, SKBPOOL_RECLAIM_BATCH) &&
 		    (rxq->emergency || rxq_grow(rxq))) {
 			rxq_count(rxq, &rxq->stats.exhausted, 1);
+			skbpool_nl_exhausted(rxq);
 			return -ENOBUFS;
 		}
 	}

@@ -6,6 +6,7 @@
 #   - scripts/checkpatch.pl --strict on every C source and header
 #   - scripts/kernel-doc on the public headers and exported functions
 #   - shellcheck on every shell script, python3 -m py_compile on python
+#   - tools/ethtool-ext built with -Wall -Wextra -Werror, and checkpatch
 #
 #   lint.sh KDIR
 set -uo pipefail
@@ -39,6 +40,25 @@ ignore=FILE_PATH_CHANGES
 for f in "${csrc[@]}"; do
 	if ! out=$("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
 		--show-types --ignore "$ignore" -f "$f" 2>&1); then
+		echo "$out"
+		fail "checkpatch: $f"
+	fi
+done
+
+step "ethtool-ext: -Wall -Wextra -Werror, checkpatch"
+# The tool is userspace C in kernel style; what checkpatch says about the
+# kernel's own helpers (strscpy, negative errnos, PRIu64's case, a volatile
+# sig_atomic_t, split format strings) does not apply to it.
+if ! out=$(make -s -C tools/ethtool-ext clean 2>&1 &&
+	make -s -C tools/ethtool-ext CFLAGS="-O2 -g -Werror" ethtool-ext unit.test 2>&1); then
+	echo "$out"
+	fail "ethtool-ext does not build warning-free"
+fi
+mapfile -t toolsrc < <(git ls-files --cached --others --exclude-standard 'tools/ethtool-ext/*.[ch]')
+for f in "${toolsrc[@]}"; do
+	if ! out=$("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
+		--show-types --ignore "$ignore,STRCPY,USE_NEGATIVE_ERRNO,CAMELCASE,VOLATILE,SPLIT_STRING" \
+		-f "$f" 2>&1); then
 		echo "$out"
 		fail "checkpatch: $f"
 	fi

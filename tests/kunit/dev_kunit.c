@@ -168,7 +168,75 @@ static void resync_follows_override(struct kunit *test)
 	skbpool_dev_unregister(sdev);
 }
 
+static void fake_netdev_mq_free(void *p)
+{
+	free_netdev(p);
+}
+
+/* A queue's own override beats the device's until the device's is set
+ * again; both reach the pool through the resync worker and the queue's
+ * next refill, and the other queue keeps its size.
+ */
+static void queue_override_beats_device(struct kunit *test)
+{
+	struct skbpool_rxq_params p0 = { .qid = 0, .ring_size = 64, .frame_len = 1514 };
+	struct skbpool_rxq_params p1 = { .qid = 1, .ring_size = 64, .frame_len = 1514 };
+	struct net_device *netdev = alloc_etherdev_mqs(0, 1, 2);
+	struct skbpool_rxq_snapshot snap;
+	struct skbpool_rxq *rxq0, *rxq1;
+	struct skbpool_dev *sdev;
+	u32 automatic;
+
+	KUNIT_ASSERT_NOT_NULL(test, netdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_netdev_mq_free, netdev), 0);
+	sdev = skbpool_dev_register(netdev, fake_dma_dev(test), &test_ops);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdev);
+	KUNIT_EXPECT_EQ(test, skbpool_dev_set_queue_override(sdev, 2, 100), -EINVAL);
+	KUNIT_EXPECT_EQ(test, skbpool_dev_set_queue_override(sdev, 1, SKBPOOL_CAP_BUFFERS + 1),
+			-ERANGE);
+
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	rxq0 = skbpool_rxq_create(sdev, &p0);
+	rxq1 = skbpool_rxq_create(sdev, &p1);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq1);
+	skbpool_rxq_read(rxq0, &snap);
+	automatic = snap.total;
+	KUNIT_ASSERT_NE(test, automatic, 1000);
+
+	KUNIT_EXPECT_EQ(test, skbpool_dev_set_queue_override(sdev, 1, 1000), 0);
+	skbpool_resync_sync();
+	napi_refill_once(test, rxq0);
+	napi_refill_once(test, rxq1);
+	skbpool_rxq_read(rxq1, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total, 1000);
+	skbpool_rxq_read(rxq0, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total, automatic);
+
+	/* The device's override is for every queue: queue 1's is cleared. */
+	KUNIT_EXPECT_EQ(test, skbpool_dev_set_override(sdev, 700), 0);
+	skbpool_resync_sync();
+	skbpool_resync_sync();
+	napi_refill_once(test, rxq0);
+	napi_refill_once(test, rxq1);
+	skbpool_rxq_read(rxq0, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total, 700);
+	skbpool_rxq_read(rxq1, &snap);
+	KUNIT_EXPECT_EQ(test, snap.total, 700);
+
+	skbpool_resync_sync();
+	rtnl_lock();
+	skbpool_rxq_destroy(rxq0);
+	skbpool_rxq_destroy(rxq1);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	rtnl_unlock();
+	skbpool_dev_unregister(sdev);
+}
+
 static struct kunit_case dev_cases[] = {
+	KUNIT_CASE(queue_override_beats_device),
 	KUNIT_CASE(resync_follows_override),
 	KUNIT_CASE(untagged_gets_no_pool),
 	KUNIT_CASE(tagged_gets_sized_pools),

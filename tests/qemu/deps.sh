@@ -11,7 +11,7 @@ packages=(
 	xz-utils kmod cpio rsync
 	# the guest and what runs inside it (over the host root, read-only)
 	qemu-system-x86 iproute2 iputils-ping ethtool iperf3 nbd-server nbd-client
-	python3 python3-yaml procps util-linux
+	python3 python3-yaml python3-jsonschema procps util-linux
 	# host-side checks, fuzzing and the tool; libFuzzer and the sanitizer
 	# runtimes are only recommended by clang, and recommends are skipped
 	sparse shellcheck clang libclang-rt-dev libmnl-dev pkg-config

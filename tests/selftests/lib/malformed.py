@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Malformed requests to the skbpool family, each refused with an extack
+and nothing changed.  KTAP on stdout.
+
+    malformed.py DEV ETHTOOL_EXT      (run in DEV's network namespace;
+                                       DEV tagged, two RX queues)
+"""
+import errno
+import json
+import os
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from genl import Genl, attr, nest, strz, u8, u16, u32, u64  # noqa: E402
+
+DEV_GET, DEV_SET, RULE_ADD, RULE_DEL = 1, 2, 3, 4
+A_IFINDEX, A_IFNAME, A_TAGGED, A_OVERRIDE, A_EPOLICY, A_EMERGENCY = 1, 2, 3, 4, 5, 6
+A_QUEUE, A_SIZING, A_STATS = 9, 10, 11
+Q_ID, Q_TYPE, Q_OVERRIDE, Q_TOTAL = 1, 2, 3, 4
+R_IFNAME, R_INDEX, R_ACTION = 2, 3, 4
+R_SPORT_LO, R_SPORT_HI, R_DPORT_LO, R_DPORT_HI = 6, 7, 8, 9
+R_SRC = 12
+P_FAMILY, P_LEN, P_ADDR = 1, 2, 3
+
+dev, ext = sys.argv[1], sys.argv[2]
+name = attr(A_IFNAME, strz(dev))
+
+
+def queue(qid, override, *extra):
+    return nest(A_QUEUE, attr(Q_ID, u32(qid)), attr(Q_OVERRIDE, u32(override)), *extra)
+
+
+# (what, command, payload, errno expected, words the extack must contain)
+CASES = [
+    ('tagged as a u32: wrong length', DEV_SET, name + attr(A_TAGGED, u32(0)),
+     errno.EINVAL, 'length'),
+    ('tagged = 2: out of range', DEV_SET, name + attr(A_TAGGED, u8(2)), errno.ERANGE, ''),
+    ('override 65537: above the cap', DEV_SET, name + attr(A_OVERRIDE, u32(65537)),
+     errno.ERANGE, ''),
+    ('override 0xffffffff: huge', DEV_SET, name + attr(A_OVERRIDE, u32(0xffffffff)),
+     errno.ERANGE, ''),
+    ('emergency-policy 7: not an enum value', DEV_SET, name + attr(A_EPOLICY, u32(7)),
+     errno.ERANGE, ''),
+    ('truncated attribute: length runs past the message', DEV_SET,
+     name + struct.pack('HH', 12, A_TAGGED) + u32(0), errno.EINVAL, 'leftover'),
+    ('truncated attribute header', DEV_SET, name + struct.pack('H', 8),
+     errno.EINVAL, 'leftover'),
+    ('unknown attribute type 200', DEV_SET, name + attr(200, u32(1)), errno.EINVAL,
+     'Unknown attribute'),
+    ('stats, a reply-only nest, in dev-set', DEV_SET, name + nest(A_STATS),
+     errno.EINVAL, 'Unknown attribute'),
+    ('emergency, a reply-only attribute, in dev-set', DEV_SET,
+     name + attr(A_EMERGENCY, u8(1)), errno.EINVAL, ''),
+    ('ifname of 20 bytes', DEV_SET, attr(A_IFNAME, b'x' * 19 + b'\0') + attr(A_TAGGED, u8(0)),
+     errno.EINVAL, ''),
+    ('ifname without its NUL', DEV_SET, attr(A_IFNAME, dev.encode()) + attr(A_TAGGED, u8(0)),
+     errno.EINVAL, ''),
+    ('ifindex 0', DEV_SET, attr(A_IFINDEX, u32(0)) + attr(A_TAGGED, u8(0)),
+     errno.ERANGE, ''),
+    ('ifindex 0x7fffffff: no such device', DEV_SET,
+     attr(A_IFINDEX, u32(0x7fffffff)) + attr(A_TAGGED, u8(0)), errno.ENODEV, 'no such device'),
+    ('ifindex and ifname of different devices', DEV_SET,
+     attr(A_IFINDEX, u32(1)) + name + attr(A_TAGGED, u8(0)), errno.EINVAL, 'ifname'),
+    ('no device named', DEV_SET, attr(A_TAGGED, u8(0)), errno.EINVAL, 'device is required'),
+    ('queue nest without NLA_F_NESTED', DEV_SET,
+     name + attr(A_QUEUE, attr(Q_ID, u32(0)) + attr(Q_OVERRIDE, u32(100))),
+     errno.EINVAL, 'NLA_F_NESTED'),
+    ('queue without override', DEV_SET, name + nest(A_QUEUE, attr(Q_ID, u32(0))),
+     errno.EINVAL, 'override'),
+    ('queue with a read-only attribute', DEV_SET, name + queue(0, 100, attr(Q_TOTAL, u32(5))),
+     errno.EINVAL, 'read-only'),
+    ('queue of type tx', DEV_SET, name + queue(0, 100, attr(Q_TYPE, u32(1))),
+     errno.EINVAL, 'only RX'),
+    ('queue id 0xffffffff: huge', DEV_SET, name + queue(0xffffffff, 100),
+     errno.ERANGE, 'out of range'),
+    ('queue given twice', DEV_SET, name + queue(0, 100) + queue(0, 200), errno.EINVAL,
+     'twice'),
+    ('a good queue, then a bad one: none applied', DEV_SET,
+     name + queue(0, 100) + queue(7, 100), errno.ERANGE, 'out of range'),
+    ('untag with a bad queue: not untagged', DEV_SET,
+     name + attr(A_TAGGED, u8(0)) + queue(7, 100), errno.ERANGE, 'out of range'),
+    ('untag with emergency-policy: not untagged', DEV_SET,
+     name + attr(A_TAGGED, u8(0)) + attr(A_EPOLICY, u32(1)), errno.EOPNOTSUPP, 'not yet'),
+    ('dev-get: ifindex as a u64', DEV_GET, attr(A_IFINDEX, u64(1)), errno.EINVAL, 'length'),
+    ('rule-add: no action', RULE_ADD, attr(R_IFNAME, strz(dev)), errno.EINVAL, 'action'),
+    ('rule-add: index 64', RULE_ADD,
+     attr(R_IFNAME, strz(dev)) + attr(R_ACTION, u32(0)) + attr(R_INDEX, u32(64)),
+     errno.ERANGE, ''),
+    ('rule-add: dport hi below lo', RULE_ADD,
+     attr(R_IFNAME, strz(dev)) + attr(R_ACTION, u32(0)) + attr(R_DPORT_LO, u16(90))
+     + attr(R_DPORT_HI, u16(80)), errno.EINVAL, 'hi below lo'),
+    ('rule-add: IPv4 prefix of 5 bytes', RULE_ADD,
+     attr(R_IFNAME, strz(dev)) + attr(R_ACTION, u32(0))
+     + nest(R_SRC, attr(P_FAMILY, u8(4)), attr(P_LEN, u8(24)), attr(P_ADDR, b'\xc0\0\2\0\0')),
+     errno.EINVAL, 'prefix addr'),
+    ('rule-add: prefix family 5', RULE_ADD,
+     attr(R_IFNAME, strz(dev)) + attr(R_ACTION, u32(0))
+     + nest(R_SRC, attr(P_FAMILY, u8(5)), attr(P_ADDR, b'\xc0\0\2\0')),
+     errno.EINVAL, 'family'),
+    ('rule-add: /33 of an IPv4 address', RULE_ADD,
+     attr(R_IFNAME, strz(dev)) + attr(R_ACTION, u32(0))
+     + nest(R_SRC, attr(P_FAMILY, u8(4)), attr(P_LEN, u8(33)), attr(P_ADDR, b'\xc0\0\2\0')),
+     errno.EINVAL, 'longer'),
+    ('rule-del: no index', RULE_DEL, attr(R_IFNAME, strz(dev)), errno.EINVAL, 'index'),
+]
+
+
+def state():
+    """What a request could change: tag, device and queue overrides."""
+    out = subprocess.run([ext, '-j', 'show', dev], check=True, capture_output=True, text=True)
+    d = json.loads(out.stdout)[0]
+    return (d['tagged'], d['override'], [q['override'] for q in d['rx_queues']],
+            [q['pool'] is not None for q in d['rx_queues']])
+
+
+def main():
+    g = Genl('skbpool')
+    print('KTAP version 1')
+    print(f'1..{len(CASES) + 1}')
+    failed = 0
+    before = state()
+    print(f'# state before: {before}')
+    for i, (what, cmd, payload, want, words) in enumerate(CASES, 1):
+        err, msg, _ = g.request(cmd, payload)
+        now = state()
+        print(f'# {what}: error {err} ({os.strerror(-err) if err else "none"}), extack "{msg}"')
+        problems = []
+        if err != -want:
+            problems.append(f'errno {-err}, expected {want}')
+        if not msg:
+            problems.append('no extack message')
+        elif words and words not in msg:
+            problems.append(f'extack lacks "{words}"')
+        if now != before:
+            problems.append(f'state changed to {now}')
+        if problems:
+            failed += 1
+            print(f'not ok {i} {what} # ' + '; '.join(problems))
+        else:
+            print(f'ok {i} {what}')
+    # The same socket still works: nothing above upset the family.
+    err, msg, replies = g.request(DEV_GET, name)
+    ok = err == 0 and len(replies) == 1
+    failed += not ok
+    print(f'{"ok" if ok else "not ok"} {len(CASES) + 1} a well-formed dev-get still answers')
+    print(f'# totals: pass:{len(CASES) + 1 - failed} fail:{failed}')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
