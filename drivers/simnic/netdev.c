@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/checksum.h>
+#include <net/rtnetlink.h>
 
 #include "simnic.h"
 
@@ -564,16 +565,22 @@ static const struct skbpool_dev_ops simnic_skbpool_ops = {
 	.restart = simnic_restart,
 };
 
-/* The NAPI contexts live in @port->qp, which free_netdev() must not see. */
-static void simnic_port_free(struct simnic_port *port)
+/*
+ * Everything of a port but its netdev.  The NAPI contexts live in
+ * @port->qp, which free_netdev() must not see.  Runs without RTNL (from
+ * netdev_run_todo() for a registered port), so removing the knobs cannot
+ * deadlock with a knob write waiting for RTNL.
+ */
+static void simnic_port_release(struct net_device *netdev)
 {
-	struct net_device *netdev = port->netdev;
+	struct simnic_port *port = netdev_priv(netdev);
 	u32 i;
 
+	debugfs_remove_recursive(port->ddir);
+	skbpool_dev_unregister(port->pool_dev);
 	for (i = 0; port->qp && i < SIMNIC_MAX_QUEUES; i++)
 		netif_napi_del(&port->qp[i].napi);
 	kfree(port->qp);
-	free_netdev(netdev);
 }
 
 /**
@@ -622,6 +629,7 @@ int simnic_port_create(struct simnic_dev *sdev, u32 index)
 
 	netdev->netdev_ops = &simnic_netdev_ops;
 	netdev->ethtool_ops = &simnic_ethtool_ops;
+	netdev->rtnl_link_ops = &simnic_link_ops;
 	netdev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA;
 	netdev->hw_features = netdev->features;
 	netdev->min_mtu = ETH_MIN_MTU;
@@ -632,34 +640,71 @@ int simnic_port_create(struct simnic_dev *sdev, u32 index)
 	port->pool_dev = skbpool_dev_register(netdev, &sdev->dev, &simnic_skbpool_ops);
 	if (IS_ERR(port->pool_dev)) {
 		err = PTR_ERR(port->pool_dev);
+		port->pool_dev = NULL;
 		goto err_free;
 	}
-	err = register_netdev(netdev);
-	if (err)
-		goto err_pool;
-	sdev->ports[index] = port;
 	simnic_debugfs_port_init(port);
+	/*
+	 * From here on the port may be deleted (ip link del) at any time, so
+	 * it becomes the netdev core's to free, and sdev->ports (under RTNL)
+	 * learns of it, before RTNL is dropped.
+	 */
+	rtnl_lock();
+	err = register_netdevice(netdev);
+	if (!err) {
+		netdev->priv_destructor = simnic_port_release;
+		netdev->needs_free_netdev = true;
+		sdev->ports[index] = port;
+	}
+	rtnl_unlock();
+	if (err)
+		goto err_free;
 	return 0;
-err_pool:
-	skbpool_dev_unregister(port->pool_dev);
 err_free:
-	simnic_port_free(port);
+	simnic_port_release(netdev);
+	free_netdev(netdev);
 	return err;
 }
 
 /**
- * simnic_port_destroy() - unlink, unregister and free a port
+ * simnic_port_unregister() - unlink a port and queue it for unregistering
  * @port: the port
+ * @kill: the list for unregister_netdevice_many()
+ *
+ * The port's memory goes with its netdev, once the last reference to the
+ * netdev is dropped (simnic_port_release()).
+ *
+ * Context: RTNL held.
  */
-void simnic_port_destroy(struct simnic_port *port)
+void simnic_port_unregister(struct simnic_port *port, struct list_head *kill)
 {
-	struct net_device *netdev = port->netdev;
-
-	debugfs_remove_recursive(port->ddir);
-	rtnl_lock();
+	ASSERT_RTNL();
 	simnic_unlink(port);
-	rtnl_unlock();
-	unregister_netdev(netdev);
-	skbpool_dev_unregister(port->pool_dev);
-	simnic_port_free(port);
+	port->sdev->ports[port->port_index] = NULL;
+	unregister_netdevice_queue(port->netdev, kill);
 }
+
+static void simnic_dellink(struct net_device *netdev, struct list_head *kill)
+{
+	simnic_port_unregister(netdev_priv(netdev), kill);
+}
+
+static int simnic_validate(struct nlattr *tb[], struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG_MOD(extack,
+			   "simnic ports are created with echo \"ID [PORTS [QUEUES]]\" > /sys/bus/simnic/new_device");
+	return -EOPNOTSUPP;
+}
+
+/*
+ * "ip link del" removes one port of its device.  A port is hardware as far
+ * as namespaces go: when its namespace dies it returns to init_net, as a
+ * PCI function's netdev does, and leaves with del_device.
+ */
+struct rtnl_link_ops simnic_link_ops __read_mostly = {
+	.kind		= SIMNIC_DRV_NAME,
+	.validate	= simnic_validate,
+	.dellink	= simnic_dellink,
+	.netns_refund	= true,
+};

@@ -134,15 +134,16 @@ struct simnic_dev {
 	u32 id;
 	u32 nr_ports;
 	u32 nr_queues;
-	struct simnic_port **ports;
+	struct simnic_port **ports;	/* under RTNL; NULL once deleted */
 	struct list_head node;
 };
 
 extern const struct ethtool_ops simnic_ethtool_ops;
 extern const struct net_device_ops simnic_netdev_ops;
+extern struct rtnl_link_ops simnic_link_ops;
 
 int simnic_port_create(struct simnic_dev *sdev, u32 index);
-void simnic_port_destroy(struct simnic_port *port);
+void simnic_port_unregister(struct simnic_port *port, struct list_head *kill);
 int simnic_reconfigure(struct net_device *netdev,
 		       int (*apply)(struct net_device *netdev, const void *arg),
 		       const void *arg);
