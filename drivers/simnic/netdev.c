@@ -5,10 +5,14 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
 #include <net/checksum.h>
+#include <net/ip6_checksum.h>
 #include <net/rtnetlink.h>
 
 #include "simnic.h"
@@ -210,17 +214,62 @@ static void hw_checksum(const struct sk_buff *skb, u8 *frame, u32 len)
 }
 
 /*
- * The peer's device receiving a frame: into the next posted buffer of the
- * RX queue matching @qid, or missed when there is none.
+ * TCP segmentation as the device does it (NETIF_F_TSO, NETIF_F_TSO6):
+ * segment @seg of a GSO frame is its headers, patched as tcp_gso_segment()
+ * would, and the next gso_size bytes of payload; the IP and TCP checksums
+ * are computed over the copy.
  */
-static void simnic_hw_receive(struct simnic_port *peer, u32 qid,
-			      const struct sk_buff *skb, const void *bounce,
-			      u32 len)
+static void hw_tso_segment(const struct sk_buff *skb, u32 hdr_len, u32 seg,
+			   u32 seg_len, bool last, u8 *frame)
 {
-	u32 nr = READ_ONCE(peer->netdev->real_num_rx_queues), head;
+	u32 mss = skb_shinfo(skb)->gso_size, nh = skb_network_offset(skb);
+	u32 thoff = skb_transport_offset(skb), tcp_len = hdr_len - thoff + seg_len;
+	struct tcphdr *th = (struct tcphdr *)(frame + thoff);
+	__wsum csum;
+
+	skb_copy_bits(skb, 0, frame, hdr_len);
+	skb_copy_bits(skb, hdr_len + seg * mss, frame + hdr_len, seg_len);
+	th->seq = htonl(ntohl(th->seq) + seg * mss);
+	if (seg)
+		th->cwr = 0;
+	if (!last) {
+		th->fin = 0;
+		th->psh = 0;
+	}
+	th->check = 0;
+	csum = csum_partial(th, tcp_len, 0);
+	if (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4) {
+		struct iphdr *iph = (struct iphdr *)(frame + nh);
+
+		iph->tot_len = htons(hdr_len - nh + seg_len);
+		iph->id = htons(ntohs(iph->id) + seg);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, iph->ihl);
+		th->check = csum_tcpudp_magic(iph->saddr, iph->daddr, tcp_len,
+					      IPPROTO_TCP, csum);
+	} else {
+		struct ipv6hdr *ip6h = (struct ipv6hdr *)(frame + nh);
+
+		ip6h->payload_len = htons(hdr_len - nh - sizeof(*ip6h) + seg_len);
+		th->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, tcp_len,
+					    IPPROTO_TCP, csum);
+	}
+}
+
+/*
+ * The peer's device receiving what @port sends: @frames frames (one, or
+ * one per TSO segment after @hdr_len bytes of headers), each into the next
+ * buffer posted on the RX queue matching @qid, or missed when there is
+ * none.
+ */
+static void simnic_hw_receive(struct simnic_port *port, struct simnic_port *peer,
+			      u32 qid, const struct sk_buff *skb,
+			      const void *bounce, u32 len, u32 frames, u32 hdr_len)
+{
+	u32 nr = READ_ONCE(peer->netdev->real_num_rx_queues), head, posted, i;
+	u32 mss = skb_shinfo(skb)->gso_size, missed = 0, too_long = 0, buf_len;
 	struct simnic_qpair *qp;
 	struct simnic_rxq *rx;
-	struct simnic_rx_desc *d;
 
 	while (qid >= nr)
 		qid -= nr;
@@ -230,35 +279,52 @@ static void simnic_hw_receive(struct simnic_port *peer, u32 qid,
 	spin_lock(&rx->hw_lock);
 	if (!rx->hw_enabled) {
 		spin_unlock(&rx->hw_lock);
-		rx_count(rx, &rx->stats.missed, 1);
+		rx_count(rx, &rx->stats.missed, frames);
 		return;
 	}
 	head = rx->hw_head;
-	/* Pairs with the release in rx_refill(): the buffer is posted. */
-	if (head == smp_load_acquire(&rx->next_to_use)) {
-		spin_unlock(&rx->hw_lock);
-		rx_count(rx, &rx->stats.missed, 1);
-		simnic_rx_irq(peer, qp);
-		return;
+	/* Pairs with the release in rx_refill(): the buffers are posted. */
+	posted = smp_load_acquire(&rx->next_to_use);
+	buf_len = rx_buf_len(rx);
+	for (i = 0; i < frames; i++) {
+		u32 flen = hdr_len ? hdr_len + min(mss, skb->len - hdr_len - i * mss) : len;
+		struct simnic_rx_desc *d;
+		u8 *frame;
+
+		if (head == posted) {
+			missed = frames - i;
+			break;
+		}
+		if (flen > buf_len) {
+			too_long++;
+			continue;
+		}
+		d = &rx->desc[head & (rx->size - 1)];
+		frame = d->va;
+		if (hdr_len) {
+			hw_tso_segment(skb, hdr_len, i, flen - hdr_len, i == frames - 1, frame);
+		} else {
+			if (bounce)
+				memcpy(frame, bounce, len);
+			else
+				skb_copy_bits(skb, 0, frame, len);
+			hw_checksum(skb, frame, len);
+		}
+		if (unlikely(atomic_add_unless(&port->faults.corrupt_next, -1, 0)))
+			frame[flen - 1] ^= 0xff;
+		d->len = flen;
+		head++;
 	}
-	d = &rx->desc[head & (rx->size - 1)];
-	if (len > rx_buf_len(rx)) {
-		spin_unlock(&rx->hw_lock);
-		rx_count(rx, &rx->stats.length_errors, 1);
-		return;
-	}
-	if (bounce)
-		memcpy(d->va, bounce, len);
-	else
-		skb_copy_bits(skb, 0, d->va, len);
-	hw_checksum(skb, d->va, len);
-	if (unlikely(atomic_add_unless(&peer->faults.corrupt_next, -1, 0)))
-		((u8 *)d->va)[len - 1] ^= 0xff;
-	d->len = len;
-	/* The frame and its length before the index: pairs with rx_clean(). */
-	smp_store_release(&rx->hw_head, head + 1);
+	/* The frames and their lengths before the index: pairs with rx_clean(). */
+	smp_store_release(&rx->hw_head, head);
 	spin_unlock(&rx->hw_lock);
-	simnic_rx_irq(peer, qp);
+	if (missed)
+		rx_count(rx, &rx->stats.missed, missed);
+	if (too_long)
+		rx_count(rx, &rx->stats.length_errors, too_long);
+	/* Also when all were missed: NAPI refills the ring. */
+	if (too_long < frames)
+		simnic_rx_irq(peer, qp);
 }
 
 static bool simnic_wire_up(const struct simnic_port *a, const struct simnic_port *b)
@@ -274,8 +340,8 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	struct simnic_qpair *qp = &port->qp[qid];
 	struct simnic_txq *tx = &qp->tx;
 	const void *bounce = NULL;
+	u32 ntu = tx->next_to_use, len = skb->len, frames = 1, hdr_len = 0;
 	struct simnic_tx_desc *d;
-	u32 ntu = tx->next_to_use, len = skb->len;
 	dma_addr_t dma;
 
 	/* Pairs with the release in tx_reap(). */
@@ -297,17 +363,23 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 		}
 	}
 
+	/* Counted as the wire sees them: one frame per TSO segment. */
+	if (skb_is_gso(skb)) {
+		hdr_len = skb_tcp_all_headers(skb);
+		frames = DIV_ROUND_UP(skb->len - hdr_len, skb_shinfo(skb)->gso_size);
+	}
+
 	rcu_read_lock();
 	peer = rcu_dereference(port->peer);
 	if (peer && simnic_wire_up(port, peer)) {
-		simnic_hw_receive(peer, qid, skb, bounce, len);
+		simnic_hw_receive(port, peer, qid, skb, bounce, len, frames, hdr_len);
 		u64_stats_update_begin(&tx->syncp);
-		u64_stats_inc(&tx->stats.packets);
-		u64_stats_add(&tx->stats.bytes, skb->len);
+		u64_stats_add(&tx->stats.packets, frames);
+		u64_stats_add(&tx->stats.bytes, skb->len + (frames - 1) * hdr_len);
 		u64_stats_update_end(&tx->syncp);
 	} else {
 		u64_stats_update_begin(&tx->syncp);
-		u64_stats_inc(&tx->stats.dropped);
+		u64_stats_add(&tx->stats.dropped, frames);
 		u64_stats_update_end(&tx->syncp);
 	}
 	rcu_read_unlock();
@@ -630,8 +702,13 @@ int simnic_port_create(struct simnic_dev *sdev, u32 index)
 	netdev->netdev_ops = &simnic_netdev_ops;
 	netdev->ethtool_ops = &simnic_ethtool_ops;
 	netdev->rtnl_link_ops = &simnic_link_ops;
-	netdev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA;
+	netdev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
+			   NETIF_F_TSO | NETIF_F_TSO6;
 	netdev->hw_features = netdev->features;
+	/* The device takes every frame whatever its address: nothing to
+	 * reprogram, so the address may change while the port runs.
+	 */
+	netdev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = SIMNIC_MAX_MTU;
 	eth_hw_addr_random(netdev);
