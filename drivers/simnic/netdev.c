@@ -405,6 +405,57 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	return NETDEV_TX_OK;
 }
 
+/*
+ * The device completes every descriptor it was given, as when a stalled TX
+ * engine resumes or is reset.  Context: the queue's xmit lock held.
+ */
+static void tx_complete_all(struct simnic_qpair *qp)
+{
+	/* The descriptors before their completion: pairs with tx_reap(). */
+	smp_store_release(&qp->tx.hw_done, qp->tx.next_to_use);
+	napi_schedule(&qp->napi);
+}
+
+/**
+ * simnic_tx_resume() - the stall_tx_completions fault was cleared
+ * @port: the port
+ *
+ * What the stall held back completes now; without this a queue the stall
+ * filled would stay stopped, as nothing else would transmit on it.
+ *
+ * Context: RTNL held.
+ */
+void simnic_tx_resume(struct simnic_port *port)
+{
+	u32 i;
+
+	ASSERT_RTNL();
+	if (!port->rings_ready)
+		return;
+	for (i = 0; i < port->netdev->real_num_tx_queues; i++) {
+		struct netdev_queue *nq = netdev_get_tx_queue(port->netdev, i);
+
+		__netif_tx_lock_bh(nq);
+		tx_complete_all(&port->qp[i]);
+		__netif_tx_unlock_bh(nq);
+	}
+}
+
+/*
+ * The TX watchdog found a queue stopped for watchdog_timeo: reset its TX
+ * engine as an e1000 would, completing what it held.  A stall fault left
+ * set stalls it again.  Context: every xmit lock held (dev_watchdog()), so
+ * simnic_rings_down() is either done with netif_tx_disable() (and
+ * rings_ready is already false) or has not reached it.
+ */
+static void simnic_tx_timeout(struct net_device *netdev, unsigned int txqueue)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+
+	if (READ_ONCE(port->rings_ready))
+		tx_complete_all(&port->qp[txqueue]);
+}
+
 /* Rings and pools of a queue pair with nothing posted or pending. */
 static void qpair_free(struct simnic_qpair *qp)
 {
@@ -536,6 +587,11 @@ static void simnic_rings_down(struct simnic_port *port)
 	WRITE_ONCE(port->rings_ready, false);
 	for (i = 0; i < nr; i++)
 		qpair_quiesce(port, i);
+	/* Carrier may stay on (simnic_reconfigure()): a queue stopped for a
+	 * rebuild is not a hung one to the TX watchdog.
+	 */
+	for (i = 0; i < port->netdev->real_num_tx_queues; i++)
+		txq_trans_cond_update(netdev_get_tx_queue(port->netdev, i));
 	netif_tx_disable(port->netdev);
 	for (i = 0; i < nr; i++)
 		qpair_down(port, i);
@@ -627,6 +683,7 @@ const struct net_device_ops simnic_netdev_ops = {
 	.ndo_open		= simnic_open,
 	.ndo_stop		= simnic_stop,
 	.ndo_start_xmit		= simnic_xmit,
+	.ndo_tx_timeout		= simnic_tx_timeout,
 	.ndo_get_stats64	= simnic_get_stats64,
 	.ndo_change_mtu		= simnic_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,

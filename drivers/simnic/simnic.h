@@ -148,6 +148,7 @@ int simnic_reconfigure(struct net_device *netdev,
 		       int (*apply)(struct net_device *netdev, const void *arg),
 		       const void *arg);
 void simnic_update_carrier(struct simnic_port *port);
+void simnic_tx_resume(struct simnic_port *port);
 void simnic_link(struct simnic_port *a, struct simnic_port *b);
 void simnic_unlink(struct simnic_port *port);
 void simnic_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *s);
