@@ -384,11 +384,6 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	}
 	rcu_read_unlock();
 
-	/* A bounced frame's data is in the bounce buffer: free it now. */
-	if (bounce) {
-		dev_consume_skb_any(skb);
-		d->skb = NULL;
-	}
 	tx->next_to_use = ntu + 1;
 	if (!READ_ONCE(port->faults.stall_tx_completions))
 		/* The descriptor before its completion: pairs with tx_reap(). */
