@@ -20,7 +20,7 @@ VM_SH := tests/qemu/vm.sh
 # prints its progress.
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
-.PHONY: all modules deps kernel check check-debug lint demo vm-run vm-shell bench-micro clean help
+.PHONY: all modules deps kernel check check-debug lint demo vm-run vm-shell bench-micro bench-simnic clean help
 
 all: modules
 
@@ -60,6 +60,9 @@ vm-shell: modules
 bench-micro: modules
 	@tests/bench/micro.sh
 
+bench-simnic: modules
+	@tests/bench/simnic.sh
+
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
 	rm -rf build
@@ -73,4 +76,5 @@ help:
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
 	@echo "make vm-shell    an interactive guest shell"
 	@echo "make bench-micro skbpool vs page_pool, the page allocator and the slab (build/bench/micro.json)"
+	@echo "make bench-simnic simnic pair untagged vs tagged vs netdevsim: pps, TCP (build/bench/simnic.json)"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """UDP traffic for the selftests, in the caller's network namespace.
 
-    udp.py hold ADDR PORT          bind, then stop itself (SIGSTOP) without
-                                   reading: what arrives stays queued
+    udp.py hold ADDR PORT [RCVBUF] bind, then stop itself (SIGSTOP) without
+                                   reading: what arrives stays queued (up to
+                                   8 MiB, or RCVBUF bytes: past them the
+                                   socket drops what arrives)
     udp.py count ADDR PORT IDLE    read until IDLE seconds pass with nothing
                                    (after a first datagram, waited for up to
                                    30 s); print the number of datagrams
@@ -23,11 +25,14 @@ import sys
 import time
 
 
-def hold(addr, port):
+def hold(addr, port, rcvbuf=None):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    # SO_RCVBUFFORCE: past rmem_max, so the queue can hold hundreds of
-    # frames (each costs a page of truesize on a tagged NIC).
-    s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)
+    if rcvbuf is None:
+        # SO_RCVBUFFORCE: past rmem_max, so the queue can hold hundreds of
+        # frames (each costs a page of truesize on a tagged NIC).
+        s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)
+    else:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.bind((addr, port))
     os.kill(os.getpid(), signal.SIGSTOP)
     time.sleep(3600)
@@ -94,7 +99,7 @@ def frags(addr, n):
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == 'hold':
-        hold(args[0], int(args[1]))
+        hold(args[0], int(args[1]), int(args[2]) if len(args) > 2 else None)
     elif cmd == 'count':
         count(args[0], int(args[1]), float(args[2]))
     elif cmd == 'send':
