@@ -6,7 +6,8 @@
  * per queue pair.  Its "hardware" is the peer's transmit path: a frame sent
  * on TX queue i is copied ("DMA") into the next buffer the peer posted on
  * its RX queue (i mod the peer's queue count); with no posted buffer the
- * frame is missed, as on real hardware.  TX completes at once and is
+ * frame is missed, as on real hardware.  A TSO frame is cut into segments
+ * as it is copied, one posted buffer each.  TX completes at once and is
  * reaped by the sender's NAPI poll.
  */
 #ifndef _SIMNIC_H
