@@ -23,7 +23,7 @@ VM_SH := tests/qemu/vm.sh
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
-	vm-shell bench-micro clean help
+	vm-shell bench-micro bench-simnic clean help
 
 all: modules tools
 
@@ -81,6 +81,9 @@ bench-micro: modules
 fuzz: deps
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' tests/fuzz/run.sh
 
+bench-simnic: modules
+	@tests/bench/simnic.sh
+
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
 	@$(MAKE) -s -C tools/ethtool-ext clean
@@ -98,4 +101,5 @@ help:
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
 	@echo "make vm-shell    an interactive guest shell"
 	@echo "make bench-micro skbpool vs page_pool, the page allocator and the slab (build/bench/micro.json)"
+	@echo "make bench-simnic simnic pair untagged vs tagged vs netdevsim: pps, TCP (build/bench/simnic.json)"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"

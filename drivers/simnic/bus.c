@@ -18,6 +18,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
+#include <net/rtnetlink.h>
 
 #include "simnic.h"
 
@@ -48,13 +49,22 @@ static void simnic_dev_release(struct device *dev)
 
 static const struct bus_type simnic_bus;
 
+/*
+ * Ports already deleted with "ip link del" left their slot empty.  The
+ * others are unregistered in one batch; rtnl_unlock() returns once they
+ * are freed, so the device goes after its netdevs.
+ */
 static void simnic_dev_destroy(struct simnic_dev *sdev)
 {
+	LIST_HEAD(kill);
 	u32 i;
 
+	rtnl_lock();
 	for (i = 0; i < sdev->nr_ports; i++)
 		if (sdev->ports[i])
-			simnic_port_destroy(sdev->ports[i]);
+			simnic_port_unregister(sdev->ports[i], &kill);
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
 	device_unregister(&sdev->dev);
 }
 
@@ -287,9 +297,17 @@ static int __init simnic_init(void)
 	err = simnic_debugfs_init();
 	if (err)
 		return err;
+	err = rtnl_link_register(&simnic_link_ops);
+	if (err)
+		goto err_debugfs;
 	err = bus_register(&simnic_bus);
 	if (err)
-		simnic_debugfs_exit();
+		goto err_link;
+	return 0;
+err_link:
+	rtnl_link_unregister(&simnic_link_ops);
+err_debugfs:
+	simnic_debugfs_exit();
 	return err;
 }
 
@@ -303,6 +321,8 @@ static void __exit simnic_exit(void)
 		simnic_dev_destroy(sdev);
 	}
 	mutex_unlock(&simnic_devices_lock);
+	/* Also waits for ports an "ip link del" is still freeing. */
+	rtnl_link_unregister(&simnic_link_ops);
 	bus_unregister(&simnic_bus);
 	simnic_debugfs_exit();
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fault knobs, netdevsim style, in /sys/kernel/debug/simnic/<ifname>/:
+ * Fault knobs, netdevsim style, in /sys/kernel/debug/simnic/simnic<ID>-<PORT>/:
  *
  *   fail_rx_alloc          the next N RX buffer allocations fail
- *   stall_tx_completions   Y: the device stops completing TX
- *   link_down              Y: the wire is cut (carrier follows)
+ *   stall_tx_completions   1: the device stops completing TX; 0: what it
+ *                          held back completes
+ *   link_down              1: the wire is cut (carrier follows)
  *   corrupt_next           flip the last byte of the next N frames sent
  */
 #include <linux/debugfs.h>
@@ -36,6 +37,29 @@ static int link_down_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(link_down_fops, link_down_get, link_down_set, "%llu\n");
 
+static int stall_tx_get(void *data, u64 *val)
+{
+	struct simnic_port *port = data;
+
+	*val = READ_ONCE(port->faults.stall_tx_completions);
+	return 0;
+}
+
+static int stall_tx_set(void *data, u64 val)
+{
+	struct simnic_port *port = data;
+
+	if (val > 1)
+		return -EINVAL;
+	rtnl_lock();
+	WRITE_ONCE(port->faults.stall_tx_completions, val);
+	if (!val)
+		simnic_tx_resume(port);
+	rtnl_unlock();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(stall_tx_fops, stall_tx_get, stall_tx_set, "%llu\n");
+
 /**
  * simnic_debugfs_port_init() - a port's fault knobs
  * @port: the port, registered (its name is the directory's)
@@ -48,8 +72,8 @@ void simnic_debugfs_port_init(struct simnic_port *port)
 	port->ddir = debugfs_create_dir(name, simnic_ddir);
 	debugfs_create_atomic_t("fail_rx_alloc", 0600, port->ddir,
 				&port->faults.fail_rx_alloc);
-	debugfs_create_bool("stall_tx_completions", 0600, port->ddir,
-			    &port->faults.stall_tx_completions);
+	debugfs_create_file_unsafe("stall_tx_completions", 0600, port->ddir, port,
+				   &stall_tx_fops);
 	debugfs_create_file_unsafe("link_down", 0600, port->ddir, port,
 				   &link_down_fops);
 	debugfs_create_atomic_t("corrupt_next", 0600, port->ddir,

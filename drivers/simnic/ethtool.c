@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * simnic ethtool: -i, -S, -g/-G, -l/-L, -C rx-usecs, and the skbpool
+ * simnic ethtool: -i, -S, -d, -g/-G, -l/-L, -C rx-usecs, and the skbpool
  * private flags; and ndo_get_stats64.
  */
 #include <linux/ethtool.h>
@@ -185,6 +185,47 @@ static int simnic_set_ringparam(struct net_device *netdev,
 	return err;
 }
 
+/*
+ * The register dump: per queue pair, what an e1000's ring registers would
+ * show (RDLEN, RDT, RDH, TDLEN, TDT, TDH) plus where NAPI has cleaned up
+ * to.  All zero while the port is down.
+ */
+enum {
+	SIMNIC_REG_RX_SIZE, SIMNIC_REG_RX_TAIL, SIMNIC_REG_RX_HEAD, SIMNIC_REG_RX_CLEAN,
+	SIMNIC_REG_TX_SIZE, SIMNIC_REG_TX_TAIL, SIMNIC_REG_TX_HEAD, SIMNIC_REG_TX_CLEAN,
+	SIMNIC_REGS_PER_QUEUE
+};
+
+static int simnic_get_regs_len(struct net_device *netdev)
+{
+	return SIMNIC_MAX_QUEUES * SIMNIC_REGS_PER_QUEUE * sizeof(u32);
+}
+
+/* Context: RTNL held, so the rings stay as they are; the indices move. */
+static void simnic_get_regs(struct net_device *netdev, struct ethtool_regs *regs,
+			    void *p)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+	u32 *r = p, i;
+
+	regs->version = 1;
+	memset(p, 0, simnic_get_regs_len(netdev));
+	if (!READ_ONCE(port->rings_ready))
+		return;
+	for (i = 0; i < netdev->real_num_rx_queues; i++, r += SIMNIC_REGS_PER_QUEUE) {
+		const struct simnic_qpair *qp = &port->qp[i];
+
+		r[SIMNIC_REG_RX_SIZE] = qp->rx.size;
+		r[SIMNIC_REG_RX_TAIL] = READ_ONCE(qp->rx.next_to_use);
+		r[SIMNIC_REG_RX_HEAD] = READ_ONCE(qp->rx.hw_head);
+		r[SIMNIC_REG_RX_CLEAN] = READ_ONCE(qp->rx.next_to_clean);
+		r[SIMNIC_REG_TX_SIZE] = qp->tx.size;
+		r[SIMNIC_REG_TX_TAIL] = READ_ONCE(qp->tx.next_to_use);
+		r[SIMNIC_REG_TX_HEAD] = READ_ONCE(qp->tx.hw_done);
+		r[SIMNIC_REG_TX_CLEAN] = READ_ONCE(qp->tx.next_to_clean);
+	}
+}
+
 static void simnic_get_channels(struct net_device *netdev,
 				struct ethtool_channels *ch)
 {
@@ -242,6 +283,8 @@ const struct ethtool_ops simnic_ethtool_ops = {
 	.get_ethtool_stats	= simnic_get_ethtool_stats,
 	.get_priv_flags		= simnic_get_priv_flags,
 	.set_priv_flags		= simnic_set_priv_flags,
+	.get_regs_len		= simnic_get_regs_len,
+	.get_regs		= simnic_get_regs,
 	.get_ringparam		= simnic_get_ringparam,
 	.set_ringparam		= simnic_set_ringparam,
 	.get_channels		= simnic_get_channels,

@@ -5,10 +5,15 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
 #include <net/checksum.h>
+#include <net/ip6_checksum.h>
+#include <net/rtnetlink.h>
 
 #include "simnic.h"
 
@@ -210,17 +215,62 @@ static void hw_checksum(const struct sk_buff *skb, u8 *frame, u32 len)
 }
 
 /*
- * The peer's device receiving a frame: into the next posted buffer of the
- * RX queue matching @qid, or missed when there is none.
+ * TCP segmentation as the device does it (NETIF_F_TSO, NETIF_F_TSO6):
+ * segment @seg of a GSO frame is its headers, patched as tcp_gso_segment()
+ * would, and the next gso_size bytes of payload; the IP and TCP checksums
+ * are computed over the copy.
  */
-static void simnic_hw_receive(struct simnic_port *peer, u32 qid,
-			      const struct sk_buff *skb, const void *bounce,
-			      u32 len)
+static void hw_tso_segment(const struct sk_buff *skb, u32 hdr_len, u32 seg,
+			   u32 seg_len, bool last, u8 *frame)
 {
-	u32 nr = READ_ONCE(peer->netdev->real_num_rx_queues), head;
+	u32 mss = skb_shinfo(skb)->gso_size, nh = skb_network_offset(skb);
+	u32 thoff = skb_transport_offset(skb), tcp_len = hdr_len - thoff + seg_len;
+	struct tcphdr *th = (struct tcphdr *)(frame + thoff);
+	__wsum csum;
+
+	skb_copy_bits(skb, 0, frame, hdr_len);
+	skb_copy_bits(skb, hdr_len + seg * mss, frame + hdr_len, seg_len);
+	th->seq = htonl(ntohl(th->seq) + seg * mss);
+	if (seg)
+		th->cwr = 0;
+	if (!last) {
+		th->fin = 0;
+		th->psh = 0;
+	}
+	th->check = 0;
+	csum = csum_partial(th, tcp_len, 0);
+	if (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4) {
+		struct iphdr *iph = (struct iphdr *)(frame + nh);
+
+		iph->tot_len = htons(hdr_len - nh + seg_len);
+		iph->id = htons(ntohs(iph->id) + seg);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, iph->ihl);
+		th->check = csum_tcpudp_magic(iph->saddr, iph->daddr, tcp_len,
+					      IPPROTO_TCP, csum);
+	} else {
+		struct ipv6hdr *ip6h = (struct ipv6hdr *)(frame + nh);
+
+		ip6h->payload_len = htons(hdr_len - nh - sizeof(*ip6h) + seg_len);
+		th->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, tcp_len,
+					    IPPROTO_TCP, csum);
+	}
+}
+
+/*
+ * The peer's device receiving what @port sends: @frames frames (one, or
+ * one per TSO segment after @hdr_len bytes of headers), each into the next
+ * buffer posted on the RX queue matching @qid, or missed when there is
+ * none.
+ */
+static void simnic_hw_receive(struct simnic_port *port, struct simnic_port *peer,
+			      u32 qid, const struct sk_buff *skb,
+			      const void *bounce, u32 len, u32 frames, u32 hdr_len)
+{
+	u32 nr = READ_ONCE(peer->netdev->real_num_rx_queues), head, posted, i;
+	u32 mss = skb_shinfo(skb)->gso_size, missed = 0, too_long = 0, buf_len;
 	struct simnic_qpair *qp;
 	struct simnic_rxq *rx;
-	struct simnic_rx_desc *d;
 
 	while (qid >= nr)
 		qid -= nr;
@@ -230,35 +280,52 @@ static void simnic_hw_receive(struct simnic_port *peer, u32 qid,
 	spin_lock(&rx->hw_lock);
 	if (!rx->hw_enabled) {
 		spin_unlock(&rx->hw_lock);
-		rx_count(rx, &rx->stats.missed, 1);
+		rx_count(rx, &rx->stats.missed, frames);
 		return;
 	}
 	head = rx->hw_head;
-	/* Pairs with the release in rx_refill(): the buffer is posted. */
-	if (head == smp_load_acquire(&rx->next_to_use)) {
-		spin_unlock(&rx->hw_lock);
-		rx_count(rx, &rx->stats.missed, 1);
-		simnic_rx_irq(peer, qp);
-		return;
+	/* Pairs with the release in rx_refill(): the buffers are posted. */
+	posted = smp_load_acquire(&rx->next_to_use);
+	buf_len = rx_buf_len(rx);
+	for (i = 0; i < frames; i++) {
+		u32 flen = hdr_len ? hdr_len + min(mss, skb->len - hdr_len - i * mss) : len;
+		struct simnic_rx_desc *d;
+		u8 *frame;
+
+		if (head == posted) {
+			missed = frames - i;
+			break;
+		}
+		if (flen > buf_len) {
+			too_long++;
+			continue;
+		}
+		d = &rx->desc[head & (rx->size - 1)];
+		frame = d->va;
+		if (hdr_len) {
+			hw_tso_segment(skb, hdr_len, i, flen - hdr_len, i == frames - 1, frame);
+		} else {
+			if (bounce)
+				memcpy(frame, bounce, len);
+			else
+				skb_copy_bits(skb, 0, frame, len);
+			hw_checksum(skb, frame, len);
+		}
+		if (unlikely(atomic_add_unless(&port->faults.corrupt_next, -1, 0)))
+			frame[flen - 1] ^= 0xff;
+		d->len = flen;
+		head++;
 	}
-	d = &rx->desc[head & (rx->size - 1)];
-	if (len > rx_buf_len(rx)) {
-		spin_unlock(&rx->hw_lock);
-		rx_count(rx, &rx->stats.length_errors, 1);
-		return;
-	}
-	if (bounce)
-		memcpy(d->va, bounce, len);
-	else
-		skb_copy_bits(skb, 0, d->va, len);
-	hw_checksum(skb, d->va, len);
-	if (unlikely(atomic_add_unless(&peer->faults.corrupt_next, -1, 0)))
-		((u8 *)d->va)[len - 1] ^= 0xff;
-	d->len = len;
-	/* The frame and its length before the index: pairs with rx_clean(). */
-	smp_store_release(&rx->hw_head, head + 1);
+	/* The frames and their lengths before the index: pairs with rx_clean(). */
+	smp_store_release(&rx->hw_head, head);
 	spin_unlock(&rx->hw_lock);
-	simnic_rx_irq(peer, qp);
+	if (missed)
+		rx_count(rx, &rx->stats.missed, missed);
+	if (too_long)
+		rx_count(rx, &rx->stats.length_errors, too_long);
+	/* Also when all were missed: NAPI refills the ring. */
+	if (too_long < frames)
+		simnic_rx_irq(peer, qp);
 }
 
 static bool simnic_wire_up(const struct simnic_port *a, const struct simnic_port *b)
@@ -274,8 +341,8 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 	struct simnic_qpair *qp = &port->qp[qid];
 	struct simnic_txq *tx = &qp->tx;
 	const void *bounce = NULL;
+	u32 ntu = tx->next_to_use, len = skb->len, frames = 1, hdr_len = 0;
 	struct simnic_tx_desc *d;
-	u32 ntu = tx->next_to_use, len = skb->len;
 	dma_addr_t dma;
 
 	/* Pairs with the release in tx_reap(). */
@@ -298,26 +365,27 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 		}
 	}
 
+	/* Counted as the wire sees them: one frame per TSO segment. */
+	if (skb_is_gso(skb)) {
+		hdr_len = skb_tcp_all_headers(skb);
+		frames = DIV_ROUND_UP(skb->len - hdr_len, skb_shinfo(skb)->gso_size);
+	}
+
 	rcu_read_lock();
 	peer = rcu_dereference(port->peer);
 	if (peer && simnic_wire_up(port, peer)) {
-		simnic_hw_receive(peer, qid, skb, bounce, len);
+		simnic_hw_receive(port, peer, qid, skb, bounce, len, frames, hdr_len);
 		u64_stats_update_begin(&tx->syncp);
-		u64_stats_inc(&tx->stats.packets);
-		u64_stats_add(&tx->stats.bytes, skb->len);
+		u64_stats_add(&tx->stats.packets, frames);
+		u64_stats_add(&tx->stats.bytes, skb->len + (frames - 1) * hdr_len);
 		u64_stats_update_end(&tx->syncp);
 	} else {
 		u64_stats_update_begin(&tx->syncp);
-		u64_stats_inc(&tx->stats.dropped);
+		u64_stats_add(&tx->stats.dropped, frames);
 		u64_stats_update_end(&tx->syncp);
 	}
 	rcu_read_unlock();
 
-	/* A bounced frame's data is in the bounce buffer: free it now. */
-	if (bounce) {
-		dev_consume_skb_any(skb);
-		d->skb = NULL;
-	}
 	tx->next_to_use = ntu + 1;
 	if (!READ_ONCE(port->faults.stall_tx_completions))
 		/* The descriptor before its completion: pairs with tx_reap(). */
@@ -332,6 +400,57 @@ static netdev_tx_t simnic_xmit(struct sk_buff *skb, struct net_device *netdev)
 			netif_start_subqueue(netdev, qid);
 	}
 	return NETDEV_TX_OK;
+}
+
+/*
+ * The device completes every descriptor it was given, as when a stalled TX
+ * engine resumes or is reset.  Context: the queue's xmit lock held.
+ */
+static void tx_complete_all(struct simnic_qpair *qp)
+{
+	/* The descriptors before their completion: pairs with tx_reap(). */
+	smp_store_release(&qp->tx.hw_done, qp->tx.next_to_use);
+	napi_schedule(&qp->napi);
+}
+
+/**
+ * simnic_tx_resume() - the stall_tx_completions fault was cleared
+ * @port: the port
+ *
+ * What the stall held back completes now; without this a queue the stall
+ * filled would stay stopped, as nothing else would transmit on it.
+ *
+ * Context: RTNL held.
+ */
+void simnic_tx_resume(struct simnic_port *port)
+{
+	u32 i;
+
+	ASSERT_RTNL();
+	if (!port->rings_ready)
+		return;
+	for (i = 0; i < port->netdev->real_num_tx_queues; i++) {
+		struct netdev_queue *nq = netdev_get_tx_queue(port->netdev, i);
+
+		__netif_tx_lock_bh(nq);
+		tx_complete_all(&port->qp[i]);
+		__netif_tx_unlock_bh(nq);
+	}
+}
+
+/*
+ * The TX watchdog found a queue stopped for watchdog_timeo: reset its TX
+ * engine as an e1000 would, completing what it held.  A stall fault left
+ * set stalls it again.  Context: every xmit lock held (dev_watchdog()), so
+ * simnic_rings_down() is either done with netif_tx_disable() (and
+ * rings_ready is already false) or has not reached it.
+ */
+static void simnic_tx_timeout(struct net_device *netdev, unsigned int txqueue)
+{
+	struct simnic_port *port = netdev_priv(netdev);
+
+	if (READ_ONCE(port->rings_ready))
+		tx_complete_all(&port->qp[txqueue]);
 }
 
 /* Rings and pools of a queue pair with nothing posted or pending. */
@@ -470,6 +589,11 @@ static void simnic_rings_down(struct simnic_port *port)
 	WRITE_ONCE(port->rings_ready, false);
 	for (i = 0; i < nr; i++)
 		qpair_quiesce(port, i);
+	/* Carrier may stay on (simnic_reconfigure()): a queue stopped for a
+	 * rebuild is not a hung one to the TX watchdog.
+	 */
+	for (i = 0; i < port->netdev->real_num_tx_queues; i++)
+		txq_trans_cond_update(netdev_get_tx_queue(port->netdev, i));
 	netif_tx_disable(port->netdev);
 	for (i = 0; i < nr; i++)
 		qpair_down(port, i);
@@ -561,6 +685,7 @@ const struct net_device_ops simnic_netdev_ops = {
 	.ndo_open		= simnic_open,
 	.ndo_stop		= simnic_stop,
 	.ndo_start_xmit		= simnic_xmit,
+	.ndo_tx_timeout		= simnic_tx_timeout,
 	.ndo_get_stats64	= simnic_get_stats64,
 	.ndo_change_mtu		= simnic_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
@@ -571,16 +696,22 @@ static const struct skbpool_dev_ops simnic_skbpool_ops = {
 	.restart = simnic_restart,
 };
 
-/* The NAPI contexts live in @port->qp, which free_netdev() must not see. */
-static void simnic_port_free(struct simnic_port *port)
+/*
+ * Everything of a port but its netdev.  The NAPI contexts live in
+ * @port->qp, which free_netdev() must not see.  Runs without RTNL (from
+ * netdev_run_todo() for a registered port), so removing the knobs cannot
+ * deadlock with a knob write waiting for RTNL.
+ */
+static void simnic_port_release(struct net_device *netdev)
 {
-	struct net_device *netdev = port->netdev;
+	struct simnic_port *port = netdev_priv(netdev);
 	u32 i;
 
+	debugfs_remove_recursive(port->ddir);
+	skbpool_dev_unregister(port->pool_dev);
 	for (i = 0; port->qp && i < SIMNIC_MAX_QUEUES; i++)
 		netif_napi_del(&port->qp[i].napi);
 	kfree(port->qp);
-	free_netdev(netdev);
 }
 
 /**
@@ -629,8 +760,14 @@ int simnic_port_create(struct simnic_dev *sdev, u32 index)
 
 	netdev->netdev_ops = &simnic_netdev_ops;
 	netdev->ethtool_ops = &simnic_ethtool_ops;
-	netdev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA;
+	netdev->rtnl_link_ops = &simnic_link_ops;
+	netdev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
+			   NETIF_F_TSO | NETIF_F_TSO6;
 	netdev->hw_features = netdev->features;
+	/* The device takes every frame whatever its address: nothing to
+	 * reprogram, so the address may change while the port runs.
+	 */
+	netdev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = SIMNIC_MAX_MTU;
 	eth_hw_addr_random(netdev);
@@ -639,34 +776,71 @@ int simnic_port_create(struct simnic_dev *sdev, u32 index)
 	port->pool_dev = skbpool_dev_register(netdev, &sdev->dev, &simnic_skbpool_ops);
 	if (IS_ERR(port->pool_dev)) {
 		err = PTR_ERR(port->pool_dev);
+		port->pool_dev = NULL;
 		goto err_free;
 	}
-	err = register_netdev(netdev);
-	if (err)
-		goto err_pool;
-	sdev->ports[index] = port;
 	simnic_debugfs_port_init(port);
+	/*
+	 * From here on the port may be deleted (ip link del) at any time, so
+	 * it becomes the netdev core's to free, and sdev->ports (under RTNL)
+	 * learns of it, before RTNL is dropped.
+	 */
+	rtnl_lock();
+	err = register_netdevice(netdev);
+	if (!err) {
+		netdev->priv_destructor = simnic_port_release;
+		netdev->needs_free_netdev = true;
+		sdev->ports[index] = port;
+	}
+	rtnl_unlock();
+	if (err)
+		goto err_free;
 	return 0;
-err_pool:
-	skbpool_dev_unregister(port->pool_dev);
 err_free:
-	simnic_port_free(port);
+	simnic_port_release(netdev);
+	free_netdev(netdev);
 	return err;
 }
 
 /**
- * simnic_port_destroy() - unlink, unregister and free a port
+ * simnic_port_unregister() - unlink a port and queue it for unregistering
  * @port: the port
+ * @kill: the list for unregister_netdevice_many()
+ *
+ * The port's memory goes with its netdev, once the last reference to the
+ * netdev is dropped (simnic_port_release()).
+ *
+ * Context: RTNL held.
  */
-void simnic_port_destroy(struct simnic_port *port)
+void simnic_port_unregister(struct simnic_port *port, struct list_head *kill)
 {
-	struct net_device *netdev = port->netdev;
-
-	debugfs_remove_recursive(port->ddir);
-	rtnl_lock();
+	ASSERT_RTNL();
 	simnic_unlink(port);
-	rtnl_unlock();
-	unregister_netdev(netdev);
-	skbpool_dev_unregister(port->pool_dev);
-	simnic_port_free(port);
+	port->sdev->ports[port->port_index] = NULL;
+	unregister_netdevice_queue(port->netdev, kill);
 }
+
+static void simnic_dellink(struct net_device *netdev, struct list_head *kill)
+{
+	simnic_port_unregister(netdev_priv(netdev), kill);
+}
+
+static int simnic_validate(struct nlattr *tb[], struct nlattr *data[],
+			   struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG_MOD(extack,
+			   "simnic ports are created with echo \"ID [PORTS [QUEUES]]\" > /sys/bus/simnic/new_device");
+	return -EOPNOTSUPP;
+}
+
+/*
+ * "ip link del" removes one port of its device.  A port is hardware as far
+ * as namespaces go: when its namespace dies it returns to init_net, as a
+ * PCI function's netdev does, and leaves with del_device.
+ */
+struct rtnl_link_ops simnic_link_ops __read_mostly = {
+	.kind		= SIMNIC_DRV_NAME,
+	.validate	= simnic_validate,
+	.dellink	= simnic_dellink,
+	.netns_refund	= true,
+};

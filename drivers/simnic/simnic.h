@@ -6,7 +6,8 @@
  * per queue pair.  Its "hardware" is the peer's transmit path: a frame sent
  * on TX queue i is copied ("DMA") into the next buffer the peer posted on
  * its RX queue (i mod the peer's queue count); with no posted buffer the
- * frame is missed, as on real hardware.  TX completes at once and is
+ * frame is missed, as on real hardware.  A TSO frame is cut into segments
+ * as it is copied, one posted buffer each.  TX completes at once and is
  * reaped by the sender's NAPI poll.
  */
 #ifndef _SIMNIC_H
@@ -135,19 +136,21 @@ struct simnic_dev {
 	u32 id;
 	u32 nr_ports;
 	u32 nr_queues;
-	struct simnic_port **ports;
+	struct simnic_port **ports;	/* under RTNL; NULL once deleted */
 	struct list_head node;
 };
 
 extern const struct ethtool_ops simnic_ethtool_ops;
 extern const struct net_device_ops simnic_netdev_ops;
+extern struct rtnl_link_ops simnic_link_ops;
 
 int simnic_port_create(struct simnic_dev *sdev, u32 index);
-void simnic_port_destroy(struct simnic_port *port);
+void simnic_port_unregister(struct simnic_port *port, struct list_head *kill);
 int simnic_reconfigure(struct net_device *netdev,
 		       int (*apply)(struct net_device *netdev, const void *arg),
 		       const void *arg);
 void simnic_update_carrier(struct simnic_port *port);
+void simnic_tx_resume(struct simnic_port *port);
 void simnic_link(struct simnic_port *a, struct simnic_port *b);
 void simnic_unlink(struct simnic_port *port);
 void simnic_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *s);

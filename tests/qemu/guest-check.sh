@@ -15,7 +15,7 @@ repo=$SKBPOOL_REPO
 filter=$(cat "$run_dir/filter" 2>/dev/null)
 default_timeout=300
 kmsg=/tmp/kmsg.log
-splat_re='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU|general protection fault|refcount_t:|list_(add|del) corruption|blocked for more than|unreferenced object'
+splat_re='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU|general protection fault|refcount_t:|list_(add|del) corruption|blocked for more than|unreferenced object|NETDEV WATCHDOG'
 
 selected() { [ -z "$filter" ] || grep -qE -- "$filter" <<<"$1"; }
 

@@ -9,6 +9,7 @@
 #   . lib/ktap.sh
 #   ktap_plan 2
 #   ktap_check "name" command args...    # pass when the command succeeds
+#   ktap_run "name" command args...      # the same, run in this shell
 #   ktap_pass|ktap_fail|ktap_skip "name" ["reason"]
 #   ktap_finish
 
@@ -55,6 +56,25 @@ ktap_check() {
 	out=$("$@" 2>&1)
 	rc=$?
 	[ -n "$out" ] && sed 's/^/# /' <<<"$out"
+	if [ $rc -eq 0 ]; then
+		ktap_pass "$name"
+	else
+		ktap_fail "$name" "exit status $rc"
+	fi
+	return $rc
+}
+
+# ktap_run NAME CMD...: as ktap_check, but CMD runs in this shell, so the
+# variables it sets and the processes it starts in the background stay
+# the caller's (a command substitution would also wait for them).
+ktap_run() {
+	local name=$1 log rc
+	shift
+	log=$(mktemp)
+	"$@" >"$log" 2>&1
+	rc=$?
+	[ -s "$log" ] && sed 's/^/# /' "$log"
+	rm -f "$log"
 	if [ $rc -eq 0 ]; then
 		ktap_pass "$name"
 	else
