@@ -9,9 +9,9 @@
  *     callers start failing), or
  *   - an allocation on its receive path fails (an skb head from the NAPI
  *     cache, a stash refill);
- * and leaves once free memory is above the low watermark and neither
- * trigger was seen for emergency_hold_ms (default 2000), so a system
- * hovering around a watermark does not flap.  The admin can force it on
+ * and leaves once free memory is above the low watermark, neither trigger
+ * was seen for emergency_hold_ms (default 2000) and one atomic allocation
+ * succeeds, so a system hovering around a watermark does not flap.  The admin can force it on
  * (the skbpool-emergency private flag, or policy "on") or off.
  *
  * The check per NAPI poll reads one global counter (the vmstat total of
@@ -23,7 +23,10 @@
 #include <linux/moduleparam.h>
 #include <linux/timekeeping.h>
 #include <linux/mm.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
 #include <linux/vmstat.h>
+#include <net/hotdata.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
@@ -164,6 +167,42 @@ static bool emergency_switch(struct skbpool_dev *sdev, bool on,
 }
 
 /**
+ * skbpool_emergency_probe() - can an atomic allocation succeed now?
+ *
+ * Before leaving, one atomic allocation checks that memory really is back.
+ * Without it a NIC whose skb heads come from caches other traffic refills
+ * (TX completions feed the NAPI cache) sees no failure while fresh
+ * allocations still fail, leaves, and lets bulk traffic in.  It runs only
+ * when the hold has expired: once per poll at most, never per frame.
+ *
+ * Return: true when the allocation succeeded.
+ */
+bool skbpool_emergency_probe(void)
+{
+	struct sk_buff *skb;
+
+	KUNIT_STATIC_STUB_REDIRECT(skbpool_emergency_probe);
+	skb = kmem_cache_alloc(net_hotdata.skbuff_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		return false;
+	kmem_cache_free(net_hotdata.skbuff_cache, skb);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_probe);
+
+/*
+ * The RX path may not allocate at all for a while (heads recycled through
+ * the NAPI cache by TX completions), so failures elsewhere would go
+ * unseen: a canary allocation, four times a second per device, stands in.
+ */
+static void emergency_canary(struct skbpool_dev *sdev)
+{
+	WRITE_ONCE(sdev->em.next_probe, jiffies + HZ / 4);
+	if (!skbpool_emergency_probe())
+		skbpool_emergency_alloc_failed(sdev);
+}
+
+/**
  * skbpool_emergency_poll() - evaluate the device's state
  * @sdev: the device
  *
@@ -192,10 +231,15 @@ bool skbpool_emergency_poll(struct skbpool_dev *sdev)
 	if (!READ_ONCE(em->active)) {
 		if (unlikely(free <= READ_ONCE(skbpool_thresholds.enter_pages)))
 			emergency_switch(sdev, true, SKBPOOL_EM_PRESSURE);
+		else if (unlikely(time_after(jiffies, READ_ONCE(em->next_probe))))
+			emergency_canary(sdev);
 	} else if (free <= READ_ONCE(skbpool_thresholds.leave_pages)) {
 		emergency_stay(em);
 	} else if (time_after(jiffies, READ_ONCE(em->calm_after))) {
-		emergency_switch(sdev, false, SKBPOOL_EM_CALM);
+		if (skbpool_emergency_probe())
+			emergency_switch(sdev, false, SKBPOOL_EM_CALM);
+		else
+			emergency_stay(em);
 	}
 	return READ_ONCE(em->active);
 }

@@ -283,6 +283,7 @@ enum skbpool_em_reason {
  * @policy: enum skbpool_em_policy; written under skbpool_lock
  * @active: 0 or 1; changed only by compare-and-exchange (emergency.c)
  * @calm_after: jiffies; auto mode may not leave before
+ * @next_probe: jiffies; the next canary allocation while not in emergency
  * @enters: transitions into emergency
  * @last_reason: enum skbpool_em_reason of the last transition
  * @last_change_ns: boottime of the last transition
@@ -293,6 +294,7 @@ struct skbpool_emergency {
 	int policy;
 	int active;
 	unsigned long calm_after;
+	unsigned long next_probe;
 	atomic_long_t enters;
 	u32 last_reason;
 	u64 last_change_ns;
@@ -415,6 +417,7 @@ void skbpool_resync_devices(void);
 
 unsigned long skbpool_watermark_pages(enum zone_watermarks mark);
 unsigned long skbpool_free_pages(void);
+bool skbpool_emergency_probe(void);
 void skbpool_emergency_update_thresholds(void);
 void skbpool_emergency_pin_thresholds(unsigned long enter_pages,
 				      unsigned long leave_pages,

@@ -274,6 +274,37 @@ static struct sk_buff *no_napi_head(void *va, u32 truesize)
 	return NULL;
 }
 
+static bool probe_fails(void)
+{
+	return false;
+}
+
+/* Memory above the thresholds and the hold over are not enough while an
+ * atomic allocation still fails (caches other traffic refills can hide
+ * that from the RX path): stay until the probe succeeds.
+ */
+static void leaves_only_when_allocation_works(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	struct skbpool_emergency_info info;
+
+	fake_memory(test, 1000);
+	skbpool_emergency_alloc_failed(sdev);
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	kunit_activate_static_stub(test, skbpool_emergency_probe, probe_fails);
+	msleep(80);
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	msleep(80);
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	kunit_deactivate_static_stub(test, skbpool_emergency_probe);
+	KUNIT_EXPECT_TRUE(test, poll(sdev));	/* the failed probe restarted the hold */
+	msleep(80);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_EQ(test, info.enters, 1);
+	real_thresholds(test);
+}
+
 /* A failed head allocation on the RX path enters emergency at once, and
  * the same poll already drops what is not critical.
  */
@@ -431,6 +462,7 @@ static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(no_emergency_no_classification),
 	KUNIT_CASE(auto_enters_and_leaves_with_hysteresis),
 	KUNIT_CASE(failed_allocation_enters),
+	KUNIT_CASE(leaves_only_when_allocation_works),
 	KUNIT_CASE(policy_overrides_memory),
 	KUNIT_CASE(emergency_never_grows),
 	KUNIT_CASE(memalloc_socket_flow_is_learned),

@@ -43,7 +43,12 @@ delta() { # NAME: after - before
 ktap_plan 9
 command -v nbd-server >/dev/null && command -v nbd-client >/dev/null ||
 	ktap_skip_all "nbd-server and nbd-client are needed (tests/qemu/deps.sh installs them)"
-modprobe nbd nbds_max=2 || ktap_skip_all "the nbd module does not load"
+for _ in 1 2 3; do
+	modprobe nbd nbds_max=2 && break
+	dmesg | tail -n 3 | sed 's/^/# /'
+	sleep 1
+done
+lsmod | grep -q '^nbd ' || ktap_skip_all "the nbd module does not load"
 mkdir -p "$SCRATCH"
 pair_new f 201 202 192.0.2 2001:db8:f || { ktap_fail "create a tagged pair"; ktap_finish; }
 pair_tag "$f_NSX" "$f_DEVX" on && pair_tag "$f_NSY" "$f_DEVY" on ||
