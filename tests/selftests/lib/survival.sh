@@ -49,6 +49,10 @@ survival_run() { # COUNT RATE
 	mkdir -p "$scratch"
 	pair_new t 211 212 192.0.2 2001:db8:a || return 1
 	pair_new u 213 214 198.51.100 2001:db8:b || return 1
+	# Deep RX rings on both receivers alike: a guest starved of CPU by a
+	# loaded emulator host must not miss frames before NAPI runs.
+	ip netns exec "$t_NSX" ethtool -G "$t_DEVX" rx 1024 &&
+		ip netns exec "$u_NSX" ethtool -G "$u_DEVX" rx 1024 || return 1
 	pair_tag "$t_NSX" "$t_DEVX" on && pair_tag "$t_NSY" "$t_DEVY" on || return 1
 	sv_rules "$t_NSX" "$t_DEVX" add critical proto udp dport 7000 || return 1
 	sv_fault_setup || return 1
