@@ -234,26 +234,22 @@ struct nl_totals {
 
 static void nl_read_totals(const struct skbpool_dev *sdev, struct nl_totals *t)
 {
-	struct skbpool_rxq_snapshot snap;
+	struct skbpool_rxq_snapshot snap, sum = sdev->gone.rx;
 	struct skbpool_rxq *rxq;
 	struct skbpool_txq *txq;
 
 	lockdep_assert_held(&skbpool_lock);
-	t->recycled = sdev->gone.recycled;
-	t->slowpath = sdev->gone.slowpath;
-	t->stash_used = sdev->gone.stash_used;
-	t->build_failed = sdev->gone.build_failed;
-	t->exhausted = sdev->gone.exhausted;
-	t->tx_bounce = sdev->gone.tx_bounce;
-	t->tx_busy = sdev->gone.tx_busy;
 	list_for_each_entry(rxq, &sdev->rxqs, node) {
 		skbpool_rxq_read(rxq, &snap);
-		t->recycled += snap.recycled;
-		t->slowpath += snap.slowpath;
-		t->stash_used += snap.stash_used;
-		t->build_failed += snap.build_failed;
-		t->exhausted += snap.exhausted;
+		skbpool_rxq_snapshot_add(&sum, &snap);
 	}
+	t->recycled = sum.recycled;
+	t->slowpath = sum.slowpath;
+	t->stash_used = sum.stash_used;
+	t->build_failed = sum.build_failed;
+	t->exhausted = sum.exhausted;
+	t->tx_bounce = sdev->gone.tx_bounce;
+	t->tx_busy = sdev->gone.tx_busy;
 	list_for_each_entry(txq, &sdev->txqs, node) {
 		t->tx_bounce += skbpool_txq_bounced(txq);
 		t->tx_busy += skbpool_txq_busy(txq);
@@ -315,11 +311,11 @@ static int nl_put_rxq(struct sk_buff *skb, struct skbpool_dev *sdev, u32 qid)
 	if (rxq) {
 		skbpool_rxq_read(rxq, &snap);
 		skbpool_size_rxq(sdev, &rxq->params, &s);
-		/* stash_count is NAPI's; a gauge read a little stale is fine. */
+		/* The stash count is NAPI's; a gauge read a little stale is fine. */
 		if (nla_put_u32(skb, SKBPOOL_A_QUEUE_TOTAL, snap.total) ||
 		    nla_put_u32(skb, SKBPOOL_A_QUEUE_FREE, snap.free) ||
 		    nla_put_u32(skb, SKBPOOL_A_QUEUE_IN_FLIGHT, snap.in_flight) ||
-		    nla_put_u32(skb, SKBPOOL_A_QUEUE_STASH, READ_ONCE(rxq->stash_count)) ||
+		    nla_put_u32(skb, SKBPOOL_A_QUEUE_STASH, READ_ONCE(rxq->stash.count)) ||
 		    nl_put_sizing(skb, SKBPOOL_A_QUEUE_SIZING, &s, false) ||
 		    nla_put_uint(skb, SKBPOOL_A_QUEUE_RECYCLED, snap.recycled) ||
 		    nla_put_uint(skb, SKBPOOL_A_QUEUE_ALLOC_SLOWPATH, snap.slowpath) ||
