@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The skbpool generic netlink family (Documentation/netlink/specs/skbpool.yaml):
- * what the pools hold, tagging and sizing, and the "events" group.
+ * what the pools hold, tagging and sizing, emergency mode, and the "events"
+ * group.
  *
  * The policies and the ops table are written as ynl-gen-c renders them from
  * the spec, so that tests/netlink/spec_check.py can regenerate them and
@@ -230,6 +231,7 @@ struct nl_totals {
 	u64 exhausted;
 	u64 tx_bounce;
 	u64 tx_busy;
+	u64 cls[SKBPOOL_CLASS_REASONS];
 };
 
 static void nl_read_totals(const struct skbpool_dev *sdev, struct nl_totals *t)
@@ -248,6 +250,7 @@ static void nl_read_totals(const struct skbpool_dev *sdev, struct nl_totals *t)
 	t->stash_used = sum.stash_used;
 	t->build_failed = sum.build_failed;
 	t->exhausted = sum.exhausted;
+	memcpy(t->cls, sum.cls, sizeof(t->cls));
 	t->tx_bounce = sdev->gone.tx_bounce;
 	t->tx_busy = sdev->gone.tx_busy;
 	list_for_each_entry(txq, &sdev->txqs, node) {
@@ -350,21 +353,52 @@ static int nl_put_txq(struct sk_buff *skb, struct skbpool_txq *txq)
 	return 0;
 }
 
+/* Classified frames for every reason, zeros included: a fixed shape. */
+static int nl_put_reasons(struct sk_buff *skb, const struct nl_totals *t)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++) {
+		nest = nla_nest_start(skb, SKBPOOL_A_STATS_REASON);
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_u32(skb, SKBPOOL_A_REASON_COUNT_REASON, i) ||
+		    nla_put_uint(skb, SKBPOOL_A_REASON_COUNT_FRAMES, t->cls[i])) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
 static int nl_put_stats(struct sk_buff *skb, const struct skbpool_dev *sdev)
 {
 	struct nlattr *nest = nla_nest_start(skb, SKBPOOL_A_DEV_STATS);
+	u64 critical = 0, dropped = 0;
 	struct nl_totals t;
+	u32 i;
 
 	if (!nest)
 		return -EMSGSIZE;
 	nl_read_totals(sdev, &t);
+	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++) {
+		if (skbpool_class_critical(i))
+			critical += t.cls[i];
+		else
+			dropped += t.cls[i];
+	}
 	if (nla_put_uint(skb, SKBPOOL_A_STATS_RECYCLED, t.recycled) ||
 	    nla_put_uint(skb, SKBPOOL_A_STATS_ALLOC_SLOWPATH, t.slowpath) ||
 	    nla_put_uint(skb, SKBPOOL_A_STATS_STASH_USED, t.stash_used) ||
 	    nla_put_uint(skb, SKBPOOL_A_STATS_BUILD_FAILED, t.build_failed) ||
 	    nla_put_uint(skb, SKBPOOL_A_STATS_EXHAUSTED, t.exhausted) ||
 	    nla_put_uint(skb, SKBPOOL_A_STATS_TX_BOUNCE, t.tx_bounce) ||
-	    nla_put_uint(skb, SKBPOOL_A_STATS_TX_BOUNCE_BUSY, t.tx_busy)) {
+	    nla_put_uint(skb, SKBPOOL_A_STATS_TX_BOUNCE_BUSY, t.tx_busy) ||
+	    nla_put_uint(skb, SKBPOOL_A_STATS_RX_CRITICAL, critical) ||
+	    nla_put_uint(skb, SKBPOOL_A_STATS_RX_DROP_NONCRITICAL, dropped) ||
+	    nl_put_reasons(skb, &t)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -372,10 +406,51 @@ static int nl_put_stats(struct sk_buff *skb, const struct skbpool_dev *sdev)
 	return 0;
 }
 
+/* The uapi's names for the library's transition reasons. */
+static u32 nl_cause(u32 reason)
+{
+	switch (reason) {
+	case SKBPOOL_EM_PRESSURE:
+		return SKBPOOL_EMERGENCY_CAUSE_LOW_MEMORY;
+	case SKBPOOL_EM_ALLOC_FAIL:
+		return SKBPOOL_EMERGENCY_CAUSE_ALLOC_FAILURE;
+	case SKBPOOL_EM_CALM:
+		return SKBPOOL_EMERGENCY_CAUSE_RECOVERED;
+	default:
+		return SKBPOOL_EMERGENCY_CAUSE_ADMIN;
+	}
+}
+
 /*
- * One device.  The emergency attributes are left out until emergency mode
- * exists: a reader sees "not reported", never a made-up state.
+ * Policy, state, entries; the time since the last transition and its
+ * cause only once there was one.  Fields are read one by one, so a reply
+ * racing a transition may pair the new state with the old time: the next
+ * reading is right.
  */
+static int nl_put_emergency(struct sk_buff *skb, const struct skbpool_dev *sdev)
+{
+	struct skbpool_emergency_info em;
+	u64 since;
+
+	/* The library's policy values are the uapi's, one for one. */
+	BUILD_BUG_ON((int)SKBPOOL_EM_POLICY_AUTO != (int)SKBPOOL_EMERGENCY_POLICY_AUTO ||
+		     (int)SKBPOOL_EM_POLICY_ON != (int)SKBPOOL_EMERGENCY_POLICY_ON ||
+		     (int)SKBPOOL_EM_POLICY_OFF != (int)SKBPOOL_EMERGENCY_POLICY_OFF);
+	skbpool_emergency_read(sdev, &em);
+	if (nla_put_u32(skb, SKBPOOL_A_DEV_EMERGENCY_POLICY, em.policy) ||
+	    nla_put_u8(skb, SKBPOOL_A_DEV_EMERGENCY, em.active) ||
+	    nla_put_uint(skb, SKBPOOL_A_DEV_EMERGENCY_ENTER, em.enters))
+		return -EMSGSIZE;
+	if (!em.last_change_ns)
+		return 0;
+	since = ktime_get_boottime_ns() - em.last_change_ns;
+	if (nla_put_uint(skb, SKBPOOL_A_DEV_EMERGENCY_CHANGED_MS, div_u64(since, NSEC_PER_MSEC)) ||
+	    nla_put_u32(skb, SKBPOOL_A_DEV_EMERGENCY_CAUSE, nl_cause(em.last_reason)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* One device: tag, reserve, emergency mode, queues, sizing, counters. */
 static int nl_dev_fill(struct sk_buff *skb, struct skbpool_dev *sdev,
 		       u32 portid, u32 seq, int flags)
 {
@@ -394,7 +469,8 @@ static int nl_dev_fill(struct sk_buff *skb, struct skbpool_dev *sdev,
 	if (nla_put_u32(skb, SKBPOOL_A_DEV_IFINDEX, netdev->ifindex) ||
 	    nla_put_string(skb, SKBPOOL_A_DEV_IFNAME, netdev->name) ||
 	    nla_put_u8(skb, SKBPOOL_A_DEV_TAGGED, sdev->tagged) ||
-	    nla_put_u32(skb, SKBPOOL_A_DEV_OVERRIDE, sdev->override))
+	    nla_put_u32(skb, SKBPOOL_A_DEV_OVERRIDE, sdev->override) ||
+	    nl_put_emergency(skb, sdev))
 		goto cancel;
 	for (qid = 0; qid < netdev->real_num_rx_queues; qid++)
 		if (nl_put_rxq(skb, sdev, qid))
@@ -414,16 +490,20 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* Room for nl_dev_fill(): queues dominate, each a few dozen attributes. */
+/*
+ * Room for nl_dev_fill(): queues dominate, each a few dozen attributes.
+ * Every attribute is counted as the largest one (a u64) would be.
+ */
 static size_t nl_dev_size(const struct skbpool_dev *sdev)
 {
 	size_t queue = nla_total_size(0) + 18 * nla_total_size_64bit(8);
 	size_t sizing = nla_total_size(0) + 10 * nla_total_size_64bit(8);
+	size_t reasons = SKBPOOL_CLASS_REASONS * (nla_total_size(0) + 2 * nla_total_size_64bit(8));
+	size_t stats = nla_total_size(0) + 10 * nla_total_size_64bit(8) + reasons;
 	size_t n = sdev->netdev->real_num_rx_queues + sdev->netdev->real_num_tx_queues;
 
-	return 4 * nla_total_size(IFNAMSIZ) + 2 * sizing +
-	       nla_total_size(0) + 10 * nla_total_size_64bit(8) +
-	       n * (queue + sizing);
+	return nla_total_size(IFNAMSIZ) + 10 * nla_total_size_64bit(8) +
+	       sizing + stats + n * (queue + sizing);
 }
 
 static int skbpool_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -590,12 +670,7 @@ static int skbpool_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(sdev);
 		goto unlock;
 	}
-	if (tb[SKBPOOL_A_DEV_EMERGENCY_POLICY]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[SKBPOOL_A_DEV_EMERGENCY_POLICY],
-				    "emergency-policy: not yet supported, emergency mode is still to come");
-		err = -EOPNOTSUPP;
-		goto unlock;
-	}
+	/* The policy's range is the request policy's; the queues are next. */
 	err = nl_set_queues(sdev, info, false);
 	if (err)
 		goto unlock;
@@ -614,9 +689,15 @@ static int skbpool_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The device's override clears per-queue ones; then the queues. */
 	if (tb[SKBPOOL_A_DEV_OVERRIDE])
 		err = skbpool_dev_set_override(sdev, nla_get_u32(tb[SKBPOOL_A_DEV_OVERRIDE]));
-	/* Checked above: neither can fail any more. */
+	/* Checked above: none of these can fail any more. */
 	if (!err)
 		err = nl_set_queues(sdev, info, true);
+	if (!err && tb[SKBPOOL_A_DEV_EMERGENCY_POLICY]) {
+		mutex_lock(&skbpool_lock);
+		err = skbpool_emergency_set_policy(sdev,
+						   nla_get_u32(tb[SKBPOOL_A_DEV_EMERGENCY_POLICY]));
+		mutex_unlock(&skbpool_lock);
+	}
 unlock:
 	rtnl_unlock();
 	return err;
@@ -821,8 +902,22 @@ static struct genl_family skbpool_nl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(skbpool_nl_mcgrps),
 };
 
-/* An event about @sdev to its netns' listeners.  Context: RTNL held. */
-static void nl_event(struct skbpool_dev *sdev, u32 type, u32 qid, u64 exhausted)
+/*
+ * Events are built where memory may be short (emergency, a dry pool): no
+ * I/O from reclaim, which could have to go through this very NIC, and no
+ * warning when it fails; a listener then misses that event, and dev-get
+ * still tells the state.
+ */
+#define NL_EVENT_GFP	(GFP_NOIO | __GFP_NOWARN)
+
+/*
+ * An event about @sdev to its netns' listeners: @qid and @exhausted for
+ * pool-exhausted, @cause (enum skbpool_emergency_cause, or -1 when it is
+ * not known) for emergency-enter and emergency-leave.
+ *
+ * Context: RTNL held.
+ */
+static void nl_event(struct skbpool_dev *sdev, u32 type, u32 qid, u64 exhausted, int cause)
 {
 	struct net_device *netdev = sdev->netdev;
 	struct net *net = dev_net(netdev);
@@ -832,7 +927,7 @@ static void nl_event(struct skbpool_dev *sdev, u32 type, u32 qid, u64 exhausted)
 	ASSERT_RTNL();
 	if (!genl_has_listeners(&skbpool_nl_family, net, SKBPOOL_NLGRP_EVENTS))
 		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = genlmsg_new(nla_total_size(IFNAMSIZ) + 4 * nla_total_size_64bit(8), NL_EVENT_GFP);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &skbpool_nl_family, 0, SKBPOOL_CMD_EVENT);
@@ -846,9 +941,11 @@ static void nl_event(struct skbpool_dev *sdev, u32 type, u32 qid, u64 exhausted)
 	    (nla_put_u32(skb, SKBPOOL_A_EVENT_QUEUE_ID, qid) ||
 	     nla_put_uint(skb, SKBPOOL_A_EVENT_EXHAUSTED, exhausted)))
 		goto free;
+	if (cause >= 0 && nla_put_u32(skb, SKBPOOL_A_EVENT_CAUSE, cause))
+		goto free;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&skbpool_nl_family, net, skb, 0, SKBPOOL_NLGRP_EVENTS,
-				GFP_KERNEL);
+				NL_EVENT_GFP);
 	return;
 free:
 	nlmsg_free(skb);
@@ -863,14 +960,29 @@ free:
 void skbpool_nl_notify_tag(struct skbpool_dev *sdev)
 {
 	nl_event(sdev, sdev->tagged ? SKBPOOL_EVENT_TYPE_DEV_TAGGED :
-		 SKBPOOL_EVENT_TYPE_DEV_UNTAGGED, 0, 0);
+		 SKBPOOL_EVENT_TYPE_DEV_UNTAGGED, 0, 0, -1);
+}
+
+/* Emergency transitions not reported yet, oldest first, with their cause. */
+static void nl_emergency_events(struct skbpool_dev *sdev)
+{
+	bool on;
+	int reason;
+
+	lockdep_assert_held(&skbpool_lock);
+	while (skbpool_emergency_next_change(sdev, &sdev->em_reported, &on, &reason))
+		nl_event(sdev, on ? SKBPOOL_EVENT_TYPE_EMERGENCY_ENTER :
+			 SKBPOOL_EVENT_TYPE_EMERGENCY_LEAVE, 0, 0,
+			 reason < 0 ? -1 : nl_cause(reason));
 }
 
 /*
- * pool-exhausted: NAPI only notes that an event is due and kicks this
- * worker, which compares every queue's counter with what it last reported.
+ * Events that happen where no message may be built (NAPI, any CPU): the
+ * place only notes what happened and kicks this worker, which compares
+ * every device's emergency transitions and every queue's exhausted
+ * counter with what it last reported.
  */
-static void nl_exhaust_work(struct work_struct *work)
+static void nl_event_work(struct work_struct *work)
 {
 	struct skbpool_rxq_snapshot snap;
 	struct skbpool_dev *sdev;
@@ -879,20 +991,34 @@ static void nl_exhaust_work(struct work_struct *work)
 	rtnl_lock();
 	mutex_lock(&skbpool_lock);
 	list_for_each_entry(sdev, &skbpool_devices, node) {
+		nl_emergency_events(sdev);
 		list_for_each_entry(rxq, &sdev->rxqs, node) {
 			skbpool_rxq_read(rxq, &snap);
 			if (snap.exhausted == rxq->exhaust_reported)
 				continue;
 			rxq->exhaust_reported = snap.exhausted;
 			nl_event(sdev, SKBPOOL_EVENT_TYPE_POOL_EXHAUSTED,
-				 rxq->params.qid, snap.exhausted);
+				 rxq->params.qid, snap.exhausted, -1);
 		}
 	}
 	mutex_unlock(&skbpool_lock);
 	rtnl_unlock();
 }
 
-static DECLARE_WORK(exhaust_work, nl_exhaust_work);
+static DECLARE_WORK(event_work, nl_event_work);
+
+/**
+ * skbpool_nl_emergency_changed() - a device entered or left emergency mode
+ *
+ * The transition is in the device's log (emergency.c); the event goes out
+ * from a work item, as queueing one allocates nothing.
+ *
+ * Context: any, NAPI included.
+ */
+void skbpool_nl_emergency_changed(void)
+{
+	schedule_work(&event_work);
+}
 
 /**
  * skbpool_nl_exhausted() - a queue just refused a buffer
@@ -913,7 +1039,7 @@ void skbpool_nl_exhausted(struct skbpool_rxq *rxq)
 	if (rxq->exhaust_next && time_before(now, rxq->exhaust_next))
 		return;
 	rxq->exhaust_next = (now + HZ) ?: 1;
-	schedule_work(&exhaust_work);
+	schedule_work(&event_work);
 }
 
 /**
@@ -934,6 +1060,6 @@ int skbpool_nl_init(void)
  */
 void skbpool_nl_exit(void)
 {
-	cancel_work_sync(&exhaust_work);
+	cancel_work_sync(&event_work);
 	genl_unregister_family(&skbpool_nl_family);
 }
