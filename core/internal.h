@@ -457,6 +457,7 @@ int skbpool_rule_add(struct skbpool_dev *sdev, const struct skbpool_rule *rule,
 		     u32 pos, const char **why);
 int skbpool_rule_del(struct skbpool_dev *sdev, u32 index);
 void skbpool_rules_flush(struct skbpool_dev *sdev);
+u32 skbpool_rules_gen(void);
 
 void skbpool_debugfs_init(void);
 void skbpool_debugfs_exit(void);
