@@ -888,8 +888,8 @@ static int skbpool_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 		pos = nla_get_u32(tb[SKBPOOL_A_RULE_INDEX]);
 		if (pos > count) {
 			NL_SET_ERR_MSG_ATTR_FMT(extack, tb[SKBPOOL_A_RULE_INDEX],
-						"index: %u is past the end, the device has %u rules",
-						pos, count);
+						"index: %u is past the end, the device has %u rule%s",
+						pos, count, count == 1 ? "" : "s");
 			ret = -ERANGE;
 			goto unlock;
 		}
@@ -939,10 +939,13 @@ static int skbpool_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	index = nla_get_u32(tb[SKBPOOL_A_RULE_INDEX]);
 	mutex_lock(&skbpool_lock);
 	err = skbpool_rule_del(sdev, index);
-	if (err == -ENOENT)
+	if (err == -ENOENT) {
+		u32 count = nl_rule_count(sdev);
+
 		NL_SET_ERR_MSG_ATTR_FMT(info->extack, tb[SKBPOOL_A_RULE_INDEX],
-					"index: no rule %u, the device has %u rules",
-					index, nl_rule_count(sdev));
+					"index: no rule %u, the device has %u rule%s",
+					index, count, count == 1 ? "" : "s");
+	}
 	mutex_unlock(&skbpool_lock);
 unlock_rtnl:
 	rtnl_unlock();
