@@ -205,6 +205,7 @@ def main():
                 problems.append(f'extack points at offset {g.bad_attr}, the attribute is at {where}')
         if now != before:
             problems.append(f'state changed to {now}')
+            before = now    # the next case is judged on its own
         if problems:
             failed += 1
             print(f'not ok {i} {what} # ' + '; '.join(problems))
