@@ -10,7 +10,7 @@
 # missing device and a device of another namespace, an unprivileged user
 # refused every write with nothing changed, and monitor printing the tag
 # and emergency events another shell causes with ethtool and ethtool-ext.
-# skbpool-timeout: 300
+# skbpool-timeout: 600
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/simnic.sh"
 . "$(dirname "$0")/lib/ext.sh"

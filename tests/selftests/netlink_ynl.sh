@@ -9,7 +9,7 @@
 # cause), rule-add replies with the index and rule-get lists what
 # ethtool-ext lists, a rule the kernel refuses comes back with the
 # attribute at fault decoded by ynl, and flow-get dumps.
-# skbpool-timeout: 300
+# skbpool-timeout: 600
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/simnic.sh"
 . "$(dirname "$0")/lib/ext.sh"
