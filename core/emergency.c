@@ -210,6 +210,7 @@ bool skbpool_emergency_next_change(const struct skbpool_dev *sdev,
 	if (known == *reported)
 		return false;
 	n = *reported + 1;
+	/* Pairs with the release in emergency_switch(). */
 	entry = smp_load_acquire(&em->log[n % SKBPOOL_EM_LOG]);
 	ahead = ((entry >> 2) - n) & EM_LOG_NR_MASK;
 	if (!ahead)
