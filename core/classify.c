@@ -551,6 +551,42 @@ void skbpool_flow_learn(struct skbpool_flows *flows,
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_flow_learn);
 
+/**
+ * skbpool_flow_read() - one slot of the flow table, for a listing
+ * @flows: the table
+ * @i: the slot, below %SKBPOOL_FLOW_SLOTS
+ * @now: the caller's clock, the one skbpool_flow_learn() was given
+ * @key: filled with the slot's flow when it is live
+ * @age: filled with the ticks since the flow was last seen on transmit
+ *
+ * The same lockless read as a lookup: a slot a writer is filling, or
+ * refills while it is read, is skipped rather than reported torn; the
+ * next listing sees it.
+ *
+ * Context: any.
+ * Return: true when slot @i holds a live flow.
+ */
+bool skbpool_flow_read(const struct skbpool_flows *flows, u32 i, u32 now,
+		       struct skbpool_flow_key *key, u32 *age)
+{
+	const struct skbpool_flow *s = &flows->slot[i & (SKBPOOL_FLOW_SLOTS - 1)];
+	const u32 *w = (const u32 *)&s->key;
+	u32 *k = (u32 *)key, seq, seen, j;
+
+	/* pairs with the publishing release in skbpool_flow_learn() */
+	seq = smp_load_acquire(&s->seq);
+	seen = READ_ONCE(s->last_seen);
+	for (j = 0; j < SP_KEY_WORDS; j++)
+		k[j] = READ_ONCE(w[j]);
+	/* the slot's reads before seq is read again, as in sp_flow_find() */
+	smp_rmb();
+	if ((seq & 1) || !seen || READ_ONCE(s->seq) != seq)
+		return false;
+	*age = (now | 1) - seen;
+	return *age <= READ_ONCE(flows->max_age);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_flow_read);
+
 static int sp_prefix_check(const struct skbpool_addr_prefix *pfx,
 			   const char *family, const char *len,
 			   const char *addr, const char **why)

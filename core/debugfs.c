@@ -260,16 +260,13 @@ static int flows_show(struct seq_file *m, void *v)
 
 	mutex_lock(&skbpool_lock);
 	list_for_each_entry(sdev, &skbpool_devices, node) {
-		const struct skbpool_flows *flows = sdev->flows;
-
 		if (!net_eq(dev_net(sdev->netdev), net))
 			continue;
 		for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++) {
-			const struct skbpool_flow *f = &flows->slot[i];
-			u32 seen = READ_ONCE(f->last_seen);
-			struct skbpool_flow_key k = f->key;
+			struct skbpool_flow_key k;
+			u32 age;
 
-			if (!seen || now - seen > flows->max_age)
+			if (!skbpool_flow_read(sdev->flows, i, now, &k, &age))
 				continue;
 			seq_printf(m, "%s %s ", sdev->netdev->name,
 				   k.proto == IPPROTO_TCP ? "tcp" : "udp");
@@ -279,7 +276,7 @@ static int flows_show(struct seq_file *m, void *v)
 			else
 				seq_printf(m, "[%pI6c]:%u [%pI6c]:%u", k.local,
 					   ntohs(k.lport), k.remote, ntohs(k.rport));
-			seq_printf(m, " age_ms %u\n", jiffies_to_msecs(now - seen));
+			seq_printf(m, " age_ms %u\n", jiffies_to_msecs(age));
 		}
 	}
 	mutex_unlock(&skbpool_lock);

@@ -145,24 +145,38 @@ static void emergency_stay(struct skbpool_emergency *em)
 		WRITE_ONCE(em->calm_after, until);
 }
 
+/* The bits of a log entry that hold the transition's number. */
+#define EM_LOG_NR_MASK	(ULONG_MAX >> 2)
+
 /*
  * The single place a state changes.  Losing the race to another CPU
  * making the same change is fine: the winner counted it.
+ *
+ * It may run in NAPI, so the netlink event is only asked for: the cause
+ * goes into the log (struct skbpool_emergency) and a work item, which
+ * allocates nothing to be queued, builds and sends the message.
  */
 static bool emergency_switch(struct skbpool_dev *sdev, bool on,
 			     enum skbpool_em_reason reason)
 {
 	struct skbpool_emergency *em = &sdev->em;
+	unsigned long n;
 
+	BUILD_BUG_ON(SKBPOOL_EM_CALM > 3);
 	if (cmpxchg(&em->active, !on, on) != !on)
 		return false;
 	if (on) {
 		emergency_stay(em);
-		atomic_long_inc(&em->enters);
+		n = 2 * atomic_long_inc_return(&em->enters) - 1;
+	} else {
+		n = 2 * atomic_long_inc_return(&em->leaves);
 	}
+	/* Pairs with the acquire in skbpool_emergency_next_change(). */
+	smp_store_release(&em->log[n % SKBPOOL_EM_LOG], (n & EM_LOG_NR_MASK) << 2 | reason);
 	WRITE_ONCE(em->last_reason, reason);
 	WRITE_ONCE(em->last_change_ns, ktime_get_boottime_ns());
 	trace_skbpool_emergency(sdev->netdev, on, skbpool_emergency_reason_name(reason));
+	skbpool_nl_emergency_changed();
 	return true;
 }
 
@@ -201,6 +215,54 @@ static void emergency_canary(struct skbpool_dev *sdev)
 	if (!skbpool_emergency_probe())
 		skbpool_emergency_alloc_failed(sdev);
 }
+
+/**
+ * skbpool_emergency_next_change() - the oldest transition not yet reported
+ * @sdev: the device
+ * @reported: transitions the caller has reported; advanced past the one
+ *	returned
+ * @on: set to true for an entry into emergency, false for a leave
+ * @reason: set to its enum skbpool_em_reason, or -1 when the log slot was
+ *	reused before it was read
+ *
+ * Transitions alternate from off, so their number says which way each
+ * went.  Only a transition whose predecessors are counted too is
+ * returned: two CPUs may switch one after the other and count in the
+ * other order.  One whose cause is not logged yet is left for the next
+ * call (its writer asks for one); when more than %SKBPOOL_EM_LOG
+ * happened since the last call, the oldest are skipped.
+ *
+ * Context: any; one caller at a time per @reported.
+ * Return: whether a transition was returned.
+ */
+bool skbpool_emergency_next_change(const struct skbpool_dev *sdev,
+				   unsigned long *reported, bool *on, int *reason)
+{
+	const struct skbpool_emergency *em = &sdev->em;
+	unsigned long enters = atomic_long_read(&em->enters);
+	unsigned long leaves = atomic_long_read(&em->leaves);
+	unsigned long known = min(2 * enters, 2 * leaves + 1);
+	unsigned long n, entry, ahead;
+
+	if (known - *reported > SKBPOOL_EM_LOG)
+		*reported = known - SKBPOOL_EM_LOG;
+	if (known == *reported)
+		return false;
+	n = *reported + 1;
+	/* Pairs with the release in emergency_switch(). */
+	entry = smp_load_acquire(&em->log[n % SKBPOOL_EM_LOG]);
+	ahead = ((entry >> 2) - n) & EM_LOG_NR_MASK;
+	if (!ahead)
+		*reason = entry & 3;
+	else if (ahead < EM_LOG_NR_MASK / 2)
+		*reason = -1;		/* reused by a later transition */
+	else
+		return false;		/* an older number: not logged yet */
+	*on = n & 1;
+	*reported = n;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_next_change);
 
 /**
  * skbpool_emergency_poll() - evaluate the device's state

@@ -278,6 +278,9 @@ enum skbpool_em_reason {
 	SKBPOOL_EM_CALM,
 };
 
+/* Transitions whose causes are kept for the event worker, per device. */
+#define SKBPOOL_EM_LOG		8
+
 /**
  * struct skbpool_emergency - one device's emergency state
  * @policy: enum skbpool_em_policy; written under skbpool_lock
@@ -285,8 +288,15 @@ enum skbpool_em_reason {
  * @calm_after: jiffies; auto mode may not leave before
  * @next_probe: jiffies; the next canary allocation while not in emergency
  * @enters: transitions into emergency
+ * @leaves: transitions out of it
  * @last_reason: enum skbpool_em_reason of the last transition
  * @last_change_ns: boottime of the last transition
+ * @log: the causes of the latest transitions, for events: transition n
+ *	(enter k is number 2k - 1, leave k number 2k, as the state starts
+ *	off and alternates) is stored in slot n % %SKBPOOL_EM_LOG as
+ *	n << 2 | enum skbpool_em_reason, with a release store by whoever
+ *	made the transition; the number tells a reader whether the slot is
+ *	written yet, or already reused
  *
  * Read locklessly from every NAPI poll; each field is one word.
  */
@@ -296,8 +306,10 @@ struct skbpool_emergency {
 	unsigned long calm_after;
 	unsigned long next_probe;
 	atomic_long_t enters;
+	atomic_long_t leaves;
 	u32 last_reason;
 	u64 last_change_ns;
+	unsigned long log[SKBPOOL_EM_LOG];
 };
 
 /**
@@ -333,6 +345,8 @@ struct skbpool_emergency_info {
  * @rxqs: live RX pools
  * @txqs: live TX bounce pools
  * @gone: counters of pools already destroyed, so ethtool -S stays monotonic
+ * @em_reported: emergency transitions sent as netlink events (the event
+ *	worker's, under skbpool_lock)
  * @node: on skbpool_devices
  *
  * @tagged, @override, @queue_override and the lists change under RTNL and
@@ -356,6 +370,7 @@ struct skbpool_dev {
 		u64 tx_bounce;
 		u64 tx_busy;
 	} gone;
+	unsigned long em_reported;
 	struct list_head node;
 };
 
@@ -410,6 +425,7 @@ int skbpool_nl_init(void);
 void skbpool_nl_exit(void);
 void skbpool_nl_notify_tag(struct skbpool_dev *sdev);
 void skbpool_nl_exhausted(struct skbpool_rxq *rxq);
+void skbpool_nl_emergency_changed(void);
 void skbpool_resync_sync(void);
 int skbpool_resync_init(void);
 void skbpool_resync_exit(void);
@@ -429,6 +445,8 @@ int skbpool_emergency_set_policy(struct skbpool_dev *sdev, u32 policy);
 void skbpool_emergency_read(const struct skbpool_dev *sdev,
 			    struct skbpool_emergency_info *info);
 const char *skbpool_emergency_reason_name(u32 reason);
+bool skbpool_emergency_next_change(const struct skbpool_dev *sdev,
+				   unsigned long *reported, bool *on, int *reason);
 
 int skbpool_stash_init(struct skbpool_rxq *rxq);
 void skbpool_stash_fini(struct skbpool_rxq *rxq);
@@ -442,6 +460,7 @@ int skbpool_rule_add(struct skbpool_dev *sdev, const struct skbpool_rule *rule,
 		     u32 pos, const char **why);
 int skbpool_rule_del(struct skbpool_dev *sdev, u32 index);
 void skbpool_rules_flush(struct skbpool_dev *sdev);
+u32 skbpool_rules_gen(void);
 
 void skbpool_debugfs_init(void);
 void skbpool_debugfs_exit(void);

@@ -39,6 +39,25 @@ static struct skbpool_rules *rules_current(struct skbpool_dev *sdev)
 	return rcu_dereference_protected(sdev->rules, lockdep_is_held(&skbpool_lock));
 }
 
+/*
+ * Bumped by every change of any device's rules, under skbpool_lock, so a
+ * listing spread over several netlink messages can tell it met one.
+ * Never 0: netlink reads 0 as "no generation".
+ */
+static u32 rules_gen = 1;
+
+/**
+ * skbpool_rules_gen() - the generation of the rule tables
+ *
+ * Context: skbpool_lock held.
+ * Return: a number that changes whenever a rule table does, never 0.
+ */
+u32 skbpool_rules_gen(void)
+{
+	lockdep_assert_held(&skbpool_lock);
+	return rules_gen;
+}
+
 /* Publish @next in place of the current table, which goes after a grace period. */
 static void rules_publish(struct skbpool_dev *sdev, struct skbpool_rules *next)
 {
@@ -46,6 +65,8 @@ static void rules_publish(struct skbpool_dev *sdev, struct skbpool_rules *next)
 
 	rcu_assign_pointer(sdev->rules, next);
 	rules_free_rcu(old);
+	if (!++rules_gen)
+		rules_gen = 1;
 }
 
 /**

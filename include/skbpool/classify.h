@@ -228,6 +228,8 @@ bool skbpool_flow_key_from_frame(const void *frame, u32 len,
 				 struct skbpool_flow_key *key);
 void skbpool_flow_learn(struct skbpool_flows *flows,
 			const struct skbpool_flow_key *key, u32 now);
+bool skbpool_flow_read(const struct skbpool_flows *flows, u32 i, u32 now,
+		       struct skbpool_flow_key *key, u32 *age);
 int skbpool_rule_check(const struct skbpool_rule *rule, const char **why);
 
 #endif /* _SKBPOOL_CLASSIFY_H */

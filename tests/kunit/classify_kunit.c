@@ -1101,6 +1101,46 @@ static void cls_flow_slot_busy(struct kunit *test)
 	skbpool_flow_learn(NULL, &key, 1);
 }
 
+/*
+ * A listing reads back what was learned, with its age; it skips empty,
+ * aged and busy (odd seq) slots.
+ */
+static void cls_flow_listing(struct kunit *test)
+{
+	struct skbpool_flows *flows = cls_flows(test, 100);
+	struct fspec tx = tx_tcp(40000, HOST_B);
+	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct skbpool_flow_key key, got;
+	struct skbpool_flow *slot;
+	u32 i, n = 0, idx, age = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	fb_build(test, &tx, f);
+	KUNIT_ASSERT_TRUE(test, skbpool_flow_key_from_frame(f->b, f->len, &key));
+	skbpool_flow_learn(flows, &key, 11);
+	slot = cls_find_slot(flows, &key);
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	idx = slot - flows->slot;
+
+	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++)
+		n += skbpool_flow_read(flows, i, 50, &got, &age);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	KUNIT_EXPECT_TRUE(test, skbpool_flow_read(flows, idx, 50, &got, &age));
+	KUNIT_EXPECT_EQ(test, memcmp(&got, &key, sizeof(key)), 0);
+	/* stored as 11 | 1, read against 50 | 1 */
+	KUNIT_EXPECT_EQ(test, age, 40);
+	KUNIT_EXPECT_TRUE(test, skbpool_flow_read(flows, idx, 111, &got, &age));
+	KUNIT_EXPECT_EQ(test, age, 100);
+	KUNIT_EXPECT_FALSE(test, skbpool_flow_read(flows, idx, 112, &got, &age));
+
+	slot->seq = 3;		/* a writer inside */
+	KUNIT_EXPECT_FALSE(test, skbpool_flow_read(flows, idx, 50, &got, &age));
+	slot->seq = 4;
+	KUNIT_EXPECT_TRUE(test, skbpool_flow_read(flows, idx, 50, &got, &age));
+	slot->last_seen = 0;	/* never stamped */
+	KUNIT_EXPECT_FALSE(test, skbpool_flow_read(flows, idx, 50, &got, &age));
+}
+
 /* A count past the array is read as the array's size, no further. */
 static void cls_rules_count_clamped(struct kunit *test)
 {
@@ -1145,6 +1185,7 @@ static struct kunit_case classify_test_cases[] = {
 	KUNIT_CASE(cls_flow_key),
 	KUNIT_CASE(cls_flow_window_full),
 	KUNIT_CASE(cls_flow_slot_busy),
+	KUNIT_CASE(cls_flow_listing),
 	KUNIT_CASE(cls_rules_count_clamped),
 	KUNIT_CASE(cls_critical_split),
 	{}

@@ -371,6 +371,79 @@ static void policy_overrides_memory(struct kunit *test)
 	real_thresholds(test);
 }
 
+/* Read the next logged transition and check it is (@on, @reason). */
+static void expect_change(struct kunit *test, struct skbpool_dev *sdev,
+			  unsigned long *reported, bool on, int reason)
+{
+	bool got_on;
+	int got_reason;
+
+	KUNIT_ASSERT_TRUE_MSG(test, skbpool_emergency_next_change(sdev, reported, &got_on,
+								  &got_reason),
+			      "after %lu", *reported);
+	KUNIT_EXPECT_EQ_MSG(test, got_on, on, "transition %lu", *reported);
+	KUNIT_EXPECT_EQ_MSG(test, got_reason, reason, "transition %lu", *reported);
+}
+
+/*
+ * The log the netlink events come from: every transition once, in order,
+ * with its cause; a reader that fell behind by more than the log gets the
+ * latest ones; a transition counted but not logged yet is waited for; a
+ * slot already reused gives no cause.
+ */
+static void transitions_logged_for_events(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	unsigned long reported = 0;
+	bool on;
+	int reason, i;
+
+	fake_memory(test, 1000);
+	KUNIT_EXPECT_FALSE(test, skbpool_emergency_next_change(sdev, &reported, &on, &reason));
+	mutex_lock(&skbpool_lock);
+	skbpool_emergency_set_policy(sdev, SKBPOOL_EM_POLICY_ON);
+	skbpool_emergency_set_policy(sdev, SKBPOOL_EM_POLICY_AUTO);
+	mutex_unlock(&skbpool_lock);
+	fake_free = 10;
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	fake_free = 1000;
+	msleep(80);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	skbpool_emergency_alloc_failed(sdev);
+
+	expect_change(test, sdev, &reported, true, SKBPOOL_EM_ADMIN);
+	expect_change(test, sdev, &reported, false, SKBPOOL_EM_ADMIN);
+	expect_change(test, sdev, &reported, true, SKBPOOL_EM_PRESSURE);
+	expect_change(test, sdev, &reported, false, SKBPOOL_EM_CALM);
+	expect_change(test, sdev, &reported, true, SKBPOOL_EM_ALLOC_FAIL);
+	KUNIT_EXPECT_FALSE(test, skbpool_emergency_next_change(sdev, &reported, &on, &reason));
+	KUNIT_EXPECT_EQ(test, reported, 5);
+
+	/* Twice the log's worth of flips (6 to 21): the last 8 come back. */
+	mutex_lock(&skbpool_lock);
+	for (i = 0; i < 2 * SKBPOOL_EM_LOG; i++)
+		skbpool_emergency_set_policy(sdev, i & 1 ? SKBPOOL_EM_POLICY_ON :
+					     SKBPOOL_EM_POLICY_OFF);
+	mutex_unlock(&skbpool_lock);
+	for (i = 0; i < SKBPOOL_EM_LOG; i++)
+		expect_change(test, sdev, &reported, i & 1, SKBPOOL_EM_ADMIN);
+	KUNIT_EXPECT_FALSE(test, skbpool_emergency_next_change(sdev, &reported, &on, &reason));
+	KUNIT_EXPECT_EQ(test, reported, 21);
+
+	/* A leave counted by a CPU that has not logged it yet: wait for it. */
+	atomic_long_inc(&sdev->em.leaves);
+	KUNIT_EXPECT_FALSE(test, skbpool_emergency_next_change(sdev, &reported, &on, &reason));
+	KUNIT_EXPECT_EQ(test, reported, 21);
+	sdev->em.log[22 % SKBPOOL_EM_LOG] = 22 << 2 | SKBPOOL_EM_CALM;
+	expect_change(test, sdev, &reported, false, SKBPOOL_EM_CALM);
+
+	/* An enter whose slot a later transition already took: no cause. */
+	atomic_long_inc(&sdev->em.enters);
+	sdev->em.log[23 % SKBPOOL_EM_LOG] = (23 + SKBPOOL_EM_LOG) << 2 | SKBPOOL_EM_PRESSURE;
+	expect_change(test, sdev, &reported, true, -1);
+	real_thresholds(test);
+}
+
 /* In emergency the pool serves only from what it has: no slow-path growth
  * even when every buffer is in flight.
  */
@@ -464,6 +537,7 @@ static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(failed_allocation_enters),
 	KUNIT_CASE(leaves_only_when_allocation_works),
 	KUNIT_CASE(policy_overrides_memory),
+	KUNIT_CASE(transitions_logged_for_events),
 	KUNIT_CASE(emergency_never_grows),
 	KUNIT_CASE(memalloc_socket_flow_is_learned),
 	{}

@@ -6,18 +6,36 @@
 # its own and its critical UDP flow loses none of 10,000 datagrams, while
 # the same flow on an untagged pair loses most of them and a bulk flow on
 # the tagged port is dropped.  When the injection stops, the port leaves
-# emergency within the hold time and bulk traffic flows again.
+# emergency within the hold time and bulk traffic flows again.  A netlink
+# listener (ethtool-ext monitor) sees each transition, made in NAPI or by
+# the resync worker, with its cause.
 # skbpool-timeout: 300
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
 . "$(dirname "$0")/lib/survival.sh"
-trap pair_cleanup EXIT
+. "$(dirname "$0")/lib/ext.sh"
+
+EVENTS=/tmp/skbpool-auto-events-$$
+cleanup() {
+	[ -s "$EVENTS.pid" ] && kill "$(cat "$EVENTS.pid")" 2>/dev/null
+	pair_cleanup
+	rm -f "$EVENTS" "$EVENTS.pid"
+}
+trap cleanup EXIT
 
 COUNT=10000
 RATE=500	# a receiver stalled for 2 s still fits the 1024-buffer pool
 
-ktap_plan 6
+# The listener is started in a subshell that exits at once, so no "wait"
+# of the scenario waits for it; it is stopped by its pid.
+survival_on_tagged() {
+	[ -x "$EXT" ] || return 0
+	(ip netns exec "$t_NSX" "$EXT" -j monitor >"$EVENTS" 2>&1 & echo $! >"$EVENTS.pid")
+	sleep 1
+}
+
+ktap_plan 7
 [ -d /sys/kernel/debug/failslab ] && [ -d /sys/kernel/debug/fail_page_alloc ] ||
 	ktap_skip_all "the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
 if ! survival_run $COUNT $RATE; then
@@ -63,4 +81,31 @@ if [ "${SV_RESUMED:-0}" -eq 200 ]; then
 else
 	ktap_fail "bulk traffic flows again" "${SV_RESUMED:-0} of 200"
 fi
+
+if [ ! -s "$EVENTS.pid" ]; then
+	ktap_skip "monitor: each transition with its cause" "ethtool-ext is not built"
+	ktap_finish
+fi
+pid=$(cat "$EVENTS.pid")
+kill -INT "$pid"
+for _ in $(seq 1 50); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+ktap_info "events: $(tr '\n' ' ' <"$EVENTS")"
+ktap_check "monitor: each transition with its cause" python3 -c "
+import json
+ev = [json.loads(l) for l in open('$EVENTS')]
+em = [(e['event'], e['cause']) for e in ev if e['event'].startswith('emergency')]
+assert all(e['ifname'] == '$t_DEVX' for e in ev), ev
+# In on its own, out when memory stayed calm for the hold time, once per
+# entry counted.  Free memory stays far above the watermarks here (only
+# allocations fail), so each entry is a failed allocation in NAPI.
+assert $SV_ENTERS >= 1 and len(em) == 2 * $SV_ENTERS, (em, $SV_ENTERS)
+for i, (kind, cause) in enumerate(em):
+    if i % 2 == 0:
+        assert kind == 'emergency-enter' and cause == 'alloc-failure', em
+    else:
+        assert kind == 'emergency-leave' and cause == 'recovered', em
+"
 ktap_finish

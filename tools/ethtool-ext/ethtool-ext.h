@@ -91,9 +91,15 @@ struct ext_queue {
 	uint64_t bounced, bounce_busy;
 };
 
+#define EXT_REASONS	8	/* enum skbpool_reason */
+
 struct ext_stats {
 	uint64_t recycled, slowpath, stash_used, build_failed, exhausted;
 	uint64_t tx_bounce, tx_bounce_busy;
+	/* Emergency mode's classification; absent on a kernel without it. */
+	bool has_cls;
+	uint64_t rx_critical, rx_drop_noncritical;
+	uint64_t reason[EXT_REASONS];
 };
 
 struct ext_dev {
@@ -101,9 +107,11 @@ struct ext_dev {
 	char ifname[IF_NAMESIZE];
 	bool tagged;
 	uint32_t override;
-	/* Emergency mode: each part is absent on a kernel that lacks it. */
-	bool has_policy, has_emergency, has_changed, has_enter;
-	uint32_t policy;
+	/* Emergency mode: each part is absent on a kernel that lacks it, the
+	 * time and cause of the last transition also while there was none.
+	 */
+	bool has_policy, has_emergency, has_changed, has_enter, has_cause;
+	uint32_t policy, cause;
 	bool emergency;
 	uint64_t changed_ms, enter;
 	struct ext_sizing sizing;
@@ -138,6 +146,8 @@ void ext_fill_bar(char *buf, unsigned int width, uint32_t free, uint32_t total);
 const char *ext_policy_name(uint32_t policy);
 const char *ext_event_name(uint32_t type);
 const char *ext_cause_name(uint32_t cause);
+const char *ext_reason_name(uint32_t reason);
+const char *ext_proto_name(uint8_t proto);
 
 /* json.c: just enough of a writer for flat objects and arrays. */
 void json_str(FILE *out, const char *s);

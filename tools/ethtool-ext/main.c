@@ -14,6 +14,10 @@ static int report(const char *dev, const struct ext_err *e)
 {
 	const char *what = dev ? dev : "skbpool";
 
+	if (!dev && e->msg[0]) {
+		fprintf(stderr, "ethtool-ext: %s\n", e->msg);
+		return 1;
+	}
 	switch (e->err) {
 	case ENODEV:
 		fprintf(stderr, "ethtool-ext: %s: no such device\n", what);
@@ -22,10 +26,6 @@ static int report(const char *dev, const struct ext_err *e)
 	case EACCES:
 		fprintf(stderr, "ethtool-ext: %s: permission denied (CAP_NET_ADMIN needed)\n",
 			what);
-		break;
-	case ENOENT:
-		fprintf(stderr, "ethtool-ext: %s\n",
-			"netlink family skbpool not found (is the skbpool module loaded?)");
 		break;
 	default:
 		/* The kernel's own words name the attribute and the reason. */

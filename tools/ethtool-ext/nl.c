@@ -276,10 +276,13 @@ struct ext_nl *ext_nl_open(struct ext_err *e)
 	((struct genlmsghdr *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr)))->cmd =
 		CTRL_CMD_GETFAMILY;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SKBPOOL_FAMILY_NAME);
-	if (nl_run(nl, nlh, cb_family, nl, e))
-		goto fail;
-	if (!nl->family) {
-		set_err(e, ENOENT, NULL);
+	/* ENOENT: no such family.  Said here, where it cannot mean anything
+	 * else (a request's ENOENT is the kernel's own, such as no rule).
+	 */
+	if (nl_run(nl, nlh, cb_family, nl, e) || !nl->family) {
+		if (e->err == ENOENT || !nl->family)
+			set_err(e, ENOENT,
+				"netlink family skbpool not found (is the skbpool module loaded?)");
 		goto fail;
 	}
 	return nl;
@@ -344,6 +347,24 @@ static void parse_queue(const struct nlattr *nest, struct ext_queue *q)
 	q->bounce_busy = get_uint(tb[SKBPOOL_A_QUEUE_BOUNCE_BUSY]);
 }
 
+/* The per-reason counts: repeated nests inside the stats nest. */
+static void parse_reasons(const struct nlattr *stats, struct ext_stats *st)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, stats) {
+		const struct nlattr *tb[EXT_TB];
+		uint32_t reason;
+
+		if (mnl_attr_get_type(a) != SKBPOOL_A_STATS_REASON)
+			continue;
+		parse_nested(a, tb);
+		reason = get_u32(tb[SKBPOOL_A_REASON_COUNT_REASON]);
+		if (reason < EXT_REASONS)
+			st->reason[reason] = get_uint(tb[SKBPOOL_A_REASON_COUNT_FRAMES]);
+	}
+}
+
 struct dev_list {
 	struct ext_dev *devs;
 	unsigned int n;
@@ -378,12 +399,18 @@ static int cb_dev(const struct nlmsghdr *nlh, void *data)
 	d->changed_ms = get_uint(tb[SKBPOOL_A_DEV_EMERGENCY_CHANGED_MS]);
 	d->has_enter = tb[SKBPOOL_A_DEV_EMERGENCY_ENTER];
 	d->enter = get_uint(tb[SKBPOOL_A_DEV_EMERGENCY_ENTER]);
+	d->has_cause = tb[SKBPOOL_A_DEV_EMERGENCY_CAUSE];
+	d->cause = get_u32(tb[SKBPOOL_A_DEV_EMERGENCY_CAUSE]);
 	if (tb[SKBPOOL_A_DEV_SIZING])
 		parse_sizing(tb[SKBPOOL_A_DEV_SIZING], &d->sizing);
 	if (tb[SKBPOOL_A_DEV_STATS]) {
 		const struct nlattr *st[EXT_TB];
 
 		parse_nested(tb[SKBPOOL_A_DEV_STATS], st);
+		parse_reasons(tb[SKBPOOL_A_DEV_STATS], &d->stats);
+		d->stats.has_cls = st[SKBPOOL_A_STATS_RX_CRITICAL];
+		d->stats.rx_critical = get_uint(st[SKBPOOL_A_STATS_RX_CRITICAL]);
+		d->stats.rx_drop_noncritical = get_uint(st[SKBPOOL_A_STATS_RX_DROP_NONCRITICAL]);
 		d->stats.recycled = get_uint(st[SKBPOOL_A_STATS_RECYCLED]);
 		d->stats.slowpath = get_uint(st[SKBPOOL_A_STATS_ALLOC_SLOWPATH]);
 		d->stats.stash_used = get_uint(st[SKBPOOL_A_STATS_STASH_USED]);
@@ -581,8 +608,7 @@ static int cb_rule(const struct nlmsghdr *nlh, void *data)
 	r->has_dport = tb[SKBPOOL_A_RULE_DPORT_LO] || tb[SKBPOOL_A_RULE_DPORT_HI];
 	r->dport_lo = get_u16(tb[SKBPOOL_A_RULE_DPORT_LO]);
 	r->dport_hi = get_u16(tb[SKBPOOL_A_RULE_DPORT_HI]);
-	if (tb[SKBPOOL_A_RULE_DSCP] && mnl_attr_get_payload_len(tb[SKBPOOL_A_RULE_DSCP]) == 8)
-		r->dscp = mnl_attr_get_u64(tb[SKBPOOL_A_RULE_DSCP]);
+	r->dscp = get_uint(tb[SKBPOOL_A_RULE_DSCP]);
 	r->vlan_prio = get_u8(tb[SKBPOOL_A_RULE_VLAN_PRIO]);
 	if (tb[SKBPOOL_A_RULE_SRC])
 		parse_prefix(tb[SKBPOOL_A_RULE_SRC], &r->src);

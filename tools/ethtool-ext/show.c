@@ -34,6 +34,18 @@ static const char *const cause_names[] = {
 	[SKBPOOL_EMERGENCY_CAUSE_RECOVERED] = "recovered",
 };
 
+/* enum skbpool_reason, as the kernel's ethtool -S names end. */
+static const char *const reason_names[] = {
+	[SKBPOOL_REASON_CRIT_LINK] = "critical_link",
+	[SKBPOOL_REASON_CRIT_FLOW] = "critical_flow",
+	[SKBPOOL_REASON_CRIT_RULE] = "critical_rule",
+	[SKBPOOL_REASON_DROP_NONIP] = "drop_nonip",
+	[SKBPOOL_REASON_DROP_MALFORMED] = "drop_malformed",
+	[SKBPOOL_REASON_DROP_FRAGMENT] = "drop_fragment",
+	[SKBPOOL_REASON_DROP_RULE] = "drop_rule",
+	[SKBPOOL_REASON_DROP_NOMATCH] = "drop_nomatch",
+};
+
 static const char *name_of(const char *const *tbl, size_t n, uint32_t v)
 {
 	return v < n && tbl[v] ? tbl[v] : "unknown";
@@ -52,6 +64,29 @@ const char *ext_event_name(uint32_t type)
 const char *ext_cause_name(uint32_t cause)
 {
 	return name_of(cause_names, ARRAY_SIZE(cause_names), cause);
+}
+
+const char *ext_reason_name(uint32_t reason)
+{
+	return name_of(reason_names, ARRAY_SIZE(reason_names), reason);
+}
+
+/* The protocols rules are usually about, by name; NULL for the rest. */
+const char *ext_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 58:
+		return "icmpv6";
+	case 132:
+		return "sctp";
+	}
+	return NULL;
 }
 
 /*
@@ -85,6 +120,10 @@ static void override_text(char *buf, size_t len, uint32_t v)
 		snprintf(buf, len, "auto");
 }
 
+/*
+ * "emergency: ON (policy auto), entered 3.2 s ago (low-memory), 2 entries":
+ * the state, then how long it has held and why it began.
+ */
 static void print_emergency(FILE *out, const struct ext_dev *d)
 {
 	if (!d->has_emergency && !d->has_policy) {
@@ -94,12 +133,35 @@ static void print_emergency(FILE *out, const struct ext_dev *d)
 	fprintf(out, "  emergency: %s", d->has_emergency ? (d->emergency ? "ON" : "off") : "?");
 	if (d->has_policy)
 		fprintf(out, " (policy %s)", ext_policy_name(d->policy));
-	if (d->has_changed)
-		fprintf(out, ", last change %" PRIu64 ".%" PRIu64 " s ago",
-			d->changed_ms / 1000, d->changed_ms % 1000 / 100);
+	if (d->has_changed) {
+		fprintf(out, ", %s %" PRIu64 ".%" PRIu64 " s ago",
+			d->emergency ? "entered" : "left", d->changed_ms / 1000,
+			d->changed_ms % 1000 / 100);
+		if (d->has_cause)
+			fprintf(out, " (%s)", ext_cause_name(d->cause));
+	} else if (d->has_emergency) {
+		fputs(", never entered", out);
+	}
 	if (d->has_enter)
-		fprintf(out, ", entered %" PRIu64 " times", d->enter);
+		fprintf(out, ", %" PRIu64 " %s", d->enter, d->enter == 1 ? "entry" : "entries");
 	fputc('\n', out);
+}
+
+/* What emergency mode did with the frames it judged. */
+static void print_classified(FILE *out, const struct ext_stats *st)
+{
+	const uint64_t *r = st->reason;
+
+	if (!st->has_cls)
+		return;
+	fprintf(out, "  emergency frames: critical %" PRIu64 " (link %" PRIu64 ", flow %" PRIu64
+		", rule %" PRIu64 "), dropped %" PRIu64 " (non-IP %" PRIu64 ", malformed %" PRIu64
+		", fragment %" PRIu64 ", rule %" PRIu64 ", no match %" PRIu64 ")\n",
+		st->rx_critical, r[SKBPOOL_REASON_CRIT_LINK], r[SKBPOOL_REASON_CRIT_FLOW],
+		r[SKBPOOL_REASON_CRIT_RULE], st->rx_drop_noncritical,
+		r[SKBPOOL_REASON_DROP_NONIP], r[SKBPOOL_REASON_DROP_MALFORMED],
+		r[SKBPOOL_REASON_DROP_FRAGMENT], r[SKBPOOL_REASON_DROP_RULE],
+		r[SKBPOOL_REASON_DROP_NOMATCH]);
 }
 
 static void print_dev_text(FILE *out, const struct ext_dev *d)
@@ -148,6 +210,7 @@ static void print_dev_text(FILE *out, const struct ext_dev *d)
 		d->stats.recycled, d->stats.slowpath, d->stats.stash_used,
 		d->stats.build_failed, d->stats.exhausted, d->stats.tx_bounce,
 		d->stats.tx_bounce_busy);
+	print_classified(out, &d->stats);
 }
 
 static void json_u64_or_null(FILE *out, const char *key, bool has, uint64_t v, bool comma)
@@ -175,6 +238,23 @@ static void print_sizing_json(FILE *out, const struct ext_sizing *s)
 	fputc('}', out);
 }
 
+/* "rx_critical", "rx_drop_noncritical" and "classified" by reason, or nulls. */
+static void print_classified_json(FILE *out, const struct ext_stats *st)
+{
+	unsigned int i;
+
+	json_u64_or_null(out, "rx_critical", st->has_cls, st->rx_critical, true);
+	json_u64_or_null(out, "rx_drop_noncritical", st->has_cls, st->rx_drop_noncritical, true);
+	fputs("\"classified\":", out);
+	if (!st->has_cls) {
+		fputs("null", out);
+		return;
+	}
+	for (i = 0; i < EXT_REASONS; i++)
+		fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "{", ext_reason_name(i), st->reason[i]);
+	fputc('}', out);
+}
+
 static void print_dev_json(FILE *out, const struct ext_dev *d)
 {
 	bool first = true;
@@ -192,7 +272,12 @@ static void print_dev_json(FILE *out, const struct ext_dev *d)
 	fprintf(out, ",\"active\":%s,",
 		d->has_emergency ? (d->emergency ? "true" : "false") : "null");
 	json_u64_or_null(out, "since_change_ms", d->has_changed, d->changed_ms, true);
-	json_u64_or_null(out, "enter_count", d->has_enter, d->enter, false);
+	json_u64_or_null(out, "enter_count", d->has_enter, d->enter, true);
+	fputs("\"cause\":", out);
+	if (d->has_cause)
+		json_str(out, ext_cause_name(d->cause));
+	else
+		fputs("null", out);
 	fputs("},\"sizing\":", out);
 	if (d->sizing.present)
 		print_sizing_json(out, &d->sizing);
@@ -200,9 +285,11 @@ static void print_dev_json(FILE *out, const struct ext_dev *d)
 		fputs("null", out);
 	fprintf(out, ",\"stats\":{\"recycled\":%" PRIu64 ",\"alloc_slowpath\":%" PRIu64
 		",\"stash_used\":%" PRIu64 ",\"build_failed\":%" PRIu64 ",\"exhausted\":%" PRIu64
-		",\"tx_bounce\":%" PRIu64 ",\"tx_bounce_busy\":%" PRIu64 "}",
+		",\"tx_bounce\":%" PRIu64 ",\"tx_bounce_busy\":%" PRIu64 ",",
 		d->stats.recycled, d->stats.slowpath, d->stats.stash_used, d->stats.build_failed,
 		d->stats.exhausted, d->stats.tx_bounce, d->stats.tx_bounce_busy);
+	print_classified_json(out, &d->stats);
+	fputc('}', out);
 
 	fputs(",\"rx_queues\":[", out);
 	for (i = 0; i < d->nr_queues; i++) {
@@ -314,10 +401,15 @@ void ext_print_rules(FILE *out, const struct ext_rule *r, unsigned int n, bool j
 		bitmap_text(dscp, sizeof(dscp), r->dscp);
 		bitmap_text(prio, sizeof(prio), r->vlan_prio);
 		if (!json) {
-			fprintf(out, "%s rule %" PRIu32 ": %s proto %s", r->ifname, r->index,
-				r->action == SKBPOOL_RULE_ACTION_CRITICAL ? "critical" : "bulk",
-				r->has_proto ? "" : "any");
-			if (r->has_proto)
+			const char *proto = ext_proto_name(r->proto);
+
+			fprintf(out, "%s rule %" PRIu32 ": %s proto ", r->ifname, r->index,
+				r->action == SKBPOOL_RULE_ACTION_CRITICAL ? "critical" : "bulk");
+			if (!r->has_proto)
+				fputs("any", out);
+			else if (proto)
+				fputs(proto, out);
+			else
 				fprintf(out, "%u", r->proto);
 			if (r->has_sport)
 				fprintf(out, " sport %u-%u", r->sport_lo, r->sport_hi);

@@ -5,7 +5,9 @@ well-behaved library would: every byte of a message is the caller's.
     g = Genl('skbpool')
     err, msg, replies = g.request(cmd, attr(1, u32(5)) + nest(9, ...))
 
-err is 0 or a negative errno, msg the extack message ('' when none).
+err is 0 or a negative errno, msg the extack message ('' when none);
+g.bad_attr is then the extack's offset of the attribute at fault, counted
+from the start of the payload given (None when the kernel named none).
 """
 import socket
 import struct
@@ -27,6 +29,9 @@ CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
 NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_OFFS = 2
+GENL_HDRLEN = 4
+NLMSG_HDRLEN = 16
 
 
 def attr(atype, payload, flags=0):
@@ -77,6 +82,7 @@ class Genl:
         self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
         self.sock.bind((0, 0))
         self.seq = 0
+        self.bad_attr = None
         self.family = GENL_ID_CTRL
         err, msg, replies = self.request(CTRL_CMD_GETFAMILY,
                                          attr(CTRL_ATTR_FAMILY_NAME, strz(family)))
@@ -88,6 +94,7 @@ class Genl:
         """Send one message; collect the replies' attribute payloads until
         the ACK, an error or DONE."""
         self.seq += 1
+        self.bad_attr = None
         body = struct.pack('BBH', cmd, version, 0) + payload
         hdr = struct.pack('IHHII', 16 + len(body), self.family, flags, self.seq, 0)
         self.sock.send(hdr + body)
@@ -106,8 +113,14 @@ class Genl:
                     if mflags & NLM_F_ACK_TLVS:
                         # Error, then the capped request header, then TLVs.
                         tlvs = msg[4 + 16:] if mtype == NLMSG_ERROR else msg[4:]
-                        m = parse_attrs(tlvs).get(NLMSGERR_ATTR_MSG)
+                        tlv = parse_attrs(tlvs)
+                        m = tlv.get(NLMSGERR_ATTR_MSG)
                         if m:
                             text = m[0].rstrip(b'\0').decode()
+                        # The offset counts from our message's header.
+                        o = tlv.get(NLMSGERR_ATTR_OFFS)
+                        if o:
+                            self.bad_attr = (struct.unpack('I', o[0][:4])[0]
+                                             - NLMSG_HDRLEN - GENL_HDRLEN)
                     return err, text, replies
                 replies.append(msg[4:])

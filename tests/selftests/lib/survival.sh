@@ -9,6 +9,8 @@
 #
 #   survival_run COUNT RATE    sets SV_* results (see the end of the
 #                              function); pair_cleanup undoes it
+#   survival_on_tagged         if the caller defines it: run once the pairs
+#                              are tagged, before any traffic
 #
 # Everything that allocates in process context (python3 start-up, the
 # debugfs files) happens before the injection starts: the kernel's own
@@ -55,6 +57,10 @@ survival_run() { # COUNT RATE
 		ip netns exec "$u_NSX" ethtool -G "$u_DEVX" rx 1024 || return 1
 	pair_tag "$t_NSX" "$t_DEVX" on && pair_tag "$t_NSY" "$t_DEVY" on || return 1
 	sv_rules "$t_NSX" "$t_DEVX" add critical proto udp dport 7000 || return 1
+	# A caller's hook, before anything runs: e.g. a listener for events.
+	if declare -F survival_on_tagged >/dev/null; then
+		survival_on_tagged || return 1
+	fi
 	sv_fault_setup || return 1
 	# What is measured is the NIC, not whether python3 keeps up under
 	# TCG: let the receivers' 4 MiB SO_RCVBUF take effect (a 64-byte

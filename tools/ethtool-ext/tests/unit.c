@@ -230,6 +230,21 @@ static void report_emergency(struct ext_dev *d)
 	d->has_emergency = true;
 	d->has_changed = true;
 	d->has_enter = true;
+	d->has_cause = true;
+}
+
+/* Frames by reason 10, 20, ... (critical) and 100, 200, ... (dropped). */
+static void classified(struct ext_stats *st)
+{
+	unsigned int i;
+
+	st->has_cls = true;
+	for (i = 0; i < 3; i++)
+		st->reason[i] = 10 * (i + 1);
+	for (i = 3; i < EXT_REASONS; i++)
+		st->reason[i] = 100 * (i - 2);
+	st->rx_critical = 60;
+	st->rx_drop_noncritical = 1500;
 }
 
 /* One tagged device with a pool on queue 0, none on queue 1, a TX queue. */
@@ -243,7 +258,9 @@ static void sample_dev(struct ext_dev *d, struct ext_queue *q)
 	d->override = 0;
 	d->sizing = (struct ext_sizing){ .present = true, .min_free_kbytes = 5684,
 					 .share_pct = 25, .queues = 2, .cap = 65536 };
-	d->stats = (struct ext_stats){ 1, 2, 3, 4, 5, 6, 7 };
+	d->stats = (struct ext_stats){ .recycled = 1, .slowpath = 2, .stash_used = 3,
+					.build_failed = 4, .exhausted = 5, .tx_bounce = 6,
+					.tx_bounce_busy = 7 };
 	d->nr_queues = 3;
 	d->queues = q;
 	q[0] = (struct ext_queue){ .id = 0, .type = SKBPOOL_QUEUE_TYPE_RX, .has_pool = true,
@@ -292,10 +309,11 @@ static void test_json_device(void)
 	CHECK_STR(out,
 		  "[{\"ifname\":\"eth\\\"0\",\"ifindex\":7,\"tagged\":true,\"override\":0,"
 		  "\"emergency\":{\"policy\":null,\"active\":null,\"since_change_ms\":null,"
-		  "\"enter_count\":null},"
+		  "\"enter_count\":null,\"cause\":null},"
 		  "\"sizing\":{\"min_free_kbytes\":5684,\"share_pct\":25,\"queues\":2,\"cap\":65536},"
 		  "\"stats\":{\"recycled\":1,\"alloc_slowpath\":2,\"stash_used\":3,"
-		  "\"build_failed\":4,\"exhausted\":5,\"tx_bounce\":6,\"tx_bounce_busy\":7},"
+		  "\"build_failed\":4,\"exhausted\":5,\"tx_bounce\":6,\"tx_bounce_busy\":7,"
+		  "\"rx_critical\":null,\"rx_drop_noncritical\":null,\"classified\":null},"
 		  "\"rx_queues\":[{\"id\":0,\"override\":0,\"pool\":{\"total\":1024,\"free\":1000,"
 		  "\"in_flight\":24,\"stash\":64,\"recycled\":11,\"alloc_slowpath\":0,"
 		  "\"stash_used\":1,\"build_failed\":0,\"exhausted\":2,\"sizing\":"
@@ -313,9 +331,24 @@ static void test_json_device(void)
 	d.emergency = true;
 	d.changed_ms = 1500;
 	d.enter = 3;
+	d.cause = SKBPOOL_EMERGENCY_CAUSE_ADMIN;
+	classified(&d.stats);
 	out = capture(print_json, &d);
 	CHECK(strstr(out, "\"emergency\":{\"policy\":\"on\",\"active\":true,"
-			  "\"since_change_ms\":1500,\"enter_count\":3}") != NULL);
+			  "\"since_change_ms\":1500,\"enter_count\":3,\"cause\":\"admin\"}"));
+	CHECK(strstr(out, "\"tx_bounce_busy\":7,\"rx_critical\":60,\"rx_drop_noncritical\":1500,"
+			  "\"classified\":{\"critical_link\":10,\"critical_flow\":20,"
+			  "\"critical_rule\":30,\"drop_nonip\":100,\"drop_malformed\":200,"
+			  "\"drop_fragment\":300,\"drop_rule\":400,\"drop_nomatch\":500}}"));
+	if (checks_failed)
+		printf("# output was:\n%s", out);
+	free(out);
+
+	/* Never changed: no time, no cause, still every key. */
+	d.has_changed = false;
+	d.has_cause = false;
+	out = capture(print_json, &d);
+	CHECK(strstr(out, "\"since_change_ms\":null,\"enter_count\":3,\"cause\":null}"));
 	free(out);
 }
 
@@ -352,6 +385,7 @@ static void test_text_device(void)
 	CHECK(strstr(out, "  tx 0    bounce 256, in use 3, bounced 99, busy 1\n"));
 	CHECK(strstr(out, "  counters: recycled 1, slow-path allocs 2, stash used 3,"
 			  " build failed 4, exhausted 5, tx bounced 6, tx busy 7\n"));
+	CHECK(!strstr(out, "emergency frames"));
 	if (checks_failed)
 		printf("# output was:\n%s", out);
 	free(out);
@@ -361,9 +395,34 @@ static void test_text_device(void)
 	d.emergency = false;
 	d.changed_ms = 61234;
 	d.enter = 2;
+	d.cause = SKBPOOL_EMERGENCY_CAUSE_RECOVERED;
+	classified(&d.stats);
 	out = capture(print_text, &d);
-	CHECK(strstr(out, "  emergency: off (policy auto), last change 61.2 s ago,"
-			  " entered 2 times\n"));
+	CHECK(strstr(out, "  emergency: off (policy auto), left 61.2 s ago (recovered),"
+			  " 2 entries\n"));
+	CHECK(strstr(out, "  emergency frames: critical 60 (link 10, flow 20, rule 30),"
+			  " dropped 1500 (non-IP 100, malformed 200, fragment 300, rule 400,"
+			  " no match 500)\n"));
+	if (checks_failed)
+		printf("# output was:\n%s", out);
+	free(out);
+
+	d.policy = SKBPOOL_EMERGENCY_POLICY_ON;
+	d.emergency = true;
+	d.changed_ms = 999;
+	d.enter = 1;
+	d.cause = SKBPOOL_EMERGENCY_CAUSE_ADMIN;
+	out = capture(print_text, &d);
+	CHECK(strstr(out, "  emergency: ON (policy on), entered 0.9 s ago (admin), 1 entry\n"));
+	free(out);
+
+	d.policy = SKBPOOL_EMERGENCY_POLICY_AUTO;
+	d.emergency = false;
+	d.has_changed = false;
+	d.has_cause = false;
+	d.enter = 0;
+	out = capture(print_text, &d);
+	CHECK(strstr(out, "  emergency: off (policy auto), never entered, 0 entries\n"));
 	free(out);
 }
 
@@ -412,7 +471,11 @@ static void print_rules_and_flows(FILE *f, const void *arg)
 			       .local = { 192, 0, 2, 1 }, .remote = { 192, 0, 2, 2 },
 			       .lport = 10809, .rport = 40000, .age_ms = 120 };
 
+	struct ext_rule other = c->rule;
+
+	other.proto = 47;
 	ext_print_rules(f, &c->rule, 1, false);
+	ext_print_rules(f, &other, 1, false);
 	ext_print_rules(f, &c->rule, 1, true);
 	ext_print_flows(f, &fl, 1, false);
 	ext_print_flows(f, &fl, 1, true);
@@ -429,7 +492,9 @@ static void test_rules_and_flows(void)
 	c.rule.index = 2;
 	out = capture(print_rules_and_flows, &c);
 	CHECK_STR(out,
-		  "eth0 rule 2: critical proto 17 dport 9000-9100 dscp 32-34,46"
+		  "eth0 rule 2: critical proto udp dport 9000-9100 dscp 32-34,46"
+		  " src 192.0.2.0/24 dst any\n"
+		  "eth0 rule 2: critical proto 47 dport 9000-9100 dscp 32-34,46"
 		  " src 192.0.2.0/24 dst any\n"
 		  "[{\"ifname\":\"eth0\",\"index\":2,\"action\":\"critical\",\"proto\":17,"
 		  "\"sport\":null,\"dport\":[9000,9100],\"dscp\":\"32-34,46\",\"vlan_prio\":\"\","
