@@ -15,6 +15,7 @@
 #   SKBPOOL_RUN   the host-side run directory (cmd, filter)
 #   SKBPOOL_REPO  the repository
 #   SKBPOOL_MODROOT  staged modules (lib/modules/<release>)
+#   SKBPOOL_KSRC  the test kernel's source tree, for its own selftests
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux} LANG=C.UTF-8
 

@@ -24,6 +24,8 @@ shift
 flavour=${FLAVOUR:-base}
 kdir=${KDIR:-$("$here/kernel.sh" "$flavour")}
 kver=$(cat "$kdir/include/config/kernel.release")
+# The kernel's own selftests (netdevice.sh) come from its source tree.
+ksrc=$(readlink -f "$kdir/source" 2>/dev/null || true)
 bzimage=$kdir/arch/x86/boot/bzImage
 
 # Stage the kernel's own modules plus ours under build/modroot; the guest
@@ -95,6 +97,7 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
 cmdline+=" init=$here/guest-init.sh panic_on_warn=1 panic=-1 oops=panic"
 cmdline+=" log_buf_len=4M loglevel=5"
 cmdline+=" SKBPOOL_MODE=$mode SKBPOOL_RUN=$run SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
+cmdline+=" SKBPOOL_KSRC=${ksrc:-none}"
 
 # shellcheck disable=SC2207 # qemu_args yields whitespace-separated words
 qargs=($(qemu_args "$(accel)" "$mode" "$run"))
