@@ -26,6 +26,8 @@
 #define E1000SP_MAX_RING	4096
 /* 16 KB frames with LPE (the 82540's largest), less header and FCS. */
 #define E1000SP_MAX_MTU		(16128 - ETH_HLEN - ETH_FCS_LEN)
+/* RX buffers are posted this many at a time (one tail write each). */
+#define E1000SP_RX_REFILL_BATCH	16
 #define E1000SP_DEF_RX_USECS	50
 #define E1000SP_MAX_RX_USECS	16000
 /* A TX buffer longer than this takes several descriptors. */

@@ -118,11 +118,18 @@ static int rx_post(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx, u32 i
 	return 0;
 }
 
-/* Keep all but one descriptor posted: RDH == RDT means an empty ring. */
+/*
+ * Keep all but one descriptor posted (RDH == RDT means an empty ring), in
+ * batches: each tail write is a register access, and on QEMU's model it
+ * also flushes the frames it queued.  An empty ring is refilled at once.
+ */
 static void rx_refill(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx)
 {
 	u32 ntu = rx->next_to_use, mask = rx->count - 1;
 
+	if (rx->count - 1 - (ntu - rx->next_to_clean) < E1000SP_RX_REFILL_BATCH &&
+	    ntu != rx->next_to_clean)
+		return;
 	while (ntu - rx->next_to_clean < rx->count - 1) {
 		if (rx_post(ad, rx, ntu & mask)) {
 			rx_count(rx, &rx->stats.alloc_failed, 1);
@@ -553,7 +560,8 @@ static irqreturn_t e1000sp_intr(int irq, void *data)
 	struct e1000sp_adapter *ad = data;
 	u32 icr = e1000sp_rd(&ad->hw, E1000SP_ICR);
 
-	if (!icr)
+	/* Another device's interrupt, or this one gone from the bus. */
+	if (!icr || icr == ~0U)
 		return IRQ_NONE;
 	if (icr & E1000SP_INT_LSC)
 		e1000sp_check_link(ad);
