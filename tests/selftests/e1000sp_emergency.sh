@@ -44,7 +44,8 @@ if ! e1000_pair e1000sp || ! e1000_tag "$NS_A" "$DEV_A" on || ! e1000_tag "$NS_B
 fi
 ktap_pass "bind e1000sp, link and tag both NICs"
 
-# NBD: the export in B, A's kernel the client.
+# NBD: the export in B, A's kernel the client; a request unanswered for
+# 20 s fails (nbd waits forever by default, and dd with it, unkillably).
 nbd_ok=skip
 if command -v nbd-server >/dev/null && command -v nbd-client >/dev/null &&
    modprobe nbd nbds_max=2; then
@@ -53,7 +54,7 @@ if command -v nbd-server >/dev/null && command -v nbd-client >/dev/null &&
 		"$E1000_N4" "$SCRATCH/disk.img" >"$SCRATCH/nbd.conf"
 	in_b nbd-server -C "$SCRATCH/nbd.conf" >/dev/null 2>&1
 	for _ in 1 2 3 4 5; do
-		in_a nbd-client "$E1000_N4.2" /dev/nbd0 -N disk >/dev/null 2>&1 && break
+		in_a nbd-client -t 20 "$E1000_N4.2" /dev/nbd0 -N disk >/dev/null 2>&1 && break
 		sleep 0.5
 	done
 	[ "$(cat /sys/block/nbd0/size 2>/dev/null)" -gt 0 ] 2>/dev/null && NBD=/dev/nbd0 && nbd_ok=0
