@@ -66,6 +66,7 @@ enum {
 	F_SKBPOOL, F_PAGE_POOL, F_ALLOC_PAGE, F_NAPI_SKB, F_NETDEV_SKB, F_RX_PATH,
 	F_NAPI_BEGIN, F_EM_CRIT, F_EM_DROP, F_MAX
 };
+
 static struct figure figures[F_MAX] = {
 	[F_SKBPOOL] = { .name = "skbpool" },
 	[F_PAGE_POOL] = { .name = "page_pool" },
