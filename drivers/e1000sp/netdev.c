@@ -932,9 +932,15 @@ static int e1000sp_apply_mtu(struct net_device *netdev, const void *arg)
 	return 0;
 }
 
+/* Rings that cannot be built for the new MTU are rebuilt for the old. */
 static int e1000sp_change_mtu(struct net_device *netdev, int mtu)
 {
-	return e1000sp_reconfigure(netdev, e1000sp_apply_mtu, &mtu);
+	int old = netdev->mtu, err;
+
+	err = e1000sp_reconfigure(netdev, e1000sp_apply_mtu, &mtu);
+	if (err)
+		e1000sp_reconfigure(netdev, e1000sp_apply_mtu, &old);
+	return err;
 }
 
 static int e1000sp_set_features(struct net_device *netdev,
