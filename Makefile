@@ -13,7 +13,10 @@ FLAVOUR ?= base
 T ?=
 CMD ?=
 FUZZ_SECONDS ?= 60
-export FLAVOUR
+# Emulated 82540EM NICs joined back to back (tests/qemu/vm.sh); make check
+# boots with two so the e1000sp tests always run.
+E1000_NICS ?=
+export FLAVOUR E1000_NICS
 
 KERNEL_SH := tests/qemu/kernel.sh
 VM_SH := tests/qemu/vm.sh
@@ -23,7 +26,7 @@ VM_SH := tests/qemu/vm.sh
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
-	vm-shell bench-micro bench-simnic clean help
+	vm-shell bench-micro bench-simnic bench-e1000 clean help
 
 all: modules tools
 
@@ -61,7 +64,7 @@ check: modules tools lint check-host
 		s='$(FUZZ_SECONDS)'; [ "$$s" -ge 60 ] 2>/dev/null || s=60; \
 		FUZZ_SECONDS=$$s tests/fuzz/run.sh; \
 	fi
-	@$(VM_SH) check '$(T)'
+	@E1000_NICS=$${E1000_NICS:-2} $(VM_SH) check '$(T)'
 
 check-debug:
 	@$(MAKE) --no-print-directory FLAVOUR=debug check
@@ -77,6 +80,9 @@ vm-shell: modules
 
 bench-micro: modules
 	@tests/bench/micro.sh
+
+bench-e1000: modules
+	@tests/bench/e1000.sh
 
 fuzz: deps
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' tests/fuzz/run.sh
@@ -99,7 +105,9 @@ help:
 	@echo "make demo        boot a guest and show skbpool at work"
 	@echo "make fuzz        the classifier under libFuzzer, ASan, UBSan for FUZZ_SECONDS (default 60)"
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
+	@echo "                 (E1000_NICS=N: N emulated 82540EM NICs on one QEMU hub)"
 	@echo "make vm-shell    an interactive guest shell"
 	@echo "make bench-micro skbpool vs page_pool, the page allocator and the slab (build/bench/micro.json)"
 	@echo "make bench-simnic simnic pair untagged vs tagged vs netdevsim: pps, TCP (build/bench/simnic.json)"
+	@echo "make bench-e1000 e1000sp tagged/untagged vs the in-tree e1000: TCP, pps, survival (build/bench/e1000.json)"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"

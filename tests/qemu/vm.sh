@@ -24,6 +24,9 @@ shift
 flavour=${FLAVOUR:-base}
 kdir=${KDIR:-$("$here/kernel.sh" "$flavour")}
 kver=$(cat "$kdir/include/config/kernel.release")
+# The kernel's own selftests (netdevice.sh) run in place from its source
+# tree (the guest sees the host's root).
+ksrc=$(readlink -f "$kdir/source" 2>/dev/null) || ksrc=$kdir
 bzimage=$kdir/arch/x86/boot/bzImage
 
 # Stage the kernel's own modules plus ours under build/modroot; the guest
@@ -95,9 +98,6 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
 cmdline+=" init=$here/guest-init.sh panic_on_warn=1 panic=-1 oops=panic"
 cmdline+=" log_buf_len=4M loglevel=5"
 cmdline+=" SKBPOOL_MODE=$mode SKBPOOL_RUN=$run SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
-# The kernel's source tree, for tests that run the kernel's own selftests
-# in place (the guest sees the host's root).
-ksrc=$(readlink -f "$kdir/source" 2>/dev/null) || ksrc=$kdir
 cmdline+=" SKBPOOL_KSRC=$ksrc"
 
 # shellcheck disable=SC2207 # qemu_args yields whitespace-separated words
