@@ -23,6 +23,7 @@ static const char skbpool_stat_names[][ETH_GSTRING_LEN] = {
 	"skbpool_rx_stash_used",
 	"skbpool_rx_build_failed",
 	"skbpool_rx_exhausted",
+	"skbpool_rx_lent",
 	"skbpool_tx_bounce",
 	"skbpool_tx_bounce_inuse",
 	"skbpool_tx_bounce_busy",
@@ -184,6 +185,7 @@ void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 	*v++ = sum.stash_used;
 	*v++ = sum.build_failed;
 	*v++ = sum.exhausted;
+	*v++ = sum.lent;
 	*v++ = bounce;
 	*v++ = bounce_inuse;
 	*v++ = busy;

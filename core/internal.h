@@ -25,6 +25,9 @@
 #define SKBPOOL_BIAS_MAX	USHRT_MAX
 
 /* Room before the frame: what the stack expects to be able to push. */
+/* Marks an id that names a lent page, not a pool buffer (lend.c). */
+#define SKBPOOL_RX_LENT		BIT(30)
+
 #define SKBPOOL_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
 
 /**
@@ -96,6 +99,7 @@ struct skbpool_rxq_stats {
 	u64_stats_t stash_used;
 	u64_stats_t build_failed;
 	u64_stats_t exhausted;
+	u64_stats_t lent;
 	u64_stats_t cls[SKBPOOL_CLASS_REASONS];
 };
 
@@ -138,6 +142,8 @@ struct skbpool_stash {
  * @buf_len: bytes the device may write
  * @truesize: bytes a buffer pins (PAGE_SIZE << @order)
  * @emergency: the device's emergency state as this NAPI poll saw it
+ * @lent: lent buffers, one slot per ring descriptor (lend.c)
+ * @lend_free: stack of free slots in @lent, @nr_lend_free on it
  * @stash: preallocated skb heads for when the NAPI head cache is empty
  * @dma_dev: @sdev->dma_dev, kept here for the hot path
  * @resize: a resize on its way to NAPI
@@ -172,6 +178,9 @@ struct skbpool_rxq {
 	u32 buf_len;
 	u32 truesize;
 	bool emergency;
+	struct skbpool_rxbuf *lent;
+	u32 *lend_free;
+	u32 nr_lend_free;
 	struct skbpool_stash stash;
 	struct device *dma_dev;
 	struct skbpool_rxq_resize resize;
@@ -237,7 +246,9 @@ struct skbpool_txq {
  * @slowpath: page allocations for packet data on the receive path
  * @stash_used: skb heads taken from the stash
  * @build_failed: frames lost for want of an skb head
- * @exhausted: buffer gets refused: every buffer in flight, no growth left
+ * @exhausted: buffer gets refused: every buffer in flight, no growth left,
+ *	nothing lent
+ * @lent: pages lent for one frame while the pool was all in flight
  * @cls: frames classified in emergency, by enum skbpool_class_reason
  */
 struct skbpool_rxq_snapshot {
@@ -249,6 +260,7 @@ struct skbpool_rxq_snapshot {
 	u64 stash_used;
 	u64 build_failed;
 	u64 exhausted;
+	u64 lent;
 	u64 cls[SKBPOOL_CLASS_REASONS];
 };
 
@@ -412,6 +424,16 @@ void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays 
 u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers);
 u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
 u32 skbpool_rx_reclaim_until(struct skbpool_rxq *rxq, u32 budget, u32 want);
+void skbpool_rxq_count(struct skbpool_rxq *rxq, u64_stats_t *counter, u32 n);
+struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va);
+bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len);
+int skbpool_rxq_lend_init(struct skbpool_rxq *rxq);
+void skbpool_rxq_lend_fini(struct skbpool_rxq *rxq);
+struct page *skbpool_rx_lend_page(struct skbpool_rxq *rxq);
+int skbpool_rx_lend(struct skbpool_rxq *rxq, dma_addr_t *dma);
+void *skbpool_rx_lent_va(const struct skbpool_rxq *rxq, u32 id);
+void skbpool_rx_lent_put(struct skbpool_rxq *rxq, u32 id);
+struct sk_buff *skbpool_rx_lent_build(struct skbpool_rxq *rxq, u32 id, u32 len);
 u64 skbpool_txq_bounced(const struct skbpool_txq *txq);
 u64 skbpool_txq_busy(const struct skbpool_txq *txq);
 u32 skbpool_txq_in_use(const struct skbpool_txq *txq);

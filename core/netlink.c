@@ -71,7 +71,7 @@ static const struct nla_policy skbpool_sizing_nl_policy[SKBPOOL_A_SIZING_BUFFERS
 	[SKBPOOL_A_SIZING_BUFFERS] = { .type = NLA_U32, },
 };
 
-static const struct nla_policy skbpool_queue_nl_policy[SKBPOOL_A_QUEUE_BOUNCE_BUSY + 1] = {
+static const struct nla_policy skbpool_queue_nl_policy[SKBPOOL_A_QUEUE_LENT + 1] = {
 	[SKBPOOL_A_QUEUE_ID] = { .type = NLA_U32, },
 	[SKBPOOL_A_QUEUE_TYPE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[SKBPOOL_A_QUEUE_OVERRIDE] =
@@ -90,6 +90,7 @@ static const struct nla_policy skbpool_queue_nl_policy[SKBPOOL_A_QUEUE_BOUNCE_BU
 	[SKBPOOL_A_QUEUE_BOUNCE_IN_USE] = { .type = NLA_U32, },
 	[SKBPOOL_A_QUEUE_BOUNCED] = { .type = NLA_UINT, },
 	[SKBPOOL_A_QUEUE_BOUNCE_BUSY] = { .type = NLA_UINT, },
+	[SKBPOOL_A_QUEUE_LENT] = { .type = NLA_UINT, },
 };
 
 /* SKBPOOL_CMD_DEV_GET - do */
@@ -229,6 +230,7 @@ struct nl_totals {
 	u64 stash_used;
 	u64 build_failed;
 	u64 exhausted;
+	u64 lent;
 	u64 tx_bounce;
 	u64 tx_busy;
 	u64 cls[SKBPOOL_CLASS_REASONS];
@@ -250,6 +252,7 @@ static void nl_read_totals(const struct skbpool_dev *sdev, struct nl_totals *t)
 	t->stash_used = sum.stash_used;
 	t->build_failed = sum.build_failed;
 	t->exhausted = sum.exhausted;
+	t->lent = sum.lent;
 	memcpy(t->cls, sum.cls, sizeof(t->cls));
 	t->tx_bounce = sdev->gone.tx_bounce;
 	t->tx_busy = sdev->gone.tx_busy;
@@ -324,7 +327,8 @@ static int nl_put_rxq(struct sk_buff *skb, struct skbpool_dev *sdev, u32 qid)
 		    nla_put_uint(skb, SKBPOOL_A_QUEUE_ALLOC_SLOWPATH, snap.slowpath) ||
 		    nla_put_uint(skb, SKBPOOL_A_QUEUE_STASH_USED, snap.stash_used) ||
 		    nla_put_uint(skb, SKBPOOL_A_QUEUE_BUILD_FAILED, snap.build_failed) ||
-		    nla_put_uint(skb, SKBPOOL_A_QUEUE_EXHAUSTED, snap.exhausted))
+		    nla_put_uint(skb, SKBPOOL_A_QUEUE_EXHAUSTED, snap.exhausted) ||
+		    nla_put_uint(skb, SKBPOOL_A_QUEUE_LENT, snap.lent))
 			goto cancel;
 	}
 	nla_nest_end(skb, nest);
@@ -398,7 +402,8 @@ static int nl_put_stats(struct sk_buff *skb, const struct skbpool_dev *sdev)
 	    nla_put_uint(skb, SKBPOOL_A_STATS_TX_BOUNCE_BUSY, t.tx_busy) ||
 	    nla_put_uint(skb, SKBPOOL_A_STATS_RX_CRITICAL, critical) ||
 	    nla_put_uint(skb, SKBPOOL_A_STATS_RX_DROP_NONCRITICAL, dropped) ||
-	    nl_put_reasons(skb, &t)) {
+	    nl_put_reasons(skb, &t) ||
+	    nla_put_uint(skb, SKBPOOL_A_STATS_LENT, t.lent)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

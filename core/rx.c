@@ -13,7 +13,8 @@
  * Life of a buffer id:  free --get--> posted --build--> held --reclaim--> free
  * (posted --put--> free when the driver returns one unused).  The counts are
  * exact: total = nr_free + posted + held, and the pool reports
- * in_flight = held, free = total - in_flight.
+ * in_flight = held, free = total - in_flight.  Once all of them are in
+ * flight, ids with SKBPOOL_RX_LENT name pages lent for one frame (lend.c).
  *
  * Every function here but alloc/free runs in the queue's NAPI poll and
  * touches only this queue: no locks, no atomic read-modify-write, no
@@ -49,7 +50,7 @@ void skbpool_rxq_publish(struct skbpool_rxq *rxq)
 	u64_stats_update_end(&rxq->syncp);
 }
 
-static void rxq_count(struct skbpool_rxq *rxq, u64_stats_t *counter, u32 n)
+void skbpool_rxq_count(struct skbpool_rxq *rxq, u64_stats_t *counter, u32 n)
 {
 	u64_stats_update_begin(&rxq->syncp);
 	u64_stats_add(counter, n);
@@ -156,7 +157,7 @@ u32 skbpool_rx_reclaim_until(struct skbpool_rxq *rxq, u32 budget, u32 want)
 		}
 	}
 	if (n) {
-		rxq_count(rxq, &rxq->stats.recycled, n);
+		skbpool_rxq_count(rxq, &rxq->stats.recycled, n);
 		skbpool_rxq_publish(rxq);
 	}
 	return n;
@@ -171,9 +172,33 @@ static int rxq_grow(struct skbpool_rxq *rxq)
 		return -ENOBUFS;
 	rxq->total++;
 	rxq->free[rxq->nr_free++] = id;
-	rxq_count(rxq, &rxq->stats.slowpath, 1);
+	skbpool_rxq_count(rxq, &rxq->stats.slowpath, 1);
 	skbpool_rxq_publish(rxq);
 	return 0;
+}
+
+/*
+ * The free list is empty.  Return: 0 once it has a buffer again, 1 when
+ * the caller should lend one (lend.c), -ENOBUFS when nothing may be had.
+ *
+ * The pool grows (up to @capacity) only when the stack really holds every
+ * buffer, so before growing, and in emergency where the reserve is all
+ * there is, every held buffer is looked at.  Once lending is the answer a
+ * short look suffices: it keeps the cost per buffer bounded while a
+ * socket parks the whole pool.
+ */
+static int rxq_refill_free(struct skbpool_rxq *rxq)
+{
+	bool lend = !rxq->emergency && rxq->total == rxq->capacity;
+
+	if (skbpool_rx_reclaim_until(rxq, lend ? SKBPOOL_RECLAIM_BATCH : U32_MAX,
+				     SKBPOOL_RECLAIM_BATCH))
+		return 0;
+	if (lend)
+		return 1;
+	if (!rxq->emergency && !rxq_grow(rxq))
+		return 0;
+	return -ENOBUFS;
 }
 
 /**
@@ -201,10 +226,13 @@ EXPORT_SYMBOL_GPL(skbpool_rx_napi_begin);
  * @dma: where the device may write the frame (skbpool_rx_buf_len() bytes)
  *
  * Context: the queue's NAPI poll.
+ * When every buffer is in flight and the pool may not grow, a buffer is
+ * lent from the page allocator unless the device is in emergency (lend.c).
+ *
  * Return: the buffer's id, to hand back with skbpool_rx_build() or
- * skbpool_rx_put(), or -ENOBUFS when every buffer is in flight and the
- * pool could not grow (leave the descriptor empty: the device then drops,
- * as a real NIC does when its ring runs dry).
+ * skbpool_rx_put(), or -ENOBUFS when no buffer may be had (leave the
+ * descriptor empty: the device then drops, as a real NIC does when its
+ * ring runs dry).
  */
 int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 {
@@ -219,12 +247,15 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 	if (rxq->held_head != rxq->held_tail)
 		skbpool_rx_reclaim(rxq, 1);
 	if (unlikely(!rxq->nr_free)) {
-		/* Look at every held buffer if need be: the pool grows only
-		 * when the stack really holds all of them.
-		 */
-		if (!skbpool_rx_reclaim_until(rxq, U32_MAX, SKBPOOL_RECLAIM_BATCH) &&
-		    (rxq->emergency || rxq_grow(rxq))) {
-			rxq_count(rxq, &rxq->stats.exhausted, 1);
+		int err = rxq_refill_free(rxq);
+
+		if (err > 0) {
+			err = skbpool_rx_lend(rxq, dma);
+			if (err >= 0)
+				return err;
+		}
+		if (err < 0) {
+			skbpool_rxq_count(rxq, &rxq->stats.exhausted, 1);
 			skbpool_nl_exhausted(rxq);
 			return -ENOBUFS;
 		}
@@ -251,6 +282,8 @@ EXPORT_SYMBOL_GPL(skbpool_rx_get);
  */
 void *skbpool_rx_va(const struct skbpool_rxq *rxq, u32 id)
 {
+	if (unlikely(id & SKBPOOL_RX_LENT))
+		return skbpool_rx_lent_va(rxq, id);
 	return page_address(rxq->bufs[id].page) + rxq->headroom;
 }
 EXPORT_SYMBOL_GPL(skbpool_rx_va);
@@ -277,6 +310,10 @@ EXPORT_SYMBOL_GPL(skbpool_rx_buf_len);
  */
 void skbpool_rx_put(struct skbpool_rxq *rxq, u32 id)
 {
+	if (unlikely(id & SKBPOOL_RX_LENT)) {
+		skbpool_rx_lent_put(rxq, id);
+		return;
+	}
 	rxq->posted--;
 	rxq->free[rxq->nr_free++] = id;
 }
@@ -304,22 +341,43 @@ static struct sk_buff *rxq_build_from_stash(struct skbpool_rxq *rxq, void *va)
 	if (!skb)
 		return NULL;
 	memset(skb, 0, offsetof(struct sk_buff, tail));
-	rxq_count(rxq, &rxq->stats.stash_used, 1);
+	skbpool_rxq_count(rxq, &rxq->stats.stash_used, 1);
 	return build_skb_around(skb, va, rxq->truesize);
+}
+
+/*
+ * An skb head around @va: from the NAPI cache, else from the stash.  A
+ * failure counts as build_failed; the caller still owns the buffer.
+ */
+struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va)
+{
+	struct sk_buff *skb = skbpool_rx_napi_build(va, rxq->truesize);
+
+	if (unlikely(!skb)) {
+		/* The NAPI head cache could not be refilled: that is memory
+		 * pressure on this NIC's path, whatever the watermarks say.
+		 */
+		skbpool_emergency_alloc_failed(rxq->sdev);
+		rxq->emergency = skbpool_emergency_poll(rxq->sdev);
+		skb = rxq_build_from_stash(rxq, va);
+		if (!skb)
+			skbpool_rxq_count(rxq, &rxq->stats.build_failed, 1);
+	}
+	return skb;
 }
 
 /*
  * Emergency: only critical frames may have an skb built.  The verdict
  * comes from the buffer's bytes alone, before anything is allocated.
  */
-static bool rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
+bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
 {
 	struct skbpool_dev *sdev = rxq->sdev;
 	enum skbpool_class_reason why;
 
 	why = skbpool_classify(frame, len, rcu_dereference_bh(sdev->rules),
 			       sdev->flows, (u32)jiffies);
-	rxq_count(rxq, &rxq->stats.cls[why], 1);
+	skbpool_rxq_count(rxq, &rxq->stats.cls[why], 1);
 	return skbpool_class_critical(why);
 }
 
@@ -343,34 +401,29 @@ static bool rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
  */
 struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 {
-	struct skbpool_rxbuf *buf = &rxq->bufs[id];
-	void *va = page_address(buf->page);
+	struct skbpool_rxbuf *buf;
 	struct sk_buff *skb;
+	void *va;
 
 	if (unlikely(len > rxq->buf_len)) {
 		skbpool_rx_put(rxq, id);
 		return NULL;
 	}
+	if (unlikely(id & SKBPOOL_RX_LENT))
+		return skbpool_rx_lent_build(rxq, id, len);
+	buf = &rxq->bufs[id];
+	va = page_address(buf->page);
 	dma_sync_single_range_for_cpu(rxq->dma_dev, buf->dma,
 				      rxq->headroom, len, DMA_FROM_DEVICE);
 	net_prefetch(va + rxq->headroom);
-	if (unlikely(rxq->emergency) && !rxq_admit(rxq, va + rxq->headroom, len)) {
+	if (unlikely(rxq->emergency) && !skbpool_rxq_admit(rxq, va + rxq->headroom, len)) {
 		skbpool_rx_put(rxq, id);
 		return NULL;
 	}
 	rxq->posted--;
 
-	skb = skbpool_rx_napi_build(va, rxq->truesize);
+	skb = skbpool_rxq_head(rxq, va);
 	if (unlikely(!skb)) {
-		/* The NAPI head cache could not be refilled: that is memory
-		 * pressure on this NIC's path, whatever the watermarks say.
-		 */
-		skbpool_emergency_alloc_failed(rxq->sdev);
-		rxq->emergency = skbpool_emergency_poll(rxq->sdev);
-		skb = rxq_build_from_stash(rxq, va);
-	}
-	if (unlikely(!skb)) {
-		rxq_count(rxq, &rxq->stats.build_failed, 1);
 		rxq->free[rxq->nr_free++] = id;
 		return NULL;
 	}
@@ -528,7 +581,7 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 				     rxq_node(rxq)))
 		goto err;
 	rxq_take_arrays(rxq, &arrays);
-	if (skbpool_stash_init(rxq))
+	if (skbpool_stash_init(rxq) || skbpool_rxq_lend_init(rxq))
 		goto err;
 	for (i = 0; i < buffers; i++) {
 		err = skbpool_rxbuf_alloc(rxq, &rxq->bufs[i], GFP_KERNEL);
@@ -559,6 +612,7 @@ void skbpool_rxq_free(struct skbpool_rxq *rxq)
 	for (i = 0; rxq->bufs && i < rxq->capacity; i++)
 		if (rxq->bufs[i].page)
 			skbpool_rxbuf_release(rxq, &rxq->bufs[i]);
+	skbpool_rxq_lend_fini(rxq);
 	skbpool_stash_fini(rxq);
 	rxq_give_arrays(rxq, &arrays);
 	skbpool_rxq_arrays_free(&arrays);
@@ -588,6 +642,7 @@ void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		snap->stash_used = u64_stats_read(&rxq->stats.stash_used);
 		snap->build_failed = u64_stats_read(&rxq->stats.build_failed);
 		snap->exhausted = u64_stats_read(&rxq->stats.exhausted);
+		snap->lent = u64_stats_read(&rxq->stats.lent);
 		for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
 			snap->cls[i] = u64_stats_read(&rxq->stats.cls[i]);
 	} while (u64_stats_fetch_retry(&rxq->syncp, start));
@@ -615,6 +670,7 @@ void skbpool_rxq_snapshot_add(struct skbpool_rxq_snapshot *sum,
 	sum->stash_used += snap->stash_used;
 	sum->build_failed += snap->build_failed;
 	sum->exhausted += snap->exhausted;
+	sum->lent += snap->lent;
 	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
 		sum->cls[i] += snap->cls[i];
 }

@@ -465,10 +465,58 @@ static void emergency_never_grows(struct kunit *test)
 	local_bh_enable();
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.slowpath, 0);
+	KUNIT_EXPECT_EQ(test, s.lent, 0);
 	KUNIT_EXPECT_EQ(test, s.exhausted, 1);
 	for (i = 0; i < 4 * RING; i++)
 		consume_skb(skbs[i]);
 	skbpool_rxq_free(q);
+}
+
+static struct page *no_page(struct skbpool_rxq *rxq)
+{
+	return NULL;
+}
+
+/* Out of emergency a pool that is all in flight lends; a loan that cannot
+ * be had is an allocation failure on the RX path and enters emergency,
+ * which lends no more.
+ */
+static void failed_loan_enters(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	struct skbpool_rxq *q;
+	struct sk_buff *skbs[5 * RING + 1];
+	struct skbpool_rxq_snapshot s;
+	dma_addr_t dma;
+	int i;
+
+	fake_memory(test, 1000);
+	q = em_pool(test, sdev);
+	local_bh_disable();
+	KUNIT_EXPECT_FALSE(test, skbpool_rx_napi_begin(q));
+	local_bh_enable();
+	for (i = 0; i < 5 * RING + 1; i++) {	/* the reserve, its growth, a loan */
+		skbs[i] = receive(test, q, fill_arp, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, skbs[i]);
+	}
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.lent, 1);
+
+	kunit_activate_static_stub(test, skbpool_rx_lend_page, no_page);
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
+	KUNIT_EXPECT_TRUE(test, skbpool_rx_napi_begin(q));
+	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
+	local_bh_enable();
+	kunit_deactivate_static_stub(test, skbpool_rx_lend_page);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.lent, 1);
+	KUNIT_EXPECT_EQ(test, s.exhausted, 2);
+
+	for (i = 0; i < 5 * RING + 1; i++)
+		consume_skb(skbs[i]);
+	skbpool_rxq_free(q);
+	real_thresholds(test);
 }
 
 struct reply_arg {
@@ -539,6 +587,7 @@ static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(policy_overrides_memory),
 	KUNIT_CASE(transitions_logged_for_events),
 	KUNIT_CASE(emergency_never_grows),
+	KUNIT_CASE(failed_loan_enters),
 	KUNIT_CASE(memalloc_socket_flow_is_learned),
 	{}
 };

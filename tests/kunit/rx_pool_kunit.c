@@ -196,13 +196,15 @@ static void steady_state_never_allocates(struct kunit *test)
 }
 
 /* A pool too small for what the stack holds grows on the slow path, up to
- * one extra ring, and counts every page it had to allocate.
+ * one extra ring, and counts every page it had to allocate; past that it
+ * lends pages that the skbs own outright and that never join the pool.
  */
-static void too_small_pool_takes_slow_path(struct kunit *test)
+static void too_small_pool_grows_then_lends(struct kunit *test)
 {
 	struct skbpool_rxq *q = pool_new(test, RING);
 	struct skbpool_rxq_snapshot s;
-	struct sk_buff *skbs[2 * RING];
+	struct sk_buff *skbs[3 * RING];
+	int posted[RING];
 	int i;
 
 	for (i = 0; i < 2 * RING; i++)
@@ -210,13 +212,39 @@ static void too_small_pool_takes_slow_path(struct kunit *test)
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.slowpath, RING);
 	KUNIT_EXPECT_EQ(test, s.total, 2 * RING);
+	KUNIT_EXPECT_EQ(test, s.lent, 0);
+
+	for (i = 2 * RING; i < 3 * RING; i++) {
+		skbs[i] = rx_frame(test, q);
+		/* The pool gave up its references: the skb's is the only one. */
+		KUNIT_EXPECT_EQ(test, page_ref_count(virt_to_head_page(skbs[i]->head)), 1);
+		KUNIT_EXPECT_EQ(test, skbs[i]->len, 64);
+		KUNIT_EXPECT_EQ(test, skbs[i]->data[63], 0x5a);
+	}
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.lent, RING);
+	KUNIT_EXPECT_EQ(test, s.total, 2 * RING);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 2 * RING);
+	KUNIT_EXPECT_EQ(test, s.exhausted, 0);
+
+	/* One loan per ring descriptor at a time: then the ring runs dry. */
+	for (i = 0; i < RING; i++) {
+		posted[i] = rx_get(q);
+		KUNIT_EXPECT_TRUE(test, posted[i] >= 0 && (posted[i] & SKBPOOL_RX_LENT));
+	}
 	KUNIT_EXPECT_EQ(test, rx_get(q), -ENOBUFS);
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.exhausted, 1);
-	for (i = 0; i < 2 * RING; i++)
+	local_bh_disable();
+	skbpool_rx_put(q, posted[0]);
+	local_bh_enable();
+	KUNIT_EXPECT_TRUE(test, rx_get(q) & SKBPOOL_RX_LENT);
+
+	for (i = 0; i < 3 * RING; i++)
 		consume_skb(skbs[i]);
 	reclaim_all(q);
 	expect_exact(test, q);
+	/* Loans still posted are freed with the pool. */
 	skbpool_rxq_free(q);
 }
 
@@ -415,7 +443,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(held_buffer_does_not_block),
 	KUNIT_CASE(oversized_length_rejected),
 	KUNIT_CASE_SLOW(steady_state_never_allocates),
-	KUNIT_CASE(too_small_pool_takes_slow_path),
+	KUNIT_CASE(too_small_pool_grows_then_lends),
 	KUNIT_CASE(stash_stands_in),
 	KUNIT_CASE(counts_exact_under_random_ops),
 	KUNIT_CASE(resize_keeps_ids_valid),

@@ -56,16 +56,19 @@ e1000_traffic tagged
 # Steady state: a bounded socket buffer (-w 256K, about 60 frames of
 # 4 KiB truesize) leaves the stack holding fewer buffers than the pool.
 slow0=$(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_alloc_slowpath)
+lent0=$(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_lent)
 rx0=$(e1000_sys "$NS_B" "$DEV_B" rx_packets)
 in_b iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
 sleep 0.5
 in_a timeout 60 iperf3 -c "$E1000_N4.2" -p 5201 -t 5 -w 256K >/dev/null
 rx=$(($(e1000_sys "$NS_B" "$DEV_B" rx_packets) - rx0))
 slow=$(($(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_alloc_slowpath) - slow0))
-if [ "$rx" -ge 10000 ] && [ "$slow" -eq 0 ]; then
-	ktap_pass "steady state: $rx frames received, no slow-path page"
+lent=$(($(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_lent) - lent0))
+if [ "$rx" -ge 10000 ] && [ "$slow" -eq 0 ] && [ "$lent" -eq 0 ]; then
+	ktap_pass "steady state: $rx frames received, no slow-path page, none lent"
 else
-	ktap_fail "steady state: no slow-path page" "$rx frames, $slow slow-path pages"
+	ktap_fail "steady state: no slow-path page, none lent" \
+		"$rx frames, $slow slow-path pages, $lent lent"
 fi
 
 sleep 1

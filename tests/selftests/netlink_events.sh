@@ -3,9 +3,10 @@
 #
 # The "events" group beyond tagging by ethtool (ethtool_ext.sh): tag and
 # untag over netlink notify too, and a pool run dry (a one-ring reserve, a
-# UDP socket that never reads holding every buffer) sends pool-exhausted
-# from the work item, at most once a second per queue, while the queue's
-# exhausted counter climbs much faster.
+# UDP socket that never reads holding every buffer, in emergency so that
+# no page is lent beyond the reserve) sends pool-exhausted from the work
+# item, at most once a second per queue, while the queue's exhausted
+# counter climbs much faster.
 # skbpool-timeout: 180
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/simnic.sh"
@@ -31,6 +32,10 @@ ip netns exec "$NS_B" "$EXT" -j monitor >/tmp/ev_b.json 2>/tmp/ev_b.err &
 MON_PID=$!
 sleep 2
 ktap_check "tag over netlink" ext "$NS_B" tag "$DEV_B"
+# Out of emergency a queue lends pages once its reserve is all in flight;
+# in emergency only the reserve serves, and only critical frames.
+ext "$NS_B" rule add "$DEV_B" critical proto udp dport 9999 &&
+	ext "$NS_B" emergency "$DEV_B" on || ktap_info "rule or emergency setup failed"
 
 # A socket that takes every datagram and reads none: the stack holds them
 # all, so each buffer stays in flight.
@@ -56,6 +61,7 @@ while time.time() < end:
 sleep 1.5
 elapsed=$(($(date +%s) - start))
 ext "$NS_B" -j show "$DEV_B" >/tmp/ev_show.json
+ext "$NS_B" emergency "$DEV_B" auto
 ext "$NS_B" untag "$DEV_B"
 sleep 1
 stop_tool "$MON_PID"
@@ -71,8 +77,9 @@ assert kinds == ['dev-tagged', 'dev-untagged'], kinds
 "
 ktap_check "the pool ran dry: exhausted counter climbed" json_check /tmp/ev_show.json "
 q = d[0]['rx_queues'][0]['pool']
-assert q['total'] <= 128 and q['exhausted'] > 0, q
-print('pool', q['total'], 'buffers,', q['in_flight'], 'in flight, exhausted', q['exhausted'])
+assert q['total'] <= 128 and q['exhausted'] > 0 and q['lent'] == 0, q
+print('pool', q['total'], 'buffers,', q['in_flight'], 'in flight, exhausted', q['exhausted'],
+      'lent', q['lent'])
 "
 ktap_check "pool-exhausted events name the queue and the count" python3 -c "
 import json

@@ -83,6 +83,7 @@ ip netns exec "$NS_B" iperf3 -s -D -1 -p 5202 >/dev/null
 sleep 0.5
 rx0=$(simnic_stat "$NS_B" "$DEV_B" rx_packets)
 slow0=$(simnic_stat "$NS_B" "$DEV_B" skbpool_rx_alloc_slowpath)
+lent0=$(simnic_stat "$NS_B" "$DEV_B" skbpool_rx_lent)
 ip netns exec "$NS_A" iperf3 -c 192.0.2.2 -p 5202 -t 60 -w 256K -J >/tmp/iperf.json &
 iperf=$!
 for _ in $(seq 1 120); do
@@ -93,17 +94,19 @@ done
 kill -INT $iperf 2>/dev/null
 wait $iperf
 slow=$(simnic_stat "$NS_B" "$DEV_B" skbpool_rx_alloc_slowpath)
+lent=$(simnic_stat "$NS_B" "$DEV_B" skbpool_rx_lent)
 frames=$((rx - rx0))
-ktap_info "received $frames frames, slow-path allocations $((slow - slow0))"
+ktap_info "received $frames frames, slow-path allocations $((slow - slow0)), pages lent $((lent - lent0))"
 if [ "$frames" -ge 100000 ]; then
 	ktap_pass "iperf3 TCP tagged: $frames frames received"
 else
 	ktap_fail "iperf3 TCP tagged: 100,000 frames" "only $frames"
 fi
-if [ "$frames" -ge 100000 ] && [ "$slow" -eq "$slow0" ]; then
-	ktap_pass "no slow-path allocation over $frames frames"
+if [ "$frames" -ge 100000 ] && [ "$slow" -eq "$slow0" ] && [ "$lent" -eq "$lent0" ]; then
+	ktap_pass "no slow-path allocation, no page lent over $frames frames"
 else
-	ktap_fail "no slow-path allocation over 100,000 frames" "$((slow - slow0)) allocations"
+	ktap_fail "no slow-path allocation over 100,000 frames" \
+		"$((slow - slow0)) allocations, $((lent - lent0)) pages lent"
 fi
 
 sleep 0.5

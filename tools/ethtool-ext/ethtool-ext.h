@@ -86,7 +86,7 @@ struct ext_queue {
 	bool has_pool;		/* RX: figures below reported */
 	uint32_t total, free, in_flight, stash;
 	struct ext_sizing sizing;
-	uint64_t recycled, slowpath, stash_used, build_failed, exhausted;
+	uint64_t recycled, slowpath, stash_used, build_failed, exhausted, lent;
 	uint32_t bounce_total, bounce_in_use;
 	uint64_t bounced, bounce_busy;
 };
@@ -94,7 +94,7 @@ struct ext_queue {
 #define EXT_REASONS	8	/* enum skbpool_reason */
 
 struct ext_stats {
-	uint64_t recycled, slowpath, stash_used, build_failed, exhausted;
+	uint64_t recycled, slowpath, stash_used, build_failed, exhausted, lent;
 	uint64_t tx_bounce, tx_bounce_busy;
 	/* Emergency mode's classification; absent on a kernel without it. */
 	bool has_cls;

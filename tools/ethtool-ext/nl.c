@@ -341,6 +341,7 @@ static void parse_queue(const struct nlattr *nest, struct ext_queue *q)
 	q->stash_used = get_uint(tb[SKBPOOL_A_QUEUE_STASH_USED]);
 	q->build_failed = get_uint(tb[SKBPOOL_A_QUEUE_BUILD_FAILED]);
 	q->exhausted = get_uint(tb[SKBPOOL_A_QUEUE_EXHAUSTED]);
+	q->lent = get_uint(tb[SKBPOOL_A_QUEUE_LENT]);
 	q->bounce_total = get_u32(tb[SKBPOOL_A_QUEUE_BOUNCE_TOTAL]);
 	q->bounce_in_use = get_u32(tb[SKBPOOL_A_QUEUE_BOUNCE_IN_USE]);
 	q->bounced = get_uint(tb[SKBPOOL_A_QUEUE_BOUNCED]);
@@ -416,6 +417,7 @@ static int cb_dev(const struct nlmsghdr *nlh, void *data)
 		d->stats.stash_used = get_uint(st[SKBPOOL_A_STATS_STASH_USED]);
 		d->stats.build_failed = get_uint(st[SKBPOOL_A_STATS_BUILD_FAILED]);
 		d->stats.exhausted = get_uint(st[SKBPOOL_A_STATS_EXHAUSTED]);
+		d->stats.lent = get_uint(st[SKBPOOL_A_STATS_LENT]);
 		d->stats.tx_bounce = get_uint(st[SKBPOOL_A_STATS_TX_BOUNCE]);
 		d->stats.tx_bounce_busy = get_uint(st[SKBPOOL_A_STATS_TX_BOUNCE_BUSY]);
 	}

@@ -206,10 +206,10 @@ static void print_dev_text(FILE *out, const struct ext_dev *d)
 	}
 	fprintf(out, "  counters: recycled %" PRIu64 ", slow-path allocs %" PRIu64
 		", stash used %" PRIu64 ", build failed %" PRIu64 ", exhausted %" PRIu64
-		", tx bounced %" PRIu64 ", tx busy %" PRIu64 "\n",
+		", lent %" PRIu64 ", tx bounced %" PRIu64 ", tx busy %" PRIu64 "\n",
 		d->stats.recycled, d->stats.slowpath, d->stats.stash_used,
-		d->stats.build_failed, d->stats.exhausted, d->stats.tx_bounce,
-		d->stats.tx_bounce_busy);
+		d->stats.build_failed, d->stats.exhausted, d->stats.lent,
+		d->stats.tx_bounce, d->stats.tx_bounce_busy);
 	print_classified(out, &d->stats);
 }
 
@@ -285,9 +285,9 @@ static void print_dev_json(FILE *out, const struct ext_dev *d)
 		fputs("null", out);
 	fprintf(out, ",\"stats\":{\"recycled\":%" PRIu64 ",\"alloc_slowpath\":%" PRIu64
 		",\"stash_used\":%" PRIu64 ",\"build_failed\":%" PRIu64 ",\"exhausted\":%" PRIu64
-		",\"tx_bounce\":%" PRIu64 ",\"tx_bounce_busy\":%" PRIu64 ",",
+		",\"lent\":%" PRIu64 ",\"tx_bounce\":%" PRIu64 ",\"tx_bounce_busy\":%" PRIu64 ",",
 		d->stats.recycled, d->stats.slowpath, d->stats.stash_used, d->stats.build_failed,
-		d->stats.exhausted, d->stats.tx_bounce, d->stats.tx_bounce_busy);
+		d->stats.exhausted, d->stats.lent, d->stats.tx_bounce, d->stats.tx_bounce_busy);
 	print_classified_json(out, &d->stats);
 	fputc('}', out);
 
@@ -308,9 +308,9 @@ static void print_dev_json(FILE *out, const struct ext_dev *d)
 			",\"in_flight\":%" PRIu32 ",\"stash\":%" PRIu32
 			",\"recycled\":%" PRIu64 ",\"alloc_slowpath\":%" PRIu64
 			",\"stash_used\":%" PRIu64 ",\"build_failed\":%" PRIu64
-			",\"exhausted\":%" PRIu64 ",\"sizing\":",
+			",\"exhausted\":%" PRIu64 ",\"lent\":%" PRIu64 ",\"sizing\":",
 			q->total, q->free, q->in_flight, q->stash, q->recycled, q->slowpath,
-			q->stash_used, q->build_failed, q->exhausted);
+			q->stash_used, q->build_failed, q->exhausted, q->lent);
 		print_sizing_json(out, &q->sizing);
 		fputs("}}", out);
 	}

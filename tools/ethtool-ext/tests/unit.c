@@ -259,14 +259,14 @@ static void sample_dev(struct ext_dev *d, struct ext_queue *q)
 	d->sizing = (struct ext_sizing){ .present = true, .min_free_kbytes = 5684,
 					 .share_pct = 25, .queues = 2, .cap = 65536 };
 	d->stats = (struct ext_stats){ .recycled = 1, .slowpath = 2, .stash_used = 3,
-					.build_failed = 4, .exhausted = 5, .tx_bounce = 6,
-					.tx_bounce_busy = 7 };
+					.build_failed = 4, .exhausted = 5, .lent = 8,
+					.tx_bounce = 6, .tx_bounce_busy = 7 };
 	d->nr_queues = 3;
 	d->queues = q;
 	q[0] = (struct ext_queue){ .id = 0, .type = SKBPOOL_QUEUE_TYPE_RX, .has_pool = true,
 				   .total = 1024, .free = 1000, .in_flight = 24, .stash = 64,
 				   .recycled = 11, .slowpath = 0, .stash_used = 1,
-				   .build_failed = 0, .exhausted = 2 };
+				   .build_failed = 0, .exhausted = 2, .lent = 3 };
 	q[0].sizing = (struct ext_sizing){ .present = true, .per_queue = true,
 					   .min_free_kbytes = 5684, .share_pct = 25, .queues = 2,
 					   .cap = 65536, .ring_size = 256, .buf_truesize = 4096,
@@ -312,11 +312,11 @@ static void test_json_device(void)
 		  "\"enter_count\":null,\"cause\":null},"
 		  "\"sizing\":{\"min_free_kbytes\":5684,\"share_pct\":25,\"queues\":2,\"cap\":65536},"
 		  "\"stats\":{\"recycled\":1,\"alloc_slowpath\":2,\"stash_used\":3,"
-		  "\"build_failed\":4,\"exhausted\":5,\"tx_bounce\":6,\"tx_bounce_busy\":7,"
+		  "\"build_failed\":4,\"exhausted\":5,\"lent\":8,\"tx_bounce\":6,\"tx_bounce_busy\":7,"
 		  "\"rx_critical\":null,\"rx_drop_noncritical\":null,\"classified\":null},"
 		  "\"rx_queues\":[{\"id\":0,\"override\":0,\"pool\":{\"total\":1024,\"free\":1000,"
 		  "\"in_flight\":24,\"stash\":64,\"recycled\":11,\"alloc_slowpath\":0,"
-		  "\"stash_used\":1,\"build_failed\":0,\"exhausted\":2,\"sizing\":"
+		  "\"stash_used\":1,\"build_failed\":0,\"exhausted\":2,\"lent\":3,\"sizing\":"
 		  "{\"min_free_kbytes\":5684,\"share_pct\":25,\"queues\":2,\"cap\":65536,"
 		  "\"ring_size\":256,\"buf_truesize\":4096,\"override\":0,\"share_buffers\":177,"
 		  "\"floor\":1024,\"buffers\":1024}}},"
@@ -384,7 +384,7 @@ static void test_text_device(void)
 			  "     512  no pool\n"));
 	CHECK(strstr(out, "  tx 0    bounce 256, in use 3, bounced 99, busy 1\n"));
 	CHECK(strstr(out, "  counters: recycled 1, slow-path allocs 2, stash used 3,"
-			  " build failed 4, exhausted 5, tx bounced 6, tx busy 7\n"));
+			  " build failed 4, exhausted 5, lent 8, tx bounced 6, tx busy 7\n"));
 	CHECK(!strstr(out, "emergency frames"));
 	if (checks_failed)
 		printf("# output was:\n%s", out);
