@@ -24,10 +24,10 @@
  */
 #define SKBPOOL_BIAS_MAX	USHRT_MAX
 
-/* Room before the frame: what the stack expects to be able to push. */
 /* Marks an id that names a lent page, not a pool buffer (lend.c). */
 #define SKBPOOL_RX_LENT		BIT(30)
 
+/* Room before the frame: what the stack expects to be able to push. */
 #define SKBPOOL_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
 
 /**
@@ -128,13 +128,15 @@ struct skbpool_stash {
 
 /**
  * struct skbpool_rxq - one RX queue's pool
- * @bufs: buffer slots, @capacity of them; ids index this array
+ * @bufs: buffer slots, @capacity of them; pool ids index this array
+ *	(lent ids, with SKBPOOL_RX_LENT, index @lent instead)
  * @free: stack of ids ready to post, @nr_free on it
  * @held: FIFO of ids whose frame went up the stack (in flight), indexed
  *	with @held_mask; @held_head is the oldest
  * @occupancy: packed (total << 32 | in_flight), one store per change so
  *	a reader always sees a consistent pair (total = free + in_flight)
- * @posted: ids given to the driver and not yet back (ring contents)
+ * @posted: pool ids given to the driver and not yet back (ring contents;
+ *	lent ids are not counted: they are not the pool's)
  * @total: buffers the pool owns (allocated slots)
  * @capacity: slots in @bufs; growth past @total is the slow path
  * @order: page order of a buffer

@@ -17,7 +17,7 @@
  *
  * A lent id carries SKBPOOL_RX_LENT; its slot is one of @ring_size (the
  * driver cannot have more buffers posted than its ring has descriptors).
- * Everything here runs in the queue's NAPI poll, like rx.c.
+ * All but init and fini runs in the queue's NAPI poll, like rx.c.
  */
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>
@@ -106,8 +106,11 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_lend_page);
  * @rxq: the pool, every buffer of it in flight, not in emergency
  * @dma: where the device may write
  *
- * Return: a lent id, or -ENOBUFS (no slot, or no page: the latter is an
- * allocation failure on the receive path and enters emergency).
+ * Return: a lent id, or -ENOBUFS (no slot, no page or no mapping).  A page
+ * that cannot be had is an allocation failure on the receive path and
+ * enters emergency; but a buffer of several pages may fail for want of
+ * contiguous memory alone, so then an order-0 probe decides.  A mapping
+ * failure says nothing about memory.
  */
 int skbpool_rx_lend(struct skbpool_rxq *rxq, dma_addr_t *dma)
 {
@@ -120,13 +123,18 @@ int skbpool_rx_lend(struct skbpool_rxq *rxq, dma_addr_t *dma)
 	slot = rxq->lend_free[rxq->nr_lend_free - 1];
 	buf = &rxq->lent[slot];
 	page = skbpool_rx_lend_page(rxq);
-	if (!page)
-		goto fail;
+	if (!page) {
+		if (!rxq->order || !skbpool_emergency_probe()) {
+			skbpool_emergency_alloc_failed(rxq->sdev);
+			rxq->emergency = skbpool_emergency_poll(rxq->sdev);
+		}
+		return -ENOBUFS;
+	}
 	buf->dma = dma_map_page_attrs(rxq->dma_dev, page, 0, rxq->truesize,
 				      DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
 	if (dma_mapping_error(rxq->dma_dev, buf->dma)) {
 		__free_pages(page, rxq->order);
-		goto fail;
+		return -ENOBUFS;
 	}
 	buf->page = page;
 	rxq->nr_lend_free--;
@@ -135,9 +143,6 @@ int skbpool_rx_lend(struct skbpool_rxq *rxq, dma_addr_t *dma)
 					 rxq->buf_len, DMA_FROM_DEVICE);
 	*dma = buf->dma + rxq->headroom;
 	return SKBPOOL_RX_LENT | slot;
-fail:
-	skbpool_emergency_alloc_failed(rxq->sdev);
-	return -ENOBUFS;
 }
 
 /**

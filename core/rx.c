@@ -392,12 +392,13 @@ bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
  * The caller sets the protocol (eth_type_trans()) and passes the skb up.
  *
  * In emergency mode the frame is first classified; a frame that is not
- * critical is dropped here, counted by reason, and its buffer reused.
+ * critical is dropped here, counted by reason, and its buffer reused.  A
+ * lent buffer (lend.c) goes to the skb for good; dropped, it is freed.
  *
  * Context: the queue's NAPI poll, after skbpool_rx_napi_begin().
  * Return: the skb, or NULL when the frame was dropped in emergency mode, no
  * head could be had, or @len exceeds what the buffer holds; the buffer is
- * then already back on the free list.
+ * then already back on the free list (a lent one freed).
  */
 struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Host-side tests, no guest (part of make check): ethtool-ext's unit tests
-# (argument parsing, output formatting, error decoding) and the check that
+# (argument parsing, output formatting, error decoding), its make install
+# (tests/install_check.sh) and the check that
 # the netlink spec, the uapi header and core/netlink.c agree.  Each suite's
 # KTAP is shown indented; the closing line is "N passed, N failed" over
 # their leaf tests.  Exit 1 when anything failed.
@@ -34,6 +35,8 @@ suite() { # NAME CMD...
 
 echo "# host: ethtool-ext unit tests"
 suite ethtool-ext make --no-print-directory -s -C "$repo/tools/ethtool-ext" check
+echo "# host: ethtool-ext make install"
+suite install "$repo/tests/install_check.sh"
 echo "# host: netlink spec, uapi header and kernel policies"
 suite spec_check python3 "$repo/tests/netlink/spec_check.py" "$ksrc"
 echo "$passed passed, $failed failed"

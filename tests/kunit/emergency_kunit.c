@@ -505,15 +505,57 @@ static void failed_loan_enters(struct kunit *test)
 	kunit_activate_static_stub(test, skbpool_rx_lend_page, no_page);
 	local_bh_disable();
 	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
+	local_bh_enable();
+	/* Pages may be had again, but in emergency none is lent. */
+	kunit_deactivate_static_stub(test, skbpool_rx_lend_page);
+	local_bh_disable();
 	KUNIT_EXPECT_TRUE(test, skbpool_rx_napi_begin(q));
 	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
 	local_bh_enable();
-	kunit_deactivate_static_stub(test, skbpool_rx_lend_page);
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.lent, 1);
 	KUNIT_EXPECT_EQ(test, s.exhausted, 2);
 
 	for (i = 0; i < 5 * RING + 1; i++)
+		consume_skb(skbs[i]);
+	skbpool_rxq_free(q);
+	real_thresholds(test);
+}
+
+/* A loan posted before emergency began is judged like any buffer: a frame
+ * that is not critical is dropped and its page freed at once.
+ */
+static void lent_frame_judged_in_emergency(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	struct skbpool_rxq *q;
+	struct sk_buff *skbs[5 * RING];
+	dma_addr_t dma;
+	int i, id;
+
+	fake_memory(test, 1000);
+	q = em_pool(test, sdev);
+	for (i = 0; i < 5 * RING; i++) {	/* the reserve and its growth */
+		skbs[i] = receive(test, q, fill_arp, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, skbs[i]);
+	}
+	local_bh_disable();
+	KUNIT_EXPECT_FALSE(test, skbpool_rx_napi_begin(q));
+	id = skbpool_rx_get(q, &dma);
+	KUNIT_EXPECT_TRUE(test, id >= 0 && (id & SKBPOOL_RX_LENT));
+	KUNIT_EXPECT_EQ(test, q->nr_lend_free, RING - 1);
+	sdev->em.policy = SKBPOOL_EM_POLICY_ON;
+	KUNIT_EXPECT_TRUE(test, skbpool_rx_napi_begin(q));
+	if (id >= 0) {
+		u32 len = fill_garbage(skbpool_rx_va(q, id), NULL);
+
+		KUNIT_EXPECT_NULL(test, skbpool_rx_build(q, id, len));
+	}
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, q->nr_lend_free, RING);
+	expect_cls(test, q, SKBPOOL_DROP_NONIP, 1);
+
+	for (i = 0; i < 5 * RING; i++)
 		consume_skb(skbs[i]);
 	skbpool_rxq_free(q);
 	real_thresholds(test);
@@ -588,6 +630,7 @@ static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(transitions_logged_for_events),
 	KUNIT_CASE(emergency_never_grows),
 	KUNIT_CASE(failed_loan_enters),
+	KUNIT_CASE(lent_frame_judged_in_emergency),
 	KUNIT_CASE(memalloc_socket_flow_is_learned),
 	{}
 };

@@ -238,13 +238,18 @@ static void too_small_pool_grows_then_lends(struct kunit *test)
 	local_bh_disable();
 	skbpool_rx_put(q, posted[0]);
 	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, q->nr_lend_free, 1);
 	KUNIT_EXPECT_TRUE(test, rx_get(q) & SKBPOOL_RX_LENT);
+	KUNIT_EXPECT_EQ(test, q->nr_lend_free, 0);
+	/* A length past the buffer: refused, the loan freed. */
+	KUNIT_EXPECT_NULL(test, rx_build(q, posted[1], skbpool_rx_buf_len(q) + 1));
+	KUNIT_EXPECT_EQ(test, q->nr_lend_free, 1);
 
 	for (i = 0; i < 3 * RING; i++)
 		consume_skb(skbs[i]);
 	reclaim_all(q);
 	expect_exact(test, q);
-	/* Loans still posted are freed with the pool. */
+	/* RING - 1 loans are still posted: the pool frees them with itself. */
 	skbpool_rxq_free(q);
 }
 

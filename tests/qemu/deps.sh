@@ -14,7 +14,7 @@ packages=(
 	python3 python3-yaml python3-jsonschema procps util-linux
 	# host-side checks, fuzzing and the tool; libFuzzer and the sanitizer
 	# runtimes are only recommended by clang, and recommends are skipped
-	sparse shellcheck clang libclang-rt-dev libmnl-dev pkg-config
+	sparse shellcheck clang libclang-rt-dev libmnl-dev pkg-config groff-base
 )
 
 missing=()

@@ -25,6 +25,8 @@
 #   in_a/in_b CMD...           run CMD in A's / B's namespace
 
 E1000_PCI=()
+. "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+
 NS_A=e1k-a-$$
 NS_B=e1k-b-$$
 
@@ -71,26 +73,14 @@ in_a() { ip netns exec "$NS_A" "$@"; }
 in_b() { ip netns exec "$NS_B" "$@"; }
 
 e1000_pair() { # DRIVER [NET4 NET6]
-	local n4=${2:-192.0.2} n6=${3:-2001:db8} ma mb
+	local n4=${2:-192.0.2} n6=${3:-2001:db8}
 	e1000_nics || return 1
 	e1000_bind "$1" || return 1
 	DEV_A=$(e1000_netdev "${E1000_PCI[0]}")
 	DEV_B=$(e1000_netdev "${E1000_PCI[1]}")
 	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
 	ip link set "$DEV_A" netns "$NS_A" && ip link set "$DEV_B" netns "$NS_B" || return 1
-	ma=$(in_a cat "/sys/class/net/$DEV_A/address")
-	mb=$(in_b cat "/sys/class/net/$DEV_B/address")
-	ip -n "$NS_A" addr add "$n4.1/24" dev "$DEV_A" &&
-		ip -n "$NS_B" addr add "$n4.2/24" dev "$DEV_B" &&
-		ip -n "$NS_A" addr add "$n6::1/64" dev "$DEV_A" nodad &&
-		ip -n "$NS_B" addr add "$n6::2/64" dev "$DEV_B" nodad &&
-		ip -n "$NS_A" link set lo up && ip -n "$NS_B" link set lo up &&
-		ip -n "$NS_A" link set "$DEV_A" up && ip -n "$NS_B" link set "$DEV_B" up &&
-		ip -n "$NS_A" neigh replace "$n4.2" lladdr "$mb" dev "$DEV_A" nud permanent &&
-		ip -n "$NS_B" neigh replace "$n4.1" lladdr "$ma" dev "$DEV_B" nud permanent &&
-		ip -n "$NS_A" neigh replace "$n6::2" lladdr "$mb" dev "$DEV_A" nud permanent &&
-		ip -n "$NS_B" neigh replace "$n6::1" lladdr "$ma" dev "$DEV_B" nud permanent ||
-		return 1
+	netns_addr_pair "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" "$n4" "$n6" || return 1
 	E1000_N4=$n4
 	E1000_N6=$n6
 	e1000_wait_link
@@ -308,7 +298,7 @@ e1000_reconfigure_checks() {
 # ES_LEFT_MS (time to leave emergency after the injection).
 # shellcheck disable=SC2034 # ES_* are results for the calling test
 e1000_survival() { # COUNT RATE tagged|untagged
-	local count=$1 rate=$2 scratch=/tmp/e1000-survival-$$ fs fp s1 s2 r1 r2 rmem enters0 drop0 slow0
+	local count=$1 rate=$2 scratch=/tmp/e1000-survival-$$ s1 s2 r1 r2 rmem enters0 drop0 slow0
 	mkdir -p "$scratch"
 	if [ "$3" = tagged ]; then
 		e1000_tag "$NS_A" "$DEV_A" on && e1000_tag "$NS_B" "$DEV_B" on && e1000_wait_link &&
@@ -333,18 +323,7 @@ e1000_survival() { # COUNT RATE tagged|untagged
 	s1=$!
 	in_b python3 "$SV_LIB/udpflow.py" send "$E1000_N4.1" 9000 "$count" "$rate" 1200 "$scratch/go" >"$scratch/b.sent" &
 	s2=$!
-	for _ in $(seq 1 300); do
-		[ "$(find "$scratch" -name 'ready.*' -o -name 'go.*' | wc -l)" -eq 4 ] && break
-		sleep 0.1
-	done
-	exec {fs}>"$FAULT/failslab/probability" {fp}>"$FAULT/fail_page_alloc/probability"
-	echo 100 >&$fs
-	echo 100 >&$fp
-	: >"$scratch/go"
-	wait $s1 $s2
-	echo 0 >&$fs
-	echo 0 >&$fp
-	exec {fs}>&- {fp}>&-
+	sv_inject "$scratch" 4 $s1 $s2
 	if [ "$3" = tagged ]; then
 		local t0
 		t0=$(date +%s%N)

@@ -11,6 +11,8 @@
 #   pair_stat NS DEV NAME               one ethtool -S counter
 #   pair_tag NS DEV on|off              the skbpool private flag
 
+. "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+
 PAIR_NETNS=()
 PAIR_IDS=()
 
@@ -30,7 +32,7 @@ pair_cleanup() {
 }
 
 pair_new() { # NAME ID_X ID_Y NET4 NET6
-	local name=$1 nsx=$1-x-$$ nsy=$1-y-$$ dx dy fx fy ix iy mx my
+	local name=$1 nsx=$1-x-$$ nsy=$1-y-$$ dx dy fx fy ix iy
 	modprobe simnic || return 1
 	echo "$2 1 1" >/sys/bus/simnic/new_device || return 1
 	PAIR_IDS+=("$2")
@@ -46,19 +48,7 @@ pair_new() { # NAME ID_X ID_Y NET4 NET6
 	iy=$(ip netns exec "$nsy" cat "/sys/class/net/$dy/ifindex")
 	echo "$fx:$ix $fy:$iy" >/sys/bus/simnic/link_device || return 1
 	exec {fx}<&- {fy}<&-
-	mx=$(ip netns exec "$nsx" cat "/sys/class/net/$dx/address")
-	my=$(ip netns exec "$nsy" cat "/sys/class/net/$dy/address")
-	ip -n "$nsx" addr add "$4.1/24" dev "$dx" &&
-		ip -n "$nsy" addr add "$4.2/24" dev "$dy" &&
-		ip -n "$nsx" addr add "$5::1/64" dev "$dx" nodad &&
-		ip -n "$nsy" addr add "$5::2/64" dev "$dy" nodad &&
-		ip -n "$nsx" link set lo up && ip -n "$nsy" link set lo up &&
-		ip -n "$nsx" link set "$dx" up && ip -n "$nsy" link set "$dy" up &&
-		ip -n "$nsx" neigh replace "$4.2" lladdr "$my" dev "$dx" nud permanent &&
-		ip -n "$nsy" neigh replace "$4.1" lladdr "$mx" dev "$dy" nud permanent &&
-		ip -n "$nsx" neigh replace "$5::2" lladdr "$my" dev "$dx" nud permanent &&
-		ip -n "$nsy" neigh replace "$5::1" lladdr "$mx" dev "$dy" nud permanent ||
-		return 1
+	netns_addr_pair "$nsx" "$dx" "$nsy" "$dy" "$4" "$5" || return 1
 	printf -v "${name}_NSX" %s "$nsx"
 	printf -v "${name}_NSY" %s "$nsy"
 	printf -v "${name}_DEVX" %s "$dx"

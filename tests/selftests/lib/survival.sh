@@ -46,8 +46,29 @@ sv_fault_setup() {
 	echo 0 >"$FAULT/fail_page_alloc/min-order"
 }
 
+# Once WANT ready.* and go.* files stand in SCRATCH (receivers bound,
+# senders connected and waiting for the go file), make every non-sleeping
+# allocation fail, let the senders go, wait for PIDS, stop the injection.
+# The probability files are opened first: opening allocates.
+sv_inject() { # SCRATCH WANT PID...
+	local scratch=$1 want=$2 fs fp
+	shift 2
+	for _ in $(seq 1 300); do
+		[ "$(find "$scratch" -name 'ready.*' -o -name 'go.*' | wc -l)" -eq "$want" ] && break
+		sleep 0.1
+	done
+	exec {fs}>"$FAULT/failslab/probability" {fp}>"$FAULT/fail_page_alloc/probability"
+	echo 100 >&$fs
+	echo 100 >&$fp
+	: >"$scratch/go"
+	wait "$@"
+	echo 0 >&$fs
+	echo 0 >&$fp
+	exec {fs}>&- {fp}>&-
+}
+
 survival_run() { # COUNT RATE
-	local count=$1 rate=$2 scratch=/tmp/skbpool-survival-$$ fs fp i s1 s2 s3
+	local count=$1 rate=$2 scratch=/tmp/skbpool-survival-$$ i s1 s2 s3
 	mkdir -p "$scratch"
 	pair_new t 211 212 192.0.2 2001:db8:a || return 1
 	pair_new u 213 214 198.51.100 2001:db8:b || return 1
@@ -85,18 +106,7 @@ survival_run() { # COUNT RATE
 	s3=$!
 	# Three receivers bound, three senders connected: nothing left to
 	# start once allocations fail.
-	for i in $(seq 1 300); do
-		[ "$(find "$scratch" -name 'ready.*' -o -name 'go.*' | wc -l)" -eq 6 ] && break
-		sleep 0.1
-	done
-	exec {fs}>"$FAULT/failslab/probability" {fp}>"$FAULT/fail_page_alloc/probability"
-	echo 100 >&$fs
-	echo 100 >&$fp
-	: >"$scratch/go"
-	wait $s1 $s2 $s3
-	echo 0 >&$fs
-	echo 0 >&$fp
-	exec {fs}>&- {fp}>&-
+	sv_inject "$scratch" 6 $s1 $s2 $s3
 	# After the injection: out of emergency within the hold time (plus
 	# the resync tick that notices a NIC with no traffic left).
 	(
