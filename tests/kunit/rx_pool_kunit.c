@@ -253,6 +253,42 @@ static void too_small_pool_grows_then_lends(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+/* A pool that looks parked may not be: buffers deep in the held FIFO can
+ * be back.  Before lending, every held buffer is looked at (once a poll).
+ */
+static void lends_only_when_really_parked(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 4 * RING);
+	struct skbpool_rxq_snapshot s;
+	struct sk_buff *skbs[5 * RING];
+	int i, id;
+
+	for (i = 0; i < 5 * RING; i++)		/* the reserve and its growth */
+		skbs[i] = rx_frame(test, q);
+	/* The newest frames are freed: their buffers sit at the FIFO's tail,
+	 * behind more held ones than one reclaim batch looks at.
+	 */
+	for (i = 5 * RING - 4; i < 5 * RING; i++) {
+		consume_skb(skbs[i]);
+		skbs[i] = NULL;
+	}
+	local_bh_disable();
+	skbpool_rx_napi_begin(q);
+	local_bh_enable();
+	id = rx_get(q);
+	KUNIT_EXPECT_TRUE(test, id >= 0 && !(id & SKBPOOL_RX_LENT));
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.lent, 0);
+	if (id >= 0) {
+		local_bh_disable();
+		skbpool_rx_put(q, id);
+		local_bh_enable();
+	}
+	for (i = 0; i < 5 * RING; i++)
+		consume_skb(skbs[i]);
+	skbpool_rxq_free(q);
+}
+
 /* Empty the stash and the worker's batch, with no refill under way. */
 static void stash_drain(struct skbpool_rxq *q)
 {
@@ -449,6 +485,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(oversized_length_rejected),
 	KUNIT_CASE_SLOW(steady_state_never_allocates),
 	KUNIT_CASE(too_small_pool_grows_then_lends),
+	KUNIT_CASE(lends_only_when_really_parked),
 	KUNIT_CASE(stash_stands_in),
 	KUNIT_CASE(counts_exact_under_random_ops),
 	KUNIT_CASE(resize_keeps_ids_valid),
