@@ -144,6 +144,7 @@ struct skbpool_stash {
  * @buf_len: bytes the device may write
  * @truesize: bytes a buffer pins (PAGE_SIZE << @order)
  * @emergency: the device's emergency state as this NAPI poll saw it
+ * @parked: this poll looked at every held buffer and found none back
  * @lent: lent buffers, one slot per ring descriptor (lend.c)
  * @lend_free: stack of free slots in @lent, @nr_lend_free on it
  * @stash: preallocated skb heads for when the NAPI head cache is empty
@@ -180,6 +181,7 @@ struct skbpool_rxq {
 	u32 buf_len;
 	u32 truesize;
 	bool emergency;
+	bool parked;
 	struct skbpool_rxbuf *lent;
 	u32 *lend_free;
 	u32 nr_lend_free;

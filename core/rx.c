@@ -181,21 +181,23 @@ static int rxq_grow(struct skbpool_rxq *rxq)
  * The free list is empty.  Return: 0 once it has a buffer again, 1 when
  * the caller should lend one (lend.c), -ENOBUFS when nothing may be had.
  *
- * The pool grows (up to @capacity) only when the stack really holds every
- * buffer, so before growing, and in emergency where the reserve is all
- * there is, every held buffer is looked at.  Once lending is the answer a
- * short look suffices: it keeps the cost per buffer bounded while a
- * socket parks the whole pool.
+ * The pool grows (up to @capacity), or lends, only when the stack really
+ * holds every buffer, so every held buffer is looked at first.  When that
+ * found nothing, the stack parks the whole pool: for the rest of the poll
+ * a short look suffices before lending, which keeps the cost per buffer
+ * bounded while a socket sits on the pool.
  */
 static int rxq_refill_free(struct skbpool_rxq *rxq)
 {
 	bool lend = !rxq->emergency && rxq->total == rxq->capacity;
+	u32 budget = lend && rxq->parked ? SKBPOOL_RECLAIM_BATCH : U32_MAX;
 
-	if (skbpool_rx_reclaim_until(rxq, lend ? SKBPOOL_RECLAIM_BATCH : U32_MAX,
-				     SKBPOOL_RECLAIM_BATCH))
+	if (skbpool_rx_reclaim_until(rxq, budget, SKBPOOL_RECLAIM_BATCH))
 		return 0;
-	if (lend)
+	if (lend) {
+		rxq->parked = true;
 		return 1;
+	}
 	if (!rxq->emergency && !rxq_grow(rxq))
 		return 0;
 	return -ENOBUFS;
@@ -215,6 +217,7 @@ bool skbpool_rx_napi_begin(struct skbpool_rxq *rxq)
 {
 	if (!rxq)
 		return false;
+	rxq->parked = false;
 	rxq->emergency = skbpool_emergency_poll(rxq->sdev);
 	return rxq->emergency;
 }
