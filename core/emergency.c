@@ -3,20 +3,23 @@
  * Emergency mode: under memory pressure a tagged NIC serves RX only from
  * its pool, and only to critical frames (classify.c decides which).
  *
- * A device in the auto policy enters emergency when
- *   - free memory falls to the zones' min watermark plus half the way to
- *     the low watermark (the margin leaves time to act before GFP_ATOMIC
- *     callers start failing), or
+ * A device in the auto policy enters emergency on real distress only:
+ *   - free memory at or below the zones' min watermark, which only
+ *     atomic and reclaim-driven allocations may reach (between min and
+ *     low, kswapd is at work and GFP_ATOMIC still succeeds: dropping bulk
+ *     traffic there would drop replies that writeback of dirty pages over
+ *     sockets not marked SOCK_MEMALLOC is waiting on), or
  *   - an allocation on its receive path fails (an skb head from the NAPI
- *     cache, a stash refill);
+ *     cache, a stash refill, a loan, a copy at the fence, the canary);
  * and leaves once free memory is above the low watermark, neither trigger
  * was seen for emergency_hold_ms (default 2000) and one atomic allocation
  * succeeds, so a system hovering around a watermark does not flap.  The admin can force it on
  * (the skbpool-emergency private flag, or policy "on") or off.
  *
- * The check per NAPI poll reads one global counter (the vmstat total of
- * free pages, folded from per-cpu deltas by the kernel) and compares it
- * with thresholds the resync worker precomputes; it walks no zone.  A
+ * The check per NAPI poll reads the free-page counters of the lowmem
+ * zones (the same zones the thresholds are summed over: a handful of
+ * words, folded from per-cpu deltas by the kernel) and compares them with
+ * thresholds the resync worker precomputes.  A
  * transition is a compare-and-exchange on the device's state, so it is
  * counted once however many queues see it at the same moment.
  */
@@ -72,7 +75,7 @@ void skbpool_emergency_update_thresholds(void)
 
 	if (READ_ONCE(skbpool_thresholds.pinned))
 		return;
-	thresholds_set(min + (max(low, min) - min) / 2, low,
+	thresholds_set(min, max(low, min),
 		       msecs_to_jiffies(READ_ONCE(emergency_hold_ms)));
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_update_thresholds);
@@ -113,7 +116,7 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_unpin_thresholds);
 unsigned long skbpool_free_pages(void)
 {
 	KUNIT_STATIC_STUB_REDIRECT(skbpool_free_pages);
-	return global_zone_page_state(NR_FREE_PAGES);
+	return skbpool_lowmem_free_pages();
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_free_pages);
 

@@ -24,6 +24,10 @@ static const char skbpool_stat_names[][ETH_GSTRING_LEN] = {
 	"skbpool_rx_build_failed",
 	"skbpool_rx_exhausted",
 	"skbpool_rx_lent",
+	"skbpool_rx_fence",
+	"skbpool_rx_fence_copied",
+	"skbpool_rx_fence_dropped",
+	"skbpool_rx_pages_alloc",
 	"skbpool_tx_bounce",
 	"skbpool_tx_bounce_inuse",
 	"skbpool_tx_bounce_busy",
@@ -149,7 +153,7 @@ EXPORT_SYMBOL_GPL(skbpool_ethtool_stats_strings);
  */
 void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 {
-	struct skbpool_rxq_snapshot snap, sum = {};
+	struct skbpool_rxq_snapshot sum;
 	struct skbpool_emergency_info em;
 	struct skbpool_sizing s = {};
 	u64 dropped = 0;
@@ -160,16 +164,16 @@ void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 	u64 *v = *data;
 
 	mutex_lock(&skbpool_lock);
-	sum = sdev->gone.rx;
+	skbpool_dev_read_rx(sdev, &sum);
 	bounce = sdev->gone.tx_bounce;
 	busy = sdev->gone.tx_busy;
-	list_for_each_entry(rxq, &sdev->rxqs, node) {
-		skbpool_rxq_read(rxq, &snap);
-		skbpool_rxq_snapshot_add(&sum, &snap);
-	}
 	list_for_each_entry(txq, &sdev->txqs, node) {
 		bounce += skbpool_txq_bounced(txq);
 		bounce_inuse += skbpool_txq_in_use(txq);
+		busy += skbpool_txq_busy(txq);
+	}
+	list_for_each_entry(txq, &sdev->parked_txqs, node) {
+		bounce += skbpool_txq_bounced(txq);
 		busy += skbpool_txq_busy(txq);
 	}
 	rxq = list_first_entry_or_null(&sdev->rxqs, struct skbpool_rxq, node);
@@ -186,6 +190,10 @@ void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 	*v++ = sum.build_failed;
 	*v++ = sum.exhausted;
 	*v++ = sum.lent;
+	*v++ = sum.fence;
+	*v++ = sum.fence_copied;
+	*v++ = sum.fence_dropped;
+	*v++ = sum.pages_alloc;
 	*v++ = bounce;
 	*v++ = bounce_inuse;
 	*v++ = busy;

@@ -24,6 +24,9 @@
  */
 #define SKBPOOL_BIAS_MAX	USHRT_MAX
 
+/* Marks a buffer's @bias while a pool is parked (skbpool_rxq_park()). */
+#define SKBPOOL_RXBUF_MARK	BIT(31)
+
 /* Marks an id that names a lent page, not a pool buffer (lend.c). */
 #define SKBPOOL_RX_LENT		BIT(30)
 
@@ -100,6 +103,8 @@ struct skbpool_rxq_stats {
 	u64_stats_t build_failed;
 	u64_stats_t exhausted;
 	u64_stats_t lent;
+	u64_stats_t fence_copied;
+	u64_stats_t fence_dropped;
 	u64_stats_t cls[SKBPOOL_CLASS_REASONS];
 };
 
@@ -143,11 +148,17 @@ struct skbpool_stash {
  * @headroom: bytes before the frame (NET_SKB_PAD + NET_IP_ALIGN)
  * @buf_len: bytes the device may write
  * @truesize: bytes a buffer pins (PAGE_SIZE << @order)
+ * @fence: buffers only critical frames may hold (skbpool_rxq_set_fence());
+ *	written with WRITE_ONCE() for readers outside NAPI
+ * @scan_left: held buffers a dry get may still look at in this poll
+ *	(SKBPOOL_SCAN_PER_POLL at each skbpool_rx_napi_begin())
  * @emergency: the device's emergency state as this NAPI poll saw it
- * @parked: this poll looked at every held buffer and found none back
  * @lent: lent buffers, one slot per ring descriptor (lend.c)
+ * @lend_slots: entries in @lent and @lend_free
  * @lend_free: stack of free slots in @lent, @nr_lend_free on it
  * @stash: preallocated skb heads for when the NAPI head cache is empty
+ * @pages_alloc: pages allocated for pool buffers, ever (any context:
+ *	atomic, as the resync worker grows a pool while NAPI runs)
  * @dma_dev: @sdev->dma_dev, kept here for the hot path
  * @resize: a resize on its way to NAPI
  * @requested: the target of the last resize asked for
@@ -180,12 +191,15 @@ struct skbpool_rxq {
 	u32 headroom;
 	u32 buf_len;
 	u32 truesize;
+	u32 fence;
+	u32 scan_left;
 	bool emergency;
-	bool parked;
 	struct skbpool_rxbuf *lent;
+	u32 lend_slots;
 	u32 *lend_free;
 	u32 nr_lend_free;
 	struct skbpool_stash stash;
+	atomic_long_t pages_alloc;
 	struct device *dma_dev;
 	struct skbpool_rxq_resize resize;
 	u32 requested;
@@ -253,18 +267,26 @@ struct skbpool_txq {
  * @exhausted: buffer gets refused: every buffer in flight, no growth left,
  *	nothing lent
  * @lent: pages lent for one frame while the pool was all in flight
+ * @fence: buffers kept for critical frames
+ * @fence_copied: bulk frames copied out at the fence, their buffer reused
+ * @fence_dropped: bulk frames dropped at the fence (no memory for a copy)
+ * @pages_alloc: pages allocated for pool buffers
  * @cls: frames classified in emergency, by enum skbpool_class_reason
  */
 struct skbpool_rxq_snapshot {
 	u32 total;
 	u32 free;
 	u32 in_flight;
+	u32 fence;
 	u64 recycled;
 	u64 slowpath;
 	u64 stash_used;
 	u64 build_failed;
 	u64 exhausted;
 	u64 lent;
+	u64 fence_copied;
+	u64 fence_dropped;
+	u64 pages_alloc;
 	u64 cls[SKBPOOL_CLASS_REASONS];
 };
 
@@ -359,7 +381,10 @@ struct skbpool_emergency_info {
  *	num_rx_queues, fixed at its allocation)
  * @nr_queue_override: see @queue_override
  * @rxqs: live RX pools
+ * @parked: RX pools of queues being rebuilt, kept for the new ring
+ *	(skbpool_rxq_destroy() and skbpool_rxq_create())
  * @txqs: live TX bounce pools
+ * @parked_txqs: TX bounce pools of queues being rebuilt, likewise
  * @gone: counters of pools already destroyed, so ethtool -S stays monotonic
  * @em_reported: emergency transitions sent as netlink events (the event
  *	worker's, under skbpool_lock)
@@ -380,7 +405,9 @@ struct skbpool_dev {
 	u32 *queue_override;
 	u32 nr_queue_override;
 	struct list_head rxqs;
+	struct list_head parked;
 	struct list_head txqs;
+	struct list_head parked_txqs;
 	struct {
 		struct skbpool_rxq_snapshot rx;
 		u64 tx_bounce;
@@ -404,9 +431,18 @@ struct skbpool_rxq *skbpool_rxq_alloc(struct skbpool_dev *sdev,
 				      const struct skbpool_rxq_params *p,
 				      u32 buffers);
 void skbpool_rxq_free(struct skbpool_rxq *rxq);
+void skbpool_rxq_park(struct skbpool_rxq *rxq);
+int skbpool_rxq_unpark(struct skbpool_rxq *rxq, const struct skbpool_rxq_params *p);
+struct page *skbpool_rx_page_alloc(struct skbpool_rxq *rxq, gfp_t gfp);
+void skbpool_dev_read_rx(const struct skbpool_dev *sdev, struct skbpool_rxq_snapshot *sum);
+void skbpool_dev_take_parked(struct skbpool_dev *sdev, u32 from_qid,
+			     struct list_head *list);
+void skbpool_rxqs_free(struct list_head *list);
 struct skbpool_txq *skbpool_txq_alloc(struct skbpool_dev *sdev, u32 qid,
 				      u32 count, u32 buf_size);
 void skbpool_txq_free(struct skbpool_txq *txq);
+bool skbpool_txq_fits(const struct skbpool_txq *txq, u32 count, u32 buf_size);
+void skbpool_txq_reset(struct skbpool_txq *txq);
 u32 skbpool_size_rxq(struct skbpool_dev *sdev,
 		     const struct skbpool_rxq_params *p,
 		     struct skbpool_sizing *s);
@@ -427,12 +463,13 @@ void skbpool_rxq_arrays_free(struct skbpool_rxq_arrays *a);
 void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays *a);
 u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers);
 u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
-u32 skbpool_rx_reclaim_until(struct skbpool_rxq *rxq, u32 budget, u32 want);
+void skbpool_rxq_set_fence(struct skbpool_rxq *rxq);
 void skbpool_rxq_count(struct skbpool_rxq *rxq, u64_stats_t *counter, u32 n);
 struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va);
 bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len);
 int skbpool_rxq_lend_init(struct skbpool_rxq *rxq);
 void skbpool_rxq_lend_fini(struct skbpool_rxq *rxq);
+void skbpool_rxq_lend_reset(struct skbpool_rxq *rxq);
 struct page *skbpool_rx_lend_page(struct skbpool_rxq *rxq);
 int skbpool_rx_lend(struct skbpool_rxq *rxq, dma_addr_t *dma);
 void *skbpool_rx_lent_va(const struct skbpool_rxq *rxq, u32 id);
@@ -458,6 +495,7 @@ void skbpool_resync_exit(void);
 void skbpool_resync_devices(void);
 
 unsigned long skbpool_watermark_pages(enum zone_watermarks mark);
+unsigned long skbpool_lowmem_free_pages(void);
 unsigned long skbpool_free_pages(void);
 bool skbpool_emergency_probe(void);
 void skbpool_emergency_update_thresholds(void);

@@ -11,12 +11,17 @@
  * gives it to the skb for good.  The stack frees it; it never joins the
  * pool, so the reserve stays the size the admin asked for.
  *
- * In emergency the queue never lends: the reserve alone serves critical
- * traffic, and a failed loan enters emergency like any failed allocation
- * on the receive path.
+ * Outside emergency a pool that is all in flight is held by critical
+ * frames (the fence keeps bulk ones from it: rx.c), so a loan is what a
+ * stock driver would do for them.  In emergency a loan is still tried,
+ * once per dry get, before the ring is left empty: it cannot touch the
+ * reserves (__GFP_NOMEMALLOC), and a frame that arrives in it is judged
+ * like any other.  A failed loan enters emergency like any failed
+ * allocation on the receive path.
  *
- * A lent id carries SKBPOOL_RX_LENT; its slot is one of @ring_size (the
- * driver cannot have more buffers posted than its ring has descriptors).
+ * A lent id carries SKBPOOL_RX_LENT; its slot is one of @lend_slots, at
+ * least the ring's size (the driver cannot have more buffers posted than
+ * its ring has descriptors).
  * All but init and fini runs in the queue's NAPI poll, like rx.c.
  */
 #include <linux/dma-mapping.h>
@@ -36,7 +41,7 @@
  */
 int skbpool_rxq_lend_init(struct skbpool_rxq *rxq)
 {
-	u32 n = rxq->params.ring_size, i;
+	u32 n = rxq->params.ring_size;
 	int node = rxq->dma_dev ? dev_to_node(rxq->dma_dev) : NUMA_NO_NODE;
 
 	rxq->lent = kvcalloc_node(n, sizeof(*rxq->lent), GFP_KERNEL, node);
@@ -45,10 +50,36 @@ int skbpool_rxq_lend_init(struct skbpool_rxq *rxq)
 		skbpool_rxq_lend_fini(rxq);
 		return -ENOMEM;
 	}
-	for (i = 0; i < n; i++)
-		rxq->lend_free[i] = n - 1 - i;
-	rxq->nr_lend_free = n;
+	rxq->lend_slots = n;
+	skbpool_rxq_lend_reset(rxq);
 	return 0;
+}
+
+/**
+ * skbpool_rxq_lend_reset() - free the loans still posted, every slot free
+ * @rxq: the pool; its device no longer writes to any buffer
+ *
+ * For a ring rebuilt around the same pool: the slots are kept, and used
+ * for the new ring as long as it has no more descriptors than there are
+ * slots (the driver never posts more buffers than its ring holds).
+ */
+void skbpool_rxq_lend_reset(struct skbpool_rxq *rxq)
+{
+	u32 i;
+
+	for (i = 0; i < rxq->lend_slots; i++) {
+		struct page *page = rxq->lent[i].page;
+
+		if (page) {
+			dma_unmap_page_attrs(rxq->dma_dev, rxq->lent[i].dma, rxq->truesize,
+					     DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+			rxq->lent[i].page = NULL;
+			__free_pages(page, rxq->order);
+		}
+	}
+	for (i = 0; i < rxq->lend_slots; i++)
+		rxq->lend_free[i] = rxq->lend_slots - 1 - i;
+	rxq->nr_lend_free = rxq->lend_slots;
 }
 
 static void lend_release(struct skbpool_rxq *rxq, u32 slot)
@@ -67,21 +98,14 @@ static void lend_release(struct skbpool_rxq *rxq, u32 slot)
  */
 void skbpool_rxq_lend_fini(struct skbpool_rxq *rxq)
 {
-	u32 i;
-
-	for (i = 0; rxq->lent && i < rxq->params.ring_size; i++) {
-		struct page *page = rxq->lent[i].page;
-
-		if (page) {
-			lend_release(rxq, i);
-			__free_pages(page, rxq->order);
-		}
-	}
+	if (rxq->lent)
+		skbpool_rxq_lend_reset(rxq);
 	kvfree(rxq->lent);
 	kvfree(rxq->lend_free);
 	rxq->lent = NULL;
 	rxq->lend_free = NULL;
 	rxq->nr_lend_free = 0;
+	rxq->lend_slots = 0;
 }
 
 /**
@@ -103,7 +127,7 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_lend_page);
 
 /**
  * skbpool_rx_lend() - post a page from the allocator instead of the pool
- * @rxq: the pool, every buffer of it in flight, not in emergency
+ * @rxq: the pool, every buffer of it in flight
  * @dma: where the device may write
  *
  * Return: a lent id, or -ENOBUFS (no slot, no page or no mapping).  A page

@@ -238,15 +238,10 @@ struct nl_totals {
 
 static void nl_read_totals(const struct skbpool_dev *sdev, struct nl_totals *t)
 {
-	struct skbpool_rxq_snapshot snap, sum = sdev->gone.rx;
-	struct skbpool_rxq *rxq;
+	struct skbpool_rxq_snapshot sum;
 	struct skbpool_txq *txq;
 
-	lockdep_assert_held(&skbpool_lock);
-	list_for_each_entry(rxq, &sdev->rxqs, node) {
-		skbpool_rxq_read(rxq, &snap);
-		skbpool_rxq_snapshot_add(&sum, &snap);
-	}
+	skbpool_dev_read_rx(sdev, &sum);
 	t->recycled = sum.recycled;
 	t->slowpath = sum.slowpath;
 	t->stash_used = sum.stash_used;
@@ -257,6 +252,10 @@ static void nl_read_totals(const struct skbpool_dev *sdev, struct nl_totals *t)
 	t->tx_bounce = sdev->gone.tx_bounce;
 	t->tx_busy = sdev->gone.tx_busy;
 	list_for_each_entry(txq, &sdev->txqs, node) {
+		t->tx_bounce += skbpool_txq_bounced(txq);
+		t->tx_busy += skbpool_txq_busy(txq);
+	}
+	list_for_each_entry(txq, &sdev->parked_txqs, node) {
 		t->tx_bounce += skbpool_txq_bounced(txq);
 		t->tx_busy += skbpool_txq_busy(txq);
 	}

@@ -146,6 +146,7 @@ void skbpool_rxq_apply_resize(struct skbpool_rxq *rxq)
 	r->nr_grow = 0;
 	if (rxq->total > r->target)
 		resize_shrink(rxq, r);
+	skbpool_rxq_set_fence(rxq);
 	skbpool_rxq_publish(rxq);
 	/* Pairs with smp_load_acquire() in skbpool_rxq_resize_finish(). */
 	smp_store_release(&r->state, SKBPOOL_RESIZE_DONE);

@@ -8,6 +8,7 @@
  */
 #include <linux/moduleparam.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched/mm.h>
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
@@ -28,7 +29,9 @@ static bool resync_stopping;
  */
 static void resync_rxq(struct skbpool_dev *sdev, struct skbpool_rxq *rxq)
 {
+	struct skbpool_rxq_snapshot snap;
 	struct skbpool_sizing s;
+	unsigned int noio;
 	u32 target;
 	int err;
 
@@ -36,9 +39,14 @@ static void resync_rxq(struct skbpool_dev *sdev, struct skbpool_rxq *rxq)
 	if (smp_load_acquire(&rxq->resize.state) == SKBPOOL_RESIZE_DONE)
 		skbpool_rxq_resize_finish(rxq);
 	target = skbpool_size_rxq(sdev, &rxq->params, &s);
-	if (target == rxq->requested)
+	/* A pool made short of its target (pages ran out) asks again. */
+	skbpool_rxq_read(rxq, &snap);
+	if (target == rxq->requested && snap.total >= target)
 		return;
+	/* Reclaim may not write through a NIC whose reserve it is growing. */
+	noio = memalloc_noio_save();
 	err = skbpool_rxq_resize_request(rxq, target);
+	memalloc_noio_restore(noio);
 	if (err && err != -EBUSY)
 		netdev_warn(sdev->netdev, "skbpool: queue %u: resize to %u failed: %d\n",
 			    rxq->params.qid, target, err);
@@ -48,6 +56,7 @@ static void skbpool_resync(struct work_struct *work)
 {
 	struct skbpool_dev *sdev;
 	struct skbpool_rxq *rxq;
+	LIST_HEAD(drop);
 
 	skbpool_emergency_update_thresholds();
 	rtnl_lock();
@@ -57,8 +66,11 @@ static void skbpool_resync(struct work_struct *work)
 		skbpool_emergency_poll(sdev);
 		list_for_each_entry(rxq, &sdev->rxqs, node)
 			resync_rxq(sdev, rxq);
+		/* Queues a channel change took away will not claim theirs. */
+		skbpool_dev_take_parked(sdev, sdev->netdev->real_num_rx_queues, &drop);
 	}
 	mutex_unlock(&skbpool_lock);
+	skbpool_rxqs_free(&drop);
 	rtnl_unlock();
 	if (!READ_ONCE(resync_stopping))
 		queue_delayed_work(system_wq, &resync_work,

@@ -34,6 +34,8 @@
 
 /* Buffers a pass aims to reclaim when the free list runs dry. */
 #define SKBPOOL_RECLAIM_BATCH	64
+/* Held buffers dry gets may look at in one NAPI poll (rxq_refill_free()). */
+#define SKBPOOL_SCAN_PER_POLL	256
 
 static u32 rxq_in_flight(const struct skbpool_rxq *rxq)
 {
@@ -62,6 +64,28 @@ static int rxq_node(const struct skbpool_rxq *rxq)
 	return rxq->sdev->dma_dev ? dev_to_node(rxq->sdev->dma_dev) : NUMA_NO_NODE;
 }
 
+/**
+ * skbpool_rx_page_alloc() - a page (or compound page) for a pool buffer,
+ *	the seam the tests use to make it fail
+ * @rxq: the pool
+ * @gfp: the context's allocation flags
+ *
+ * Never from the emergency reserves: a pfmemalloc page would mark every
+ * skb built on it for as long as it stays in the pool, and such frames
+ * are dropped for ordinary sockets.
+ *
+ * Return: the page or NULL.
+ */
+struct page *skbpool_rx_page_alloc(struct skbpool_rxq *rxq, gfp_t gfp)
+{
+	KUNIT_STATIC_STUB_REDIRECT(skbpool_rx_page_alloc, rxq, gfp);
+	if (rxq->order)
+		gfp |= __GFP_COMP;
+	return alloc_pages_node(rxq_node(rxq), gfp | __GFP_NOWARN | __GFP_NOMEMALLOC,
+				rxq->order);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_page_alloc);
+
 int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
 			gfp_t gfp)
 {
@@ -69,16 +93,10 @@ int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
 	struct page *page;
 	dma_addr_t dma;
 
-	if (rxq->order)
-		gfp |= __GFP_COMP;
-	/* Never from the emergency reserves: a pfmemalloc page would mark
-	 * every skb built on it for as long as it stays in the pool, and such
-	 * frames are dropped for ordinary sockets.
-	 */
-	page = alloc_pages_node(rxq_node(rxq), gfp | __GFP_NOWARN | __GFP_NOMEMALLOC,
-				rxq->order);
+	page = skbpool_rx_page_alloc(rxq, gfp);
 	if (!page)
 		return -ENOMEM;
+	atomic_long_inc(&rxq->pages_alloc);
 	dma = dma_map_page_attrs(dev, page, 0, rxq->truesize, DMA_FROM_DEVICE,
 				 DMA_ATTR_SKIP_CPU_SYNC);
 	if (dma_mapping_error(dev, dma)) {
@@ -118,37 +136,22 @@ static bool rxbuf_returned(const struct skbpool_rxbuf *buf)
 	return true;
 }
 
-/**
- * skbpool_rx_reclaim() - move buffers the stack returned to the free list
- * @rxq: the pool
- * @budget: held buffers to look at, oldest first
- *
- * A buffer still held goes to the back of the FIFO, so one frame parked in
- * an unread socket does not block the others behind it.
- *
- * Return: buffers reclaimed.
+/*
+ * Look at up to *@budget held buffers, oldest first, and move those the
+ * stack returned to the free list; stop once @want came back.  *@budget
+ * goes down by the buffers looked at.  A buffer still held goes to the
+ * back of the FIFO, so one frame parked in an unread socket does not block
+ * the others behind it, and the next look starts where this one stopped.
  */
-u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget)
+static u32 rxq_reclaim(struct skbpool_rxq *rxq, u32 *budget, u32 want)
 {
-	return skbpool_rx_reclaim_until(rxq, budget, U32_MAX);
-}
-EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_reclaim);
+	u32 n = 0, scanned = min(*budget, rxq_in_flight(rxq));
 
-/**
- * skbpool_rx_reclaim_until() - reclaim until enough came back
- * @rxq: the pool
- * @budget: the most held buffers to look at, oldest first
- * @want: stop once this many were reclaimed
- *
- * Return: buffers reclaimed.
- */
-u32 skbpool_rx_reclaim_until(struct skbpool_rxq *rxq, u32 budget, u32 want)
-{
-	u32 n = 0, scanned = min(budget, rxq_in_flight(rxq));
-
-	while (scanned-- && n < want) {
+	*budget -= scanned;
+	while (scanned && n < want) {
 		u32 id = rxq->held[rxq->held_head++ & rxq->held_mask];
 
+		scanned--;
 		if (rxbuf_returned(&rxq->bufs[id])) {
 			rxq->free[rxq->nr_free++] = id;
 			n++;
@@ -156,11 +159,45 @@ u32 skbpool_rx_reclaim_until(struct skbpool_rxq *rxq, u32 budget, u32 want)
 			rxq->held[rxq->held_tail++ & rxq->held_mask] = id;
 		}
 	}
+	*budget += scanned;	/* stopped early: not looked at */
 	if (n) {
 		skbpool_rxq_count(rxq, &rxq->stats.recycled, n);
 		skbpool_rxq_publish(rxq);
 	}
 	return n;
+}
+
+/**
+ * skbpool_rx_reclaim() - move buffers the stack returned to the free list
+ * @rxq: the pool
+ * @budget: held buffers to look at, oldest first
+ *
+ * Return: buffers reclaimed.
+ */
+u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget)
+{
+	return rxq_reclaim(rxq, &budget, U32_MAX);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_reclaim);
+
+/**
+ * skbpool_rxq_set_fence() - size the part of the pool kept for critical
+ *	frames, after the pool's size changed
+ * @rxq: the pool
+ *
+ * Two rings' worth: one posted for frames to land in, one for critical
+ * frames the stack is still working through; a quarter of a larger pool.
+ * Never more than the pool: a pool of one ring gives bulk frames copies
+ * only.  The bound is a count of held buffers, not of particular ones, so
+ * it costs one comparison per frame (skbpool_rx_build()).
+ *
+ * Context: the queue's NAPI, or no NAPI running.
+ */
+void skbpool_rxq_set_fence(struct skbpool_rxq *rxq)
+{
+	u32 fence = max(rxq->total / 4, 2 * rxq->params.ring_size);
+
+	WRITE_ONCE(rxq->fence, min(fence, rxq->total));
 }
 
 /* The slow path: the pool is empty and every buffer is in flight. */
@@ -172,6 +209,7 @@ static int rxq_grow(struct skbpool_rxq *rxq)
 		return -ENOBUFS;
 	rxq->total++;
 	rxq->free[rxq->nr_free++] = id;
+	skbpool_rxq_set_fence(rxq);
 	skbpool_rxq_count(rxq, &rxq->stats.slowpath, 1);
 	skbpool_rxq_publish(rxq);
 	return 0;
@@ -179,28 +217,25 @@ static int rxq_grow(struct skbpool_rxq *rxq)
 
 /*
  * The free list is empty.  Return: 0 once it has a buffer again, 1 when
- * the caller should lend one (lend.c), -ENOBUFS when nothing may be had.
+ * the caller should lend one (lend.c).
  *
- * The pool grows (up to @capacity), or lends, only when the stack really
- * holds every buffer, so every held buffer is looked at first.  When that
- * found nothing, the stack parks the whole pool: for the rest of the poll
- * a short look suffices before lending, which keeps the cost per buffer
- * bounded while a socket sits on the pool.
+ * Held buffers are looked at first, but no more than SKBPOOL_SCAN_PER_POLL
+ * in one NAPI poll: a socket parking a large pool would otherwise cost a
+ * walk of the whole FIFO on every poll, in emergency on the poll that can
+ * least afford it.  The FIFO rotates as it is looked at, so the next poll
+ * goes on where this one stopped and every held buffer is seen within
+ * in_flight / SKBPOOL_SCAN_PER_POLL polls.  When that finds nothing the
+ * pool counts as parked: it grows by one buffer while memory is not short
+ * (up to @capacity), else a page is lent; in emergency too, as a last try
+ * that cannot touch the reserves (skbpool_rx_lend()), before refusing.
  */
 static int rxq_refill_free(struct skbpool_rxq *rxq)
 {
-	bool lend = !rxq->emergency && rxq->total == rxq->capacity;
-	u32 budget = lend && rxq->parked ? SKBPOOL_RECLAIM_BATCH : U32_MAX;
-
-	if (skbpool_rx_reclaim_until(rxq, budget, SKBPOOL_RECLAIM_BATCH))
+	if (rxq->scan_left && rxq_reclaim(rxq, &rxq->scan_left, SKBPOOL_RECLAIM_BATCH))
 		return 0;
-	if (lend) {
-		rxq->parked = true;
-		return 1;
-	}
-	if (!rxq->emergency && !rxq_grow(rxq))
+	if (!rxq->emergency && rxq->total < rxq->capacity && !rxq_grow(rxq))
 		return 0;
-	return -ENOBUFS;
+	return 1;
 }
 
 /**
@@ -217,7 +252,7 @@ bool skbpool_rx_napi_begin(struct skbpool_rxq *rxq)
 {
 	if (!rxq)
 		return false;
-	rxq->parked = false;
+	rxq->scan_left = SKBPOOL_SCAN_PER_POLL;
 	rxq->emergency = skbpool_emergency_poll(rxq->sdev);
 	return rxq->emergency;
 }
@@ -230,7 +265,7 @@ EXPORT_SYMBOL_GPL(skbpool_rx_napi_begin);
  *
  * Context: the queue's NAPI poll.
  * When every buffer is in flight and the pool may not grow, a buffer is
- * lent from the page allocator unless the device is in emergency (lend.c).
+ * lent from the page allocator (lend.c).
  *
  * Return: the buffer's id, to hand back with skbpool_rx_build() or
  * skbpool_rx_put(), or -ENOBUFS when no buffer may be had (leave the
@@ -250,14 +285,11 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 	if (rxq->held_head != rxq->held_tail)
 		skbpool_rx_reclaim(rxq, 1);
 	if (unlikely(!rxq->nr_free)) {
-		int err = rxq_refill_free(rxq);
+		if (rxq_refill_free(rxq)) {
+			int lent = skbpool_rx_lend(rxq, dma);
 
-		if (err > 0) {
-			err = skbpool_rx_lend(rxq, dma);
-			if (err >= 0)
-				return err;
-		}
-		if (err < 0) {
+			if (lent >= 0)
+				return lent;
 			skbpool_rxq_count(rxq, &rxq->stats.exhausted, 1);
 			skbpool_nl_exhausted(rxq);
 			return -ENOBUFS;
@@ -369,19 +401,64 @@ struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va)
 	return skb;
 }
 
+static enum skbpool_class_reason rxq_classify(struct skbpool_rxq *rxq,
+					      const void *frame, u32 len)
+{
+	struct skbpool_dev *sdev = rxq->sdev;
+
+	return skbpool_classify(frame, len, rcu_dereference_bh(sdev->rules),
+				sdev->flows, (u32)jiffies);
+}
+
 /*
  * Emergency: only critical frames may have an skb built.  The verdict
  * comes from the buffer's bytes alone, before anything is allocated.
  */
 bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
 {
-	struct skbpool_dev *sdev = rxq->sdev;
-	enum skbpool_class_reason why;
+	enum skbpool_class_reason why = rxq_classify(rxq, frame, len);
 
-	why = skbpool_classify(frame, len, rcu_dereference_bh(sdev->rules),
-			       sdev->flows, (u32)jiffies);
 	skbpool_rxq_count(rxq, &rxq->stats.cls[why], 1);
 	return skbpool_class_critical(why);
+}
+
+/*
+ * Would holding one more frame leave fewer than @fence buffers for
+ * critical ones?  in_flight counts buffers not looked at since the stack
+ * returned them, so look (within the poll's scan budget) before saying so.
+ */
+static bool rxq_at_fence(struct skbpool_rxq *rxq)
+{
+	if (likely(rxq_in_flight(rxq) + rxq->fence < rxq->total))
+		return false;
+	rxq_reclaim(rxq, &rxq->scan_left, SKBPOOL_RECLAIM_BATCH);
+	return rxq_in_flight(rxq) + rxq->fence >= rxq->total;
+}
+
+/*
+ * A bulk frame at the fence: its bytes go into an ordinary skb, as a stock
+ * driver would allocate one, and the pool buffer is posted again at once.
+ * Never from the reserves: a bulk frame must not take what critical ones
+ * need.  No memory for the copy is an allocation failure on the receive
+ * path: the frame is dropped, counted, and emergency entered.
+ */
+static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
+				      const void *frame, u32 len)
+{
+	struct sk_buff *skb;
+
+	skb = __netdev_alloc_skb_ip_align(rxq->sdev->netdev, len, GFP_ATOMIC |
+					  __GFP_NOMEMALLOC | __GFP_NOWARN);
+	if (likely(skb)) {
+		skb_put_data(skb, frame, len);
+		skbpool_rxq_count(rxq, &rxq->stats.fence_copied, 1);
+	} else {
+		skbpool_rxq_count(rxq, &rxq->stats.fence_dropped, 1);
+		skbpool_emergency_alloc_failed(rxq->sdev);
+		rxq->emergency = skbpool_emergency_poll(rxq->sdev);
+	}
+	skbpool_rx_put(rxq, id);
+	return skb;
 }
 
 /**
@@ -395,8 +472,12 @@ bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
  * The caller sets the protocol (eth_type_trans()) and passes the skb up.
  *
  * In emergency mode the frame is first classified; a frame that is not
- * critical is dropped here, counted by reason, and its buffer reused.  A
- * lent buffer (lend.c) goes to the skb for good; dropped, it is freed.
+ * critical is dropped here, counted by reason, and its buffer reused.
+ * Outside emergency, a frame that would leave fewer than the fence's
+ * buffers free is classified too: a bulk one is copied into an ordinary
+ * skb and its buffer reused, so a socket that stops reading can never hold
+ * what critical traffic needs (skbpool_rxq_set_fence()).  A lent buffer
+ * (lend.c) goes to the skb for good; dropped, it is freed.
  *
  * Context: the queue's NAPI poll, after skbpool_rx_napi_begin().
  * Return: the skb, or NULL when the frame was dropped in emergency mode, no
@@ -420,9 +501,14 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	dma_sync_single_range_for_cpu(rxq->dma_dev, buf->dma,
 				      rxq->headroom, len, DMA_FROM_DEVICE);
 	net_prefetch(va + rxq->headroom);
-	if (unlikely(rxq->emergency) && !skbpool_rxq_admit(rxq, va + rxq->headroom, len)) {
-		skbpool_rx_put(rxq, id);
-		return NULL;
+	if (unlikely(rxq->emergency)) {
+		if (!skbpool_rxq_admit(rxq, va + rxq->headroom, len)) {
+			skbpool_rx_put(rxq, id);
+			return NULL;
+		}
+	} else if (unlikely(rxq_at_fence(rxq)) &&
+		   !skbpool_class_critical(rxq_classify(rxq, va + rxq->headroom, len))) {
+		return rxq_fence_copy(rxq, id, va + rxq->headroom, len);
 	}
 	rxq->posted--;
 
@@ -555,7 +641,14 @@ u32 skbpool_rx_truesize(u32 frame_len)
  * @p: the queue
  * @buffers: how many buffers to preallocate (at least one ring)
  *
- * Return: the pool or an ERR_PTR; nothing is left allocated on failure.
+ * When pages run out part way, the pool is made with what was had: a ring
+ * rebuilt during a memory storm must come back up, and the resync worker
+ * grows the pool to @buffers later (it asks for what is missing whenever
+ * the pool is short of its target).  Until then the pool grows on the slow
+ * path or lends, as any pool does when it runs dry.
+ *
+ * Return: the pool or an ERR_PTR (no memory for its bookkeeping); nothing
+ * is left allocated on failure.
  */
 struct skbpool_rxq *
 skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
@@ -588,13 +681,14 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 	if (skbpool_stash_init(rxq) || skbpool_rxq_lend_init(rxq))
 		goto err;
 	for (i = 0; i < buffers; i++) {
-		err = skbpool_rxbuf_alloc(rxq, &rxq->bufs[i], GFP_KERNEL);
-		if (err)
-			goto err;
+		if (skbpool_rxbuf_alloc(rxq, &rxq->bufs[i], GFP_KERNEL))
+			break;
 		rxq->free[rxq->nr_free++] = i;
 		rxq->total++;
 	}
 	rxq->requested = buffers;
+	rxq->scan_left = SKBPOOL_SCAN_PER_POLL;
+	skbpool_rxq_set_fence(rxq);
 	skbpool_rxq_publish(rxq);
 	return rxq;
 err:
@@ -625,6 +719,68 @@ void skbpool_rxq_free(struct skbpool_rxq *rxq)
 EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_free);
 
 /**
+ * skbpool_rxq_park() - keep a pool while its queue's ring is rebuilt
+ * @rxq: the pool; its device no longer writes to any buffer, its NAPI is
+ *	stopped
+ *
+ * The buffers that were posted on the old ring go back to the free list:
+ * what is neither free nor held was posted, found by marking the free and
+ * held ones in their bias (which never uses its top bit) rather than in
+ * memory allocated for it, so parking cannot fail.  Pages lent for the old
+ * ring are freed; their slots stay.  Buffers the stack holds stay held and
+ * come back as usual once the queue runs again.
+ */
+void skbpool_rxq_park(struct skbpool_rxq *rxq)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < rxq->nr_free; i++)
+		rxq->bufs[rxq->free[i]].bias |= SKBPOOL_RXBUF_MARK;
+	for (i = rxq->held_head; i != rxq->held_tail; i++)
+		rxq->bufs[rxq->held[i & rxq->held_mask]].bias |= SKBPOOL_RXBUF_MARK;
+	for (i = 0; i < rxq->total; i++) {
+		if (rxq->bufs[i].bias & SKBPOOL_RXBUF_MARK) {
+			rxq->bufs[i].bias &= ~SKBPOOL_RXBUF_MARK;
+		} else {
+			rxq->free[rxq->nr_free++] = i;
+			n++;
+		}
+	}
+	DEBUG_NET_WARN_ON_ONCE(n != rxq->posted);
+	rxq->posted = 0;
+	if (rxq->lent)
+		skbpool_rxq_lend_reset(rxq);
+	skbpool_rxq_publish(rxq);
+}
+
+/**
+ * skbpool_rxq_unpark() - give a parked pool to the queue's new ring
+ * @rxq: the pool, from skbpool_rxq_park()
+ * @p: the queue as rebuilt; its frames must fit the same buffers
+ *
+ * Allocates nothing unless the new ring has more descriptors than the pool
+ * has loan slots.
+ *
+ * Return: 0; -EINVAL when the new frame size needs buffers of another
+ * size, -ENOMEM when a larger ring's loan slots cannot be had (free the
+ * pool then).
+ */
+int skbpool_rxq_unpark(struct skbpool_rxq *rxq, const struct skbpool_rxq_params *p)
+{
+	if (skbpool_rx_truesize(p->frame_len) != rxq->truesize || !p->ring_size)
+		return -EINVAL;
+	rxq->params = *p;
+	if (p->ring_size > rxq->lend_slots) {
+		skbpool_rxq_lend_fini(rxq);
+		if (skbpool_rxq_lend_init(rxq))
+			return -ENOMEM;
+	}
+	rxq->scan_left = SKBPOOL_SCAN_PER_POLL;
+	skbpool_rxq_set_fence(rxq);
+	return 0;
+}
+
+/**
  * skbpool_rxq_read() - a consistent reading of a pool's counts
  * @rxq: the pool
  * @snap: filled in
@@ -647,6 +803,10 @@ void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		snap->build_failed = u64_stats_read(&rxq->stats.build_failed);
 		snap->exhausted = u64_stats_read(&rxq->stats.exhausted);
 		snap->lent = u64_stats_read(&rxq->stats.lent);
+		snap->fence_copied = u64_stats_read(&rxq->stats.fence_copied);
+		snap->fence_dropped = u64_stats_read(&rxq->stats.fence_dropped);
+		snap->fence = READ_ONCE(rxq->fence);
+		snap->pages_alloc = atomic_long_read(&rxq->pages_alloc);
 		for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
 			snap->cls[i] = u64_stats_read(&rxq->stats.cls[i]);
 	} while (u64_stats_fetch_retry(&rxq->syncp, start));
@@ -675,6 +835,10 @@ void skbpool_rxq_snapshot_add(struct skbpool_rxq_snapshot *sum,
 	sum->build_failed += snap->build_failed;
 	sum->exhausted += snap->exhausted;
 	sum->lent += snap->lent;
+	sum->fence += snap->fence;
+	sum->fence_copied += snap->fence_copied;
+	sum->fence_dropped += snap->fence_dropped;
+	sum->pages_alloc += snap->pages_alloc;
 	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
 		sum->cls[i] += snap->cls[i];
 }

@@ -8,10 +8,12 @@
  * Runs on the control path only (tag, untag, ring resize, the periodic
  * resync), so 64-bit divisions are fine here.
  */
+#include <linux/gfp.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/mm.h>
 #include <kunit/visibility.h>
 
 #include "internal.h"
@@ -70,6 +72,48 @@ unsigned long skbpool_watermark_pages(enum zone_watermarks mark)
 	}
 	return pages;
 }
+EXPORT_SYMBOL_IF_KUNIT(skbpool_watermark_pages);
+
+/**
+ * skbpool_lowmem_free_pages() - free pages an atomic allocation could use,
+ *	in the zones the watermarks above are summed over
+ *
+ * The same zones as skbpool_watermark_pages(), so free memory and the
+ * thresholds are compared like for like.  Left out, as the page allocator
+ * leaves them out for an skb's head or a packet buffer (GFP_ATOMIC, whose
+ * highest zone is ZONE_NORMAL): free CMA pages, and in each zone the part
+ * it protects from allocations that could be served higher up
+ * (lowmem_reserve, vm.lowmem_reserve_ratio).  Without that, the 16 MiB of
+ * ZONE_DMA, nearly all free and nearly all protected, would count as
+ * headroom while ZONE_DMA32 or ZONE_NORMAL is already below its min
+ * watermark.
+ *
+ * Return: pages.
+ */
+unsigned long skbpool_lowmem_free_pages(void)
+{
+	enum zone_type classzone = gfp_zone(GFP_ATOMIC);
+	unsigned long pages = 0;
+	int nid, i;
+
+	for_each_online_node(nid) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+
+		for (i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *zone = &pgdat->node_zones[i];
+			long free;
+
+			if (is_highmem(zone) || i == ZONE_MOVABLE)
+				continue;
+			free = zone_page_state(zone, NR_FREE_PAGES) -
+			       zone_page_state(zone, NR_FREE_CMA_PAGES) -
+			       READ_ONCE(zone->lowmem_reserve[classzone]);
+			pages += max(free, 0L);
+		}
+	}
+	return pages;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_lowmem_free_pages);
 
 /**
  * skbpool_min_free_kbytes() - the live vm.min_free_kbytes

@@ -46,6 +46,33 @@ static void txq_release(struct skbpool_txq *txq)
 }
 
 /**
+ * skbpool_txq_fits() - can a parked bounce pool serve a rebuilt queue
+ * @txq: the pool
+ * @count: the new ring's descriptors
+ * @buf_size: the largest frame to bounce
+ *
+ * Return: true when it has a buffer per descriptor, each large enough.
+ */
+bool skbpool_txq_fits(const struct skbpool_txq *txq, u32 count, u32 buf_size)
+{
+	return count && count <= txq->count &&
+	       max_t(u32, buf_size, ETH_ZLEN) <= txq->buf_size;
+}
+
+/**
+ * skbpool_txq_reset() - every bounce buffer free again, for a new ring
+ * @txq: the pool; the device is done with every buffer
+ */
+void skbpool_txq_reset(struct skbpool_txq *txq)
+{
+	txq->next_to_use = 0;
+	/* No xmit or completion runs on a ring being rebuilt; the release
+	 * only keeps the pairing skbpool_tx_bounce() expects.
+	 */
+	smp_store_release(&txq->next_to_clean, 0);
+}
+
+/**
  * skbpool_txq_alloc() - bounce buffers for one TX queue
  * @sdev: the device
  * @qid: the queue
@@ -254,19 +281,35 @@ u32 skbpool_txq_in_use(const struct skbpool_txq *txq)
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_in_use);
 
+/*
+ * Whose flows are critical.  SOCK_MEMALLOC sockets: the kernel marks them
+ * because reclaim needs them.  Kernel-owned TCP sockets: the storage
+ * clients the kernel runs itself (sunrpc, so every NFS transport and not
+ * only swap ones; CIFS, Ceph, DLM, NVMe/TCP), whose replies dirty-page
+ * writeback waits on although nothing marks them.  Kernel UDP sockets are
+ * left out: they are mostly tunnels (VXLAN, WireGuard's own is marked),
+ * which would make whatever they carry critical.
+ */
+static bool tx_sock_critical(const struct sock *sk)
+{
+	if (!sk_fullsock(sk))
+		return false;
+	return sock_flag(sk, SOCK_MEMALLOC) ||
+	       (sk->sk_kern_sock && sk->sk_protocol == IPPROTO_TCP);
+}
+
 /**
- * __skbpool_tx_learn() - learn the flow of a SOCK_MEMALLOC frame
+ * __skbpool_tx_learn() - skbpool_tx_note()'s slow half
  * @txq: the TX queue's pool
- * @skb: the frame, from a socket (skbpool_tx_note() checked)
+ * @skb: the frame, from a socket
  *
  * Context: the driver's ndo_start_xmit; lockless (see struct skbpool_flows).
  */
 void __skbpool_tx_learn(struct skbpool_txq *txq, const struct sk_buff *skb)
 {
 	struct skbpool_flow_key key;
-	const struct sock *sk = skb->sk;
 
-	if (!sk_fullsock(sk) || !sock_flag(sk, SOCK_MEMALLOC))
+	if (!tx_sock_critical(skb->sk))
 		return;
 	if (skbpool_flow_key_from_frame(skb->data, skb_headlen(skb), &key))
 		skbpool_flow_learn(txq->sdev->flows, &key, (u32)jiffies);

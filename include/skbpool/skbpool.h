@@ -82,21 +82,22 @@ void *skbpool_tx_va(const struct skbpool_txq *txq, u32 id);
 void __skbpool_tx_learn(struct skbpool_txq *txq, const struct sk_buff *skb);
 
 /**
- * skbpool_tx_note() - let emergency mode learn the flows of swap sockets
+ * skbpool_tx_note() - let emergency mode learn the flows of storage sockets
  * @txq: the TX queue's pool (NULL while untagged)
  * @skb: a frame about to be transmitted, Ethernet header at skb->data
  *
  * Frames of sockets marked SOCK_MEMALLOC (nbd, NFS swap, iSCSI, NVMe/TCP)
+ * and of kernel-owned TCP sockets (sunrpc for all of NFS, including the
+ * writeback of dirty pages that is not SOCK_MEMALLOC; CIFS, Ceph, DLM)
  * teach the device their flow, so that the replies are known critical on
- * receive.  Costs nothing while no such socket exists: sk_memalloc_socks()
- * is a static branch.
+ * receive.  A frame of any other socket costs a test of two flags.
  *
  * Context: the driver's ndo_start_xmit.
  */
 static inline void skbpool_tx_note(struct skbpool_txq *txq,
 				   const struct sk_buff *skb)
 {
-	if (sk_memalloc_socks() && txq && skb->sk)
+	if (txq && skb->sk)
 		__skbpool_tx_learn(txq, skb);
 }
 

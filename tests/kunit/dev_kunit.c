@@ -2,9 +2,12 @@
 /*
  * KUnit: a registered device through the public API: untagged it gets no
  * pools (the stock path), tagged it gets pools sized by the formula, the
- * private flags read back what was set, and ethtool -S adds up.
+ * private flags read back what was set, and ethtool -S adds up; a queue
+ * rebuilt while tagged gets its pool back, pages and all.
  */
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/bottom_half.h>
 #include <linux/rtnetlink.h>
 
 #include "fake.h"
@@ -235,11 +238,152 @@ static void queue_override_beats_device(struct kunit *test)
 	skbpool_dev_unregister(sdev);
 }
 
+static u64 pages_alloc(struct skbpool_rxq *rxq)
+{
+	struct skbpool_rxq_snapshot s;
+
+	skbpool_rxq_read(rxq, &s);
+	return s.pages_alloc;
+}
+
+/* A ring rebuilt while tagged (an MTU or ring change, a reset) gets the
+ * pool it had: the same pages, nothing allocated, the buffers that were
+ * posted on the old ring free again, those the stack holds still held.
+ * Buffers of another size cannot be reused: that pool goes, a new one is
+ * made.  Untagging frees what was kept; so does closing the NIC.
+ */
+static void rebuilt_ring_keeps_its_pool(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
+	struct skbpool_dev *sdev = registered(test);
+	struct skbpool_rxq_snapshot s;
+	struct skbpool_rxq *rxq, *again;
+	struct sk_buff *skb;
+	dma_addr_t dma;
+	u64 pages;
+	int id, i;
+
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	/* Up, as dev_open() leaves it: its queues are rebuilt, not closed. */
+	set_bit(__LINK_STATE_START, &sdev->netdev->state);
+	rxq = skbpool_rxq_create(sdev, &p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	pages = pages_alloc(rxq);
+	KUNIT_EXPECT_GT(test, pages, 0);
+	local_bh_disable();
+	id = skbpool_rx_get(rxq, &dma);		/* held by the stack */
+	KUNIT_ASSERT_GE(test, id, 0);
+	memset(skbpool_rx_va(rxq, id), 0, 60);
+	((u8 *)skbpool_rx_va(rxq, id))[12] = 0x08;	/* ARP: critical */
+	((u8 *)skbpool_rx_va(rxq, id))[13] = 0x06;
+	skb = skbpool_rx_build(rxq, id, 60);
+	for (i = 0; i < 10; i++)			/* posted on the ring */
+		KUNIT_EXPECT_GE(test, skbpool_rx_get(rxq, &dma), 0);
+	local_bh_enable();
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+
+	skbpool_rxq_destroy(rxq);
+	p.ring_size = 128;			/* ethtool -G */
+	p.frame_len = 1500;			/* a smaller MTU: same buffers */
+	again = skbpool_rxq_create(sdev, &p);
+	KUNIT_EXPECT_PTR_EQ(test, again, rxq);
+	KUNIT_EXPECT_EQ(test, pages_alloc(again), pages);
+	skbpool_rxq_read(again, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 1);
+	KUNIT_EXPECT_EQ(test, s.free, s.total - 1);
+	KUNIT_EXPECT_EQ(test, again->posted, 0);
+	KUNIT_EXPECT_EQ(test, again->params.ring_size, 128);
+	consume_skb(skb);
+	local_bh_disable();
+	skbpool_rx_reclaim(again, U32_MAX);
+	local_bh_enable();
+	skbpool_rxq_read(again, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
+
+	skbpool_rxq_destroy(again);
+	p.frame_len = 9000;			/* jumbo: other buffers */
+	rxq = skbpool_rxq_create(sdev, &p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	KUNIT_EXPECT_GT(test, rxq->order, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&sdev->parked));
+	skbpool_rxq_destroy(rxq);
+	KUNIT_EXPECT_FALSE(test, list_empty(&sdev->parked));
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&sdev->parked));
+
+	/* Closed (ndo_stop runs with the device no longer running): the
+	 * pool goes at once.
+	 */
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	rxq = skbpool_rxq_create(sdev, &p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	clear_bit(__LINK_STATE_START, &sdev->netdev->state);
+	skbpool_rxq_destroy(rxq);
+	KUNIT_EXPECT_TRUE(test, list_empty(&sdev->parked));
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	rtnl_unlock();
+	skbpool_dev_unregister(sdev);
+}
+
+static int pages_left;
+
+static struct page *few_pages(struct skbpool_rxq *rxq, gfp_t gfp)
+{
+	if (!pages_left)
+		return NULL;
+	pages_left--;
+	return alloc_pages(gfp | __GFP_NOWARN | __GFP_NOMEMALLOC, rxq->order);
+}
+
+/* Pages running out while a queue comes up: the queue comes up with what
+ * was had, and the resync worker fills the pool to its target later.
+ */
+static void short_of_pages_comes_up_partly(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
+	struct skbpool_dev *sdev = registered(test);
+	struct skbpool_rxq_snapshot s;
+	struct skbpool_rxq *rxq;
+	dma_addr_t dma;
+	int id;
+
+	pages_left = 10;
+	kunit_activate_static_stub(test, skbpool_rx_page_alloc, few_pages);
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	rxq = skbpool_rxq_create(sdev, &p);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	skbpool_rxq_read(rxq, &s);
+	KUNIT_EXPECT_EQ(test, s.total, 10);
+	KUNIT_EXPECT_GE(test, rxq->requested, 64 * SKBPOOL_FLOOR_RINGS);
+
+	kunit_deactivate_static_stub(test, skbpool_rx_page_alloc);
+	skbpool_resync_sync();			/* asks for what is missing */
+	local_bh_disable();
+	id = skbpool_rx_get(rxq, &dma);		/* NAPI applies it */
+	if (id >= 0)
+		skbpool_rx_put(rxq, id);
+	local_bh_enable();
+	skbpool_rxq_read(rxq, &s);
+	KUNIT_EXPECT_EQ(test, s.total, rxq->requested);
+
+	rtnl_lock();
+	skbpool_rxq_destroy(rxq);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	rtnl_unlock();
+	skbpool_resync_sync();			/* frees the resize's leftovers */
+	skbpool_dev_unregister(sdev);
+}
+
 static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(queue_override_beats_device),
 	KUNIT_CASE(resync_follows_override),
 	KUNIT_CASE(untagged_gets_no_pool),
 	KUNIT_CASE(tagged_gets_sized_pools),
+	KUNIT_CASE(rebuilt_ring_keeps_its_pool),
+	KUNIT_CASE(short_of_pages_comes_up_partly),
 	{}
 };
 

@@ -14,7 +14,9 @@
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/net.h>
+#include <linux/tcp.h>
 #include <linux/udp.h>
+#include <linux/mm.h>
 #include <net/sock.h>
 
 #include "fake.h"
@@ -269,6 +271,39 @@ static void auto_enters_and_leaves_with_hysteresis(struct kunit *test)
 	real_thresholds(test);
 }
 
+/* Between the min and the low watermark kswapd is at work and atomic
+ * allocations still succeed: no emergency there.  At min, emergency.
+ */
+static void enters_at_min_watermark_not_before(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	unsigned long min = skbpool_watermark_pages(WMARK_MIN);
+	unsigned long low = skbpool_watermark_pages(WMARK_LOW);
+
+	KUNIT_ASSERT_GT(test, low, min + 1);
+	fake_free = min + (low - min) / 2;
+	kunit_activate_static_stub(test, skbpool_free_pages, fake_free_pages);
+	skbpool_emergency_unpin_thresholds();
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	fake_free = min + 1;
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	fake_free = min;
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+}
+
+/* The free pages compared with the thresholds are those of the zones the
+ * thresholds are summed over: never more than the whole machine's.
+ */
+static void free_pages_of_the_watermark_zones(struct kunit *test)
+{
+	unsigned long lowmem = skbpool_lowmem_free_pages();
+	unsigned long all = global_zone_page_state(NR_FREE_PAGES);
+
+	KUNIT_EXPECT_GT(test, lowmem, 0);
+	/* Both are read a moment apart: allow for a little churn. */
+	KUNIT_EXPECT_LE(test, lowmem, all + 256);
+}
+
 static struct sk_buff *no_napi_head(void *va, u32 truesize)
 {
 	return NULL;
@@ -444,8 +479,15 @@ static void transitions_logged_for_events(struct kunit *test)
 	real_thresholds(test);
 }
 
+static struct page *no_page(struct skbpool_rxq *rxq)
+{
+	return NULL;
+}
+
 /* In emergency the pool serves only from what it has: no slow-path growth
- * even when every buffer is in flight.
+ * even when every buffer is in flight.  Before the ring is left empty, one
+ * page is asked for that cannot come from the reserves (a loan); only
+ * when that fails too is the get refused.
  */
 static void emergency_never_grows(struct kunit *test)
 {
@@ -454,32 +496,33 @@ static void emergency_never_grows(struct kunit *test)
 	struct sk_buff *skbs[4 * RING];
 	struct skbpool_rxq_snapshot s;
 	dma_addr_t dma;
-	int i;
+	int i, id;
 
 	for (i = 0; i < 4 * RING; i++) {
 		skbs[i] = receive(test, q, fill_arp, NULL);
 		KUNIT_ASSERT_NOT_NULL(test, skbs[i]);
 	}
 	local_bh_disable();
+	id = skbpool_rx_get(q, &dma);
+	KUNIT_EXPECT_TRUE(test, id >= 0 && (id & SKBPOOL_RX_LENT));
+	kunit_activate_static_stub(test, skbpool_rx_lend_page, no_page);
 	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
+	kunit_deactivate_static_stub(test, skbpool_rx_lend_page);
+	if (id >= 0)
+		skbpool_rx_put(q, id);
 	local_bh_enable();
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.slowpath, 0);
-	KUNIT_EXPECT_EQ(test, s.lent, 0);
+	KUNIT_EXPECT_EQ(test, s.lent, 1);
 	KUNIT_EXPECT_EQ(test, s.exhausted, 1);
 	for (i = 0; i < 4 * RING; i++)
 		consume_skb(skbs[i]);
 	skbpool_rxq_free(q);
 }
 
-static struct page *no_page(struct skbpool_rxq *rxq)
-{
-	return NULL;
-}
-
 /* Out of emergency a pool that is all in flight lends; a loan that cannot
  * be had is an allocation failure on the RX path and enters emergency,
- * which lends no more.
+ * where a loan is still tried before a get is refused.
  */
 static void failed_loan_enters(struct kunit *test)
 {
@@ -488,7 +531,7 @@ static void failed_loan_enters(struct kunit *test)
 	struct sk_buff *skbs[5 * RING + 1];
 	struct skbpool_rxq_snapshot s;
 	dma_addr_t dma;
-	int i;
+	int i, id;
 
 	fake_memory(test, 1000);
 	q = em_pool(test, sdev);
@@ -506,15 +549,18 @@ static void failed_loan_enters(struct kunit *test)
 	local_bh_disable();
 	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
 	local_bh_enable();
-	/* Pages may be had again, but in emergency none is lent. */
+	/* Pages may be had again: in emergency too, a loan comes first. */
 	kunit_deactivate_static_stub(test, skbpool_rx_lend_page);
 	local_bh_disable();
 	KUNIT_EXPECT_TRUE(test, skbpool_rx_napi_begin(q));
-	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
+	id = skbpool_rx_get(q, &dma);
+	KUNIT_EXPECT_TRUE(test, id >= 0 && (id & SKBPOOL_RX_LENT));
+	if (id >= 0)
+		skbpool_rx_put(q, id);
 	local_bh_enable();
 	skbpool_rxq_read(q, &s);
-	KUNIT_EXPECT_EQ(test, s.lent, 1);
-	KUNIT_EXPECT_EQ(test, s.exhausted, 2);
+	KUNIT_EXPECT_EQ(test, s.lent, 2);
+	KUNIT_EXPECT_EQ(test, s.exhausted, 1);
 
 	for (i = 0; i < 5 * RING + 1; i++)
 		consume_skb(skbs[i]);
@@ -559,6 +605,30 @@ static void lent_frame_judged_in_emergency(struct kunit *test)
 		consume_skb(skbs[i]);
 	skbpool_rxq_free(q);
 	real_thresholds(test);
+}
+
+/* An Ethernet + IPv4 + TCP frame (ACK, no data), 64 bytes, into @buf. */
+static u32 tcp_frame(u8 *buf, __be32 saddr, __be32 daddr, u16 sport, u16 dport)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+	struct iphdr *ip = (struct iphdr *)(eth + 1);
+	struct tcphdr *th = (struct tcphdr *)(ip + 1);
+
+	memset(buf, 0, 64);
+	eth_broadcast_addr(eth->h_dest);
+	eth->h_proto = htons(ETH_P_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_TCP;
+	ip->tot_len = htons(sizeof(*ip) + sizeof(*th));
+	ip->saddr = saddr;
+	ip->daddr = daddr;
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->doff = sizeof(*th) / 4;
+	th->ack = 1;
+	return 64;
 }
 
 struct reply_arg {
@@ -620,10 +690,63 @@ static void memalloc_socket_flow_is_learned(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+static u32 fill_tcp_reply(u8 *buf, void *arg)
+{
+	struct reply_arg *r = arg;
+
+	return tcp_frame(buf, r->remote, r->local, r->rport, r->lport);
+}
+
+/* Writeback of dirty pages over NFS runs on sunrpc's kernel sockets, which
+ * nothing marks SOCK_MEMALLOC: a kernel-owned TCP socket teaches its flow
+ * all the same; a user's TCP socket does not.
+ */
+static void kernel_tcp_socket_flow_is_learned(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_ON);
+	struct skbpool_rxq *q = em_pool(test, sdev);
+	struct reply_arg r = {
+		.local = htonl(0xc0000201), .remote = htonl(0xc0000202),
+		.lport = 801, .rport = 2049,
+	};
+	struct socket *user, *kern;
+	struct skbpool_txq *txq;
+	struct sk_buff *skb, *tx;
+
+	txq = skbpool_txq_alloc(sdev, 0, RING, 2048);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, txq);
+	KUNIT_ASSERT_EQ(test, sock_create(PF_INET, SOCK_STREAM, IPPROTO_TCP, &user), 0);
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, PF_INET, SOCK_STREAM,
+					       IPPROTO_TCP, &kern), 0);
+	tx = alloc_skb(128, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tx);
+	tcp_frame(skb_put(tx, 64), r.local, r.remote, r.lport, r.rport);
+
+	tx->sk = user->sk;
+	skbpool_tx_note(txq, tx);		/* a user's socket: nothing */
+	KUNIT_EXPECT_NULL(test, receive(test, q, fill_tcp_reply, &r));
+	tx->sk = kern->sk;
+	skbpool_tx_note(txq, tx);
+	skb = receive(test, q, fill_tcp_reply, &r);
+	KUNIT_EXPECT_NOT_NULL(test, skb);
+	kfree_skb(skb);
+
+	expect_cls(test, q, SKBPOOL_CRIT_FLOW, 1);
+	expect_cls(test, q, SKBPOOL_DROP_NOMATCH, 1);
+	tx->sk = NULL;
+	kfree_skb(tx);
+	sock_release(kern);
+	sock_release(user);
+	skbpool_txq_free(txq);
+	skbpool_rxq_free(q);
+}
+
 static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(forced_emergency_admits_only_critical),
 	KUNIT_CASE(no_emergency_no_classification),
 	KUNIT_CASE(auto_enters_and_leaves_with_hysteresis),
+	KUNIT_CASE(enters_at_min_watermark_not_before),
+	KUNIT_CASE(free_pages_of_the_watermark_zones),
 	KUNIT_CASE(failed_allocation_enters),
 	KUNIT_CASE(leaves_only_when_allocation_works),
 	KUNIT_CASE(policy_overrides_memory),
@@ -632,6 +755,7 @@ static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(failed_loan_enters),
 	KUNIT_CASE(lent_frame_judged_in_emergency),
 	KUNIT_CASE(memalloc_socket_flow_is_learned),
+	KUNIT_CASE(kernel_tcp_socket_flow_is_learned),
 	{}
 };
 

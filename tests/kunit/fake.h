@@ -56,7 +56,9 @@ static inline struct skbpool_dev *fake_dev_new(struct kunit *test)
 	 */
 	f->sdev.em.policy = SKBPOOL_EM_POLICY_OFF;
 	INIT_LIST_HEAD(&f->sdev.rxqs);
+	INIT_LIST_HEAD(&f->sdev.parked);
 	INIT_LIST_HEAD(&f->sdev.txqs);
+	INIT_LIST_HEAD(&f->sdev.parked_txqs);
 	return &f->sdev;
 }
 

@@ -40,7 +40,20 @@ static int rx_get(struct skbpool_rxq *q)
 	return id;
 }
 
-static struct sk_buff *rx_build(struct skbpool_rxq *q, u32 id, u32 len)
+/* Frames are ARP unless a case says otherwise: critical, so that the
+ * fence (which only bulk frames meet) leaves the pool's own mechanics to
+ * be seen.  Bytes 12 to 41; the MAC addresses and the rest stay as they
+ * were written.
+ */
+static void stamp_arp(u8 *frame)
+{
+	static const u8 arp[] = { 0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1 };
+
+	memcpy(frame + 12, arp, sizeof(arp));
+	memset(frame + 12 + sizeof(arp), 0, 42 - 12 - sizeof(arp));
+}
+
+static struct sk_buff *rx_build_raw(struct skbpool_rxq *q, u32 id, u32 len)
 {
 	struct sk_buff *skb;
 
@@ -48,6 +61,13 @@ static struct sk_buff *rx_build(struct skbpool_rxq *q, u32 id, u32 len)
 	skb = skbpool_rx_build(q, id, len);
 	local_bh_enable();
 	return skb;
+}
+
+static struct sk_buff *rx_build(struct skbpool_rxq *q, u32 id, u32 len)
+{
+	if (len >= 42 && len <= skbpool_rx_buf_len(q))
+		stamp_arp(skbpool_rx_va(q, id));
+	return rx_build_raw(q, id, len);
 }
 
 /* A frame "received" into a fresh buffer and built into an skb. */
@@ -59,6 +79,19 @@ static struct sk_buff *rx_frame(struct kunit *test, struct skbpool_rxq *q)
 	KUNIT_ASSERT_GE(test, id, 0);
 	memset(skbpool_rx_va(q, id), 0x5a, 64);
 	skb = rx_build(q, id, 64);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	return skb;
+}
+
+/* A bulk frame: 0x5a bytes, an ethertype that is neither IP nor control. */
+static struct sk_buff *rx_bulk_frame(struct kunit *test, struct skbpool_rxq *q)
+{
+	struct sk_buff *skb;
+	int id = rx_get(q);
+
+	KUNIT_ASSERT_GE(test, id, 0);
+	memset(skbpool_rx_va(q, id), 0x5a, 64);
+	skb = rx_build_raw(q, id, 64);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	return skb;
 }
@@ -254,7 +287,8 @@ static void too_small_pool_grows_then_lends(struct kunit *test)
 }
 
 /* A pool that looks parked may not be: buffers deep in the held FIFO can
- * be back.  Before lending, every held buffer is looked at (once a poll).
+ * be back.  Before lending, held buffers are looked at (up to
+ * SKBPOOL_SCAN_PER_POLL of them a poll, here all).
  */
 static void lends_only_when_really_parked(struct kunit *test)
 {
@@ -285,6 +319,95 @@ static void lends_only_when_really_parked(struct kunit *test)
 		local_bh_enable();
 	}
 	for (i = 0; i < 5 * RING; i++)
+		consume_skb(skbs[i]);
+	skbpool_rxq_free(q);
+}
+
+/* The fence: bulk frames may hold the pool only down to @fence free
+ * buffers; past that each is copied into an ordinary skb and its buffer
+ * reused, and the buffers behind the fence stay for critical frames.
+ */
+static void bulk_frames_stop_at_fence(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 8 * RING);
+	struct sk_buff *skbs[10 * RING];
+	struct skbpool_rxq_snapshot s;
+	u32 fence, i;
+
+	skbpool_rxq_read(q, &s);
+	fence = s.fence;
+	KUNIT_EXPECT_EQ(test, fence, 2 * RING);	/* two rings, > a quarter */
+	for (i = 0; i < 8 * RING; i++)
+		skbs[i] = rx_bulk_frame(test, q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 8 * RING - fence);
+	KUNIT_EXPECT_EQ(test, s.fence_copied, fence);
+	KUNIT_EXPECT_EQ(test, s.slowpath, 0);
+	KUNIT_EXPECT_EQ(test, s.lent, 0);
+	/* A copy owns its data: nothing of the pool's. */
+	KUNIT_EXPECT_EQ(test, skbs[8 * RING - 1]->len, 64);
+	KUNIT_EXPECT_EQ(test, skbs[8 * RING - 1]->data[63], 0x5a);
+	for (i = 0; i < 8 * RING; i++)
+		KUNIT_EXPECT_PTR_NE(test, virt_to_head_page(skbs[8 * RING - 1]->data),
+				    q->bufs[i].page);
+
+	for (i = 8 * RING; i < 8 * RING + fence; i++)	/* critical: all of it */
+		skbs[i] = rx_frame(test, q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 8 * RING);
+	KUNIT_EXPECT_EQ(test, s.fence_copied, fence);
+	expect_exact(test, q);
+
+	for (i = 0; i < 8 * RING + fence; i++)
+		consume_skb(skbs[i]);
+	reclaim_all(q);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
+/* A dry get looks at no more than SKBPOOL_SCAN_PER_POLL held buffers in a
+ * poll, and the next poll goes on where it stopped: buffers back deep in a
+ * large parked FIFO are found within a few polls, not by one long walk.
+ */
+static void dry_scan_bounded_per_poll(struct kunit *test)
+{
+	const u32 n = 40 * RING;		/* 640 held: over two polls' scans */
+	struct skbpool_rxq *q = pool_new(test, n);
+	struct sk_buff **skbs = kunit_kcalloc(test, n, sizeof(*skbs), GFP_KERNEL);
+	struct skbpool_rxq_snapshot s;
+	int grown[4], polls, id = -1;
+	dma_addr_t dma;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, skbs);
+	for (i = 0; i < n; i++)
+		skbs[i] = rx_frame(test, q);
+	for (i = n - 4; i < n; i++) {		/* the FIFO's tail comes back */
+		consume_skb(skbs[i]);
+		skbs[i] = NULL;
+	}
+	for (polls = 0; polls < 4; polls++) {
+		local_bh_disable();
+		skbpool_rx_napi_begin(q);
+		id = skbpool_rx_get(q, &dma);
+		local_bh_enable();
+		KUNIT_ASSERT_GE(test, id, 0);
+		grown[polls] = id;
+		if (id < n)
+			break;
+		/* Not found yet: the poll's scan ran out and the pool grew. */
+		KUNIT_EXPECT_EQ(test, q->scan_left, 0);
+	}
+	kunit_info(test, "found in poll %d", polls + 1);
+	KUNIT_EXPECT_GT(test, polls, 0);	/* not in one walk of 640 */
+	KUNIT_EXPECT_LE(test, polls, 2);	/* by the third poll: 640 / 256 */
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.slowpath, polls);
+	local_bh_disable();
+	for (i = 0; i <= polls && i < 4; i++)
+		skbpool_rx_put(q, grown[i]);
+	local_bh_enable();
+	for (i = 0; i < n; i++)
 		consume_skb(skbs[i]);
 	skbpool_rxq_free(q);
 }
@@ -486,6 +609,8 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE_SLOW(steady_state_never_allocates),
 	KUNIT_CASE(too_small_pool_grows_then_lends),
 	KUNIT_CASE(lends_only_when_really_parked),
+	KUNIT_CASE(bulk_frames_stop_at_fence),
+	KUNIT_CASE(dry_scan_bounded_per_poll),
 	KUNIT_CASE(stash_stands_in),
 	KUNIT_CASE(counts_exact_under_random_ops),
 	KUNIT_CASE(resize_keeps_ids_valid),

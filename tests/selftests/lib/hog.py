@@ -8,10 +8,10 @@
         is at WATERMARK (min, low or high, summed over those zones from
         /proc/zoneinfo), plus PCT percent of the way to the next one up
         (min+50 is half way from min to low); then hold it there, taking
-        more as the kernel reclaims page cache; once free memory falls
-        below min, it gives back at once what takes it over min again
-        (others' needs are met, not refused: the point is pressure, not an
-        OOM kill), until SIGTERM.  STATUS_FILE gets one JSON
+        more as the kernel reclaims page cache; when others' allocations
+        take free memory below the target, it gives back at once what
+        they took (their needs are met, not refused: the point is
+        pressure, not an OOM kill), until SIGTERM.  STATUS_FILE gets one JSON
         line per second: free pages, the target, the watermarks, MiB held,
         and "reached" once the target was met.
 
@@ -102,12 +102,13 @@ def main():
             buf.write(fill[:size])
             held.append(buf)
             continue
-        # Below min, others need memory the kernel cannot reclaim (no
-        # swap): give back at once what takes free memory over min again,
-        # and a chunk more, so they are served and nobody meets the OOM
-        # killer.  Between min and the target the hog holds on: what
-        # pushes free memory below min (atomic allocations) must be seen.
-        short = (m["min"] - m["free"]) * PAGE + CHUNK if m["free"] < m["min"] else 0
+        # Others need memory the kernel cannot reclaim (no swap): as soon
+        # as free memory is below the target, give back at once what it
+        # is short and a chunk more, so they are served at the target and
+        # nobody reaches direct reclaim and the OOM killer.  What pushes
+        # free memory below min faster than this loop turns (atomic
+        # allocations in softirq) is still seen by the kernel.
+        short = -room + CHUNK if room < 0 else 0
         while short > 0 and held:
             short -= len(held[-1])
             held.pop().close()
@@ -119,7 +120,7 @@ def main():
                 "free": m["free"], "target": target, "min": m["min"],
                 "low": m["low"], "high": m["high"], "reached": reached,
                 "held_mib": sum(len(b) for b in held) >> 20}) + "\n")
-        time.sleep(0.02)
+        time.sleep(0.01)
 
 
 if __name__ == "__main__":
