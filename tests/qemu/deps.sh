@@ -12,6 +12,9 @@ packages=(
 	# the guest and what runs inside it (over the host root, read-only)
 	qemu-system-x86 iproute2 iputils-ping ethtool iperf3 nbd-server nbd-client
 	python3 python3-yaml python3-jsonschema procps util-linux
+	# make bench-field: the server guest's NFS server and what swaps over
+	# it, the client's NFS mount helper, and the chart
+	nfs-kernel-server nfs-common rpcbind gnuplot-nox
 	# host-side checks, fuzzing and the tool; libFuzzer and the sanitizer
 	# runtimes are only recommended by clang, and recommends are skipped
 	sparse shellcheck clang libclang-rt-dev libmnl-dev pkg-config groff-base
