@@ -19,7 +19,7 @@
 #   FIELD_ROUNDS     [3]     runs of each configuration and workload
 #   FIELD_MEM        [256]   client RAM, MiB
 #   FIELD_FACTOR     [4]     the workers map FACTOR x FIELD_MEM in all
-#   FIELD_PASSES     [2]     linear read passes over every mapping
+#   FIELD_PASSES     [1]     linear read passes over every mapping
 #   FIELD_HANG       [300]   seconds without swap progress (pswpin +
 #                    pswpout unchanged) that make a run "hung"
 #   FIELD_OUTAGE     [180]   wire-pull: seconds the wire is out
@@ -37,7 +37,7 @@ WORKLOADS=${FIELD_WORKLOADS:-swap-nbd swap-nfs wire-pull}
 ROUNDS=${FIELD_ROUNDS:-3}
 MEM=${FIELD_MEM:-256}
 FACTOR=${FIELD_FACTOR:-4}
-PASSES=${FIELD_PASSES:-2}
+PASSES=${FIELD_PASSES:-1}
 HANG=${FIELD_HANG:-300}
 OUTAGE=${FIELD_OUTAGE:-180}
 TIMEOUT=${FIELD_TIMEOUT:-3600}
@@ -221,10 +221,10 @@ run_one() { # CONFIG WORKLOAD ROUND FACTOR PASSES
 			last=$swap
 			lastprog=$now
 		fi
-		# wire-pull: both ends' carrier off once the workers read back
-		# from swap (pswpin moving), at least 30 s into the run.
-		if [ "$workload" = wire-pull ] && [ $pulled = 0 ] && [ $((now - wstart)) -ge 30 ] &&
-		   [ "$(awk '{ print $5 }' <<<"$s")" -gt 0 ] 2>/dev/null; then
+		# wire-pull: both ends' carrier off mid-run, once the workers
+		# have read back an eighth of what they map from swap.
+		if [ "$workload" = wire-pull ] && [ $pulled = 0 ] &&
+		   [ "$(awk '{ print $5 }' <<<"$s")" -ge $((factor * MEM * 256 / 8)) ] 2>/dev/null; then
 			mon "$sdir" "set_link wire off"
 			mon "$cdir" "set_link wire off"
 			pulled=1

@@ -198,7 +198,7 @@ def charts(out_dir, runs, groups, runs_dir):
     labels = []
     with open(os.path.join(data, 'runs.dat'), 'w') as f:
         for i, (key, rs) in enumerate(groups):
-            labels.append('%d "%s\\n%s"' % (i, key[1], key[0]))
+            labels.append('"%s\\n%s" %d' % (key[1], key[0], i))
             for j, r in enumerate(rs):
                 x = i + (j - (len(rs) - 1) / 2) * 0.12
                 f.write('%.2f %s %d\n' % (x, r['seconds'] or 0,
@@ -208,13 +208,14 @@ set terminal pngcairo size 1100,500 font ",10"
 set output "../field.png"
 set title "make bench-field: workers' wall time per run (filled: completed; cross: hung, data loss, OOM kill or failed)"
 set ylabel "seconds"
+set bmargin 4
 set xtics (%s)
 set xrange [-0.6:%f]
 set yrange [0:*]
 set grid ytics
 set key top left
-plot "runs.dat" using 1:($3 == 1 ? $2 : 1/0) with points pt 7 ps 1.5 lc rgb "#2a7" title "completed", \\
-     "runs.dat" using 1:($3 == 0 ? $2 : 1/0) with points pt 2 ps 2 lc rgb "#c22" title "not completed"
+plot "runs.dat" using 1:($3 == 1 ? $2 : 1/0) with points pt 7 ps 1.5 lc rgb "#22aa77" title "completed", \\
+     "runs.dat" using 1:($3 == 0 ? $2 : 1/0) with points pt 2 ps 2 lc rgb "#cc2222" title "not completed"
 ''' % (', '.join(labels), len(groups) - 0.4), data)
     # One run per configuration over time: the first swap-nbd run (else
     # the first run) of each.
@@ -241,9 +242,9 @@ plot "runs.dat" using 1:($3 == 1 ? $2 : 1/0) with points pt 7 ps 1.5 lc rgb "#2a
                     1 if b['emergency'] else 0))
         plots.append('''
 set title "%s, %s round %d: %s"
-plot "%s" using 1:($4 * 1e9) with filledcurves x1 fc rgb "#fcc" title "in emergency", \\
-     "%s" using 1:2 with lines lw 2 lc rgb "#26a" title "MemFree, MiB", \\
-     "%s" using 1:3 axes x1y2 with lines lc rgb "#a62" title "swap in+out, MiB/s"
+plot "%s" using 1:($4 * 1e9) with filledcurves x1 fc rgb "#ffcccc" title "in emergency", \\
+     "%s" using 1:2 with lines lw 2 lc rgb "#2266aa" title "MemFree, MiB", \\
+     "%s" using 1:3 axes x1y2 with lines lc rgb "#aa6622" title "swap in+out, MiB/s"
 ''' % (r['config'], r['workload'], r['round'], r['outcome'], fn, fn, fn))
     gnuplot('''
 set terminal pngcairo size 1100,%d font ",10"
