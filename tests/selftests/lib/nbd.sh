@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# An NBD device whose export lives in one namespace and whose client (the
+# kernel's nbd, which marks its socket SOCK_MEMALLOC) is in another:
+#   nbd_load                          modprobe nbd (it may race udev: retried)
+#   nbd_attach NS_SRV ADDR NS_CLI DIR SIZE
+#                                     export DIR/disk.img of SIZE from NS_SRV
+#                                     on ADDR, connect /dev/nbd0 from NS_CLI;
+#                                     sets NBD_DEV
+#   nbd_verify MIB DIR                write MIB MiB of random data with
+#                                     O_DIRECT, read it back, compare
+#   nbd_cleanup                       disconnect and unload (trap EXIT)
+
+NBD_DEV=
+
+nbd_load() {
+	local _
+	for _ in 1 2 3; do
+		modprobe nbd nbds_max=2 && return 0
+		sleep 1
+	done
+	return 1
+}
+
+nbd_attach() { # NS_SRV ADDR NS_CLI DIR SIZE
+	local _
+	truncate -s "$5" "$4/disk.img" || return 1
+	cat >"$4/nbd.conf" <<-CONF
+		[generic]
+		user = root
+		group = root
+		listenaddr = $2
+		[disk]
+		exportname = $4/disk.img
+	CONF
+	ip netns exec "$1" nbd-server -C "$4/nbd.conf" >/dev/null 2>&1 || return 1
+	for _ in 1 2 3 4 5; do
+		ip netns exec "$3" nbd-client "$2" /dev/nbd0 -N disk >/dev/null 2>&1 && break
+		sleep 0.5
+	done
+	[ "$(cat /sys/block/nbd0/size 2>/dev/null)" -gt 0 ] 2>/dev/null || return 1
+	NBD_DEV=/dev/nbd0
+}
+
+nbd_verify() { # MIB DIR
+	head -c "$1M" /dev/urandom >"$2/pattern" &&
+		timeout 60 dd if="$2/pattern" of="$NBD_DEV" bs=1M oflag=direct status=none &&
+		timeout 60 dd if="$NBD_DEV" of="$2/back" bs=1M count="$1" iflag=direct status=none &&
+		cmp -s "$2/pattern" "$2/back"
+}
+
+nbd_cleanup() {
+	[ -n "$NBD_DEV" ] && nbd-client -d "$NBD_DEV" >/dev/null 2>&1
+	NBD_DEV=
+	modprobe -r nbd 2>/dev/null
+}

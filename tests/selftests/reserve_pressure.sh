@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The fence under real memory pressure, no fault injection: a bulk reader
+# that never reads parks what it may of a tagged queue's pool; a hog then
+# takes free memory down to half way between the min and low watermarks
+# and holds it there; then a UDP flood arrives for a socket that never
+# reads, beside a critical UDP flow (a port rule) and NBD I/O (a learned
+# SOCK_MEMALLOC flow).  The flood's frames, kept in that socket, are
+# memory the receive path allocated: free memory falls below min, or an
+# atomic allocation fails, and emergency must be entered by itself; every
+# critical datagram is delivered, the NBD data is intact, the reader stays
+# outside the fence; and once the hog lets go, emergency ends by itself.
+# skbpool-timeout: 300
+# shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
+. "$(dirname "$0")/lib/ktap.sh"
+. "$(dirname "$0")/lib/pair.sh"
+. "$(dirname "$0")/lib/ext.sh"
+. "$(dirname "$0")/lib/nbd.sh"
+
+LIB=$(dirname "$0")/lib
+SCRATCH=/tmp/skbpool-pressure-$$
+TRACE=/sys/kernel/tracing
+RMEM_MAX=$(sysctl -n net.core.rmem_max)
+HOG=
+cleanup() {
+	[ -n "$HOG" ] && kill "$HOG" 2>/dev/null && wait "$HOG" 2>/dev/null
+	sysctl -qw net.core.rmem_max="$RMEM_MAX"
+	echo 0 >"$TRACE/events/skbpool/skbpool_emergency/enable" 2>/dev/null
+	nbd_cleanup
+	pair_cleanup
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+in_x() { ip netns exec "$f_NSX" "$@"; }
+in_y() { ip netns exec "$f_NSY" "$@"; }
+stat_x() { pair_stat "$f_NSX" "$f_DEVX" "$1"; }
+hog_field() { tail -n 1 "$SCRATCH/hog.json" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+ktap_plan 7
+command -v nbd-server >/dev/null && command -v nbd-client >/dev/null ||
+	ktap_skip_all "nbd-server and nbd-client are needed (tests/qemu/deps.sh installs them)"
+nbd_load || ktap_skip_all "the nbd module does not load"
+mkdir -p "$SCRATCH"
+# A deep ring: the flood and the critical flow share it, and a guest
+# starved of CPU by the emulator must not miss frames before NAPI runs.
+if pair_new f 213 214 192.0.2 2001:db8:f &&
+   in_x ethtool -G "$f_DEVX" rx 1024 && pair_tag "$f_NSX" "$f_DEVX" on &&
+   pair_tag "$f_NSY" "$f_DEVY" on &&
+   nbd_attach "$f_NSY" 192.0.2.2 "$f_NSX" "$SCRATCH" 16M &&
+   ext "$f_NSX" rule add "$f_DEVX" critical proto udp dport 7000 >/dev/null &&
+   ext "$f_NSX" rule add "$f_DEVX" critical proto tcp dport 5201 >/dev/null; then
+	ktap_pass "tagged pair, nbd0 over it, UDP 7000 and iperf3's control critical"
+else
+	ktap_fail "tagged pair, nbd0 over it, UDP 7000 and iperf3's control critical"
+	ktap_finish
+fi
+
+sysctl -qw net.core.rmem_max=$((64 << 20))
+in_x python3 "$LIB/parker.py" recv 192.0.2.1 6000 $((32 << 20)) 240 "$SCRATCH/ready" &
+for _ in $(seq 50); do [ -e "$SCRATCH/ready" ] && break; sleep 0.1; done
+in_y python3 "$LIB/parker.py" send 192.0.2.1 6000 6 >"$SCRATCH/bulk.json" &
+for _ in $(seq 30); do [ -s "$SCRATCH/bulk.json" ] && break; sleep 1; done
+sleep 1
+total=$(stat_x skbpool_rx_total)
+fence=$(stat_x skbpool_rx_fence)
+parked=$(stat_x skbpool_rx_inflight)
+ktap_info "reader parked $parked of $total buffers, fence ${fence:-?}"
+
+echo >"$TRACE/trace"
+echo 1 >"$TRACE/events/skbpool/skbpool_emergency/enable"
+enters0=$(stat_x skbpool_emergency_enter)
+python3 "$LIB/hog.py" min+50 "$SCRATCH/hog.json" &
+HOG=$!
+for _ in $(seq 240); do
+	[ "$(hog_field reached 2>/dev/null)" = True ] && break
+	sleep 0.5
+done
+if kill -0 "$HOG" 2>/dev/null && [ "$(hog_field reached 2>/dev/null)" = True ]; then
+	ktap_pass "hog: free memory held between min and low ($(hog_field free) pages free, min $(hog_field min), $(hog_field held_mib) MiB held)"
+else
+	ktap_fail "hog: free memory held between min and low" "$(tail -n 1 "$SCRATCH/hog.json")"
+fi
+
+in_x python3 "$LIB/parker.py" udp 192.0.2.1 7001 $((64 << 20)) 120 "$SCRATCH/sink" &
+in_x python3 "$LIB/udpflow.py" recv 192.0.2.1 7000 3 "$SCRATCH/up" >"$SCRATCH/crit.json" &
+recv=$!
+for _ in $(seq 50); do [ -e "$SCRATCH/up" ] && [ -e "$SCRATCH/sink" ] && break; sleep 0.1; done
+in_y python3 "$LIB/parker.py" blast 192.0.2.1 7001 12 >"$SCRATCH/flood.json" &
+flood=$!
+sleep 1
+in_y python3 "$LIB/udpflow.py" send 192.0.2.1 7000 2000 400 >"$SCRATCH/sent.json" &
+send=$!
+nbd_ok=0
+nbd_verify 4 "$SCRATCH" && nbd_ok=1
+wait $send $recv $flood
+enters=$(($(stat_x skbpool_emergency_enter) - enters0))
+sent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$SCRATCH/sent.json" 2>/dev/null)
+got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["received"])' "$SCRATCH/crit.json" 2>/dev/null)
+reason=$(grep -o "dev=$f_DEVX emergency=on reason=[a-z-]*" "$TRACE/trace" | head -n 1 | sed 's/.*reason=//')
+ktap_info "emergency entered $enters times (first cause ${reason:-?}); flood $(cat "$SCRATCH/flood.json"); free $(hog_field free) pages, min $(hog_field min)"
+ktap_info "critical sent ${sent:-?}, received ${got:-?}; dropped as bulk $(stat_x skbpool_rx_drop_noncritical);" \
+	"fence copies $(stat_x skbpool_rx_fence_copied), drops $(stat_x skbpool_rx_fence_dropped); missed $(stat_x rx_missed_errors)"
+if [ "$enters" -ge 1 ] && [ "$reason" != admin ] && [ -n "$reason" ]; then
+	ktap_pass "emergency entered by itself under real pressure"
+else
+	ktap_fail "emergency entered by itself under real pressure" "0 entries"
+fi
+if [ "${sent:-0}" -eq 2000 ] && [ "${got:-0}" -eq 2000 ]; then
+	ktap_pass "critical UDP: 2000 of 2000 delivered"
+else
+	ktap_fail "critical UDP: 2000 of 2000 delivered" "sent ${sent:-?}, received ${got:-?}"
+fi
+if [ $nbd_ok -eq 1 ]; then
+	ktap_pass "nbd: 4 MiB written and read back"
+else
+	ktap_fail "nbd: 4 MiB written and read back"
+fi
+if [ -n "$fence" ] && [ "$parked" -le $((total - fence)) ] &&
+   [ "$(stat_x skbpool_rx_fence_copied)" -gt 0 ]; then
+	ktap_pass "the reader stayed outside the fence ($parked held, the rest copied)"
+else
+	ktap_fail "the reader stayed outside the fence" "$parked held, total $total, fence ${fence:-none}"
+fi
+
+kill "$HOG" 2>/dev/null; wait "$HOG" 2>/dev/null
+HOG=
+for _ in $(seq 40); do
+	[ "$(stat_x skbpool_emergency)" = 0 ] && break
+	sleep 0.5
+done
+if [ "$(stat_x skbpool_emergency)" = 0 ]; then
+	ktap_pass "the hog gone, emergency ends by itself"
+else
+	ktap_fail "the hog gone, emergency ends by itself"
+fi
+ktap_finish
