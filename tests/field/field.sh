@@ -252,7 +252,8 @@ run_one() { # CONFIG WORKLOAD ROUND FACTOR PASSES
 			break
 		fi
 	done
-	# Hung: give the hung-task watchdog its word before powering off.
+	# FIELD_HANG (300 s) is past the hung-task watchdog's 120 s: its
+	# reports are already on the console when a hung run is stopped.
 	stop_guest "$cdir" "$cpid"
 	stop_guest "$sdir" "$spid"
 	[ -n "$where" ] && echo "# field: $name: $where"

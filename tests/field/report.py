@@ -240,12 +240,15 @@ plot "runs.dat" using 1:($3 == 1 ? $2 : 1/0) with points pt 7 ps 1.5 lc rgb "#22
                 f.write('%.1f %.1f %.2f %d\n' % (
                     b['t'], b['memfree'] / 1024, rate,
                     1 if b['emergency'] else 0))
+        top = max([s['memfree'] for s in smp] + [1024]) / 1024 * 1.05
         plots.append('''
 set title "%s, %s round %d: %s"
-plot "%s" using 1:($4 * 1e9) with filledcurves x1 fc rgb "#ffcccc" title "in emergency", \\
+set yrange [0:%.0f]
+plot "%s" using 1:($4 * %.0f) with filledcurves x1 fc rgb "#ffcccc" title "in emergency", \\
      "%s" using 1:2 with lines lw 2 lc rgb "#2266aa" title "MemFree, MiB", \\
      "%s" using 1:3 axes x1y2 with lines lc rgb "#aa6622" title "swap in+out, MiB/s"
-''' % (r['config'], r['workload'], r['round'], r['outcome'], fn, fn, fn))
+''' % (r['config'], r['workload'], r['round'], r['outcome'], top, fn, top,
+       fn, fn))
     gnuplot('''
 set terminal pngcairo size 1100,%d font ",10"
 set output "../field-timeline.png"
@@ -254,7 +257,6 @@ set xlabel "seconds since the sampler started"
 set ylabel "MemFree, MiB"
 set y2label "swap MiB/s"
 set y2tics
-set yrange [0:*]
 set y2range [0:*]
 set key top right
 set grid
