@@ -7,7 +7,7 @@
 #   make check        everything CI runs: lint, then all tests in one guest
 #   make demo         boot a guest and show skbpool at work
 #   make fuzz         the classifier under libFuzzer for FUZZ_SECONDS
-#   make bench-field  swap over NBD and NFS between two guests (about an hour)
+#   make bench-field  swap over NBD and NFS between two guests (hours at the defaults)
 #   make help         the rest
 
 FLAVOUR ?= base
