@@ -7,6 +7,7 @@
 #   make check        everything CI runs: lint, then all tests in one guest
 #   make demo         boot a guest and show skbpool at work
 #   make fuzz         the classifier under libFuzzer for FUZZ_SECONDS
+#   make bench-field  swap over NBD and NFS between two guests (hours at the defaults)
 #   make help         the rest
 
 FLAVOUR ?= base
@@ -26,7 +27,7 @@ VM_SH := tests/qemu/vm.sh
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
-	vm-shell bench-micro bench-simnic bench-e1000 clean help
+	vm-shell bench-micro bench-simnic bench-e1000 bench-field check-field clean help
 
 all: modules tools
 
@@ -65,6 +66,15 @@ check: modules tools lint check-host
 		FUZZ_SECONDS=$$s tests/fuzz/run.sh; \
 	fi
 	@E1000_NICS=$${E1000_NICS:-2} $(VM_SH) check '$(T)'
+	@if [ -z '$(T)' ] || echo field_swap_nbd_tagged | grep -qE -- '$(T)'; then \
+		$(MAKE) --no-print-directory check-field; \
+	fi
+
+# The field experiment's short form, two guests (tests/field/field.sh):
+# one swap-nbd run on the tagged client at 2 x RAM under the flood.
+check-field: modules tools
+	@echo "# field: swap over NBD between two guests, tagged client, 2 x RAM, flood"
+	@tests/field/field.sh check
 
 check-debug:
 	@$(MAKE) --no-print-directory FLAVOUR=debug check
@@ -90,6 +100,11 @@ fuzz: deps
 bench-simnic: modules
 	@tests/bench/simnic.sh
 
+# FIELD_ROUNDS, FIELD_CONFIGS, FIELD_WORKLOADS and the rest: see
+# tests/field/field.sh.
+bench-field: modules tools
+	@tests/field/field.sh bench
+
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
 	@$(MAKE) -s -C tools/ethtool-ext clean
@@ -110,4 +125,7 @@ help:
 	@echo "make bench-micro skbpool vs page_pool, the page allocator and the slab (build/bench/micro.json)"
 	@echo "make bench-simnic simnic pair untagged vs tagged vs netdevsim: pps, TCP (build/bench/simnic.json)"
 	@echo "make bench-e1000 e1000sp tagged/untagged vs the in-tree e1000: TCP, pps, survival (build/bench/e1000.json)"
+	@echo "make bench-field swap over NBD and NFS in a memory-starved guest, flooded, wire pulled; e1000sp vs in-tree e1000"
+	@echo "                 (build/bench/field.json and charts; FIELD_ROUNDS, FIELD_CONFIGS, FIELD_WORKLOADS)"
+	@echo "make check-field the short form make check runs: one swap-nbd run, tagged client, 2 x RAM"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"

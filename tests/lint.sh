@@ -19,7 +19,8 @@ step() { printf '# lint: %s\n' "$1"; }
 fail() { echo "lint: $1" >&2; failed=1; }
 
 mapfile -t csrc < <(git ls-files --cached --others --exclude-standard \
-	'core/*.[ch]' 'include/*.h' 'drivers/*.[ch]' 'tests/kunit/*.[ch]' 'tests/bench/*.[ch]')
+	'core/*.[ch]' 'include/*.h' 'drivers/*.[ch]' 'tests/kunit/*.[ch]' 'tests/bench/*.[ch]' \
+	'tests/field/*.c')
 
 step "W=1 and sparse build"
 log=$(mktemp)

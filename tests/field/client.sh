@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The memory-starved client of the field experiment (tests/field/field.sh
+# boots it; its output is the guest's skbpool.out port).  Binds its one
+# emulated 82540EM to the driver under test, swaps to the server guest
+# over NBD or NFS, starts the slow bulk reader the server floods, then
+# the workers: NPROC = 8 x CPUs processes mapping FACTOR x RAM between
+# them, writing a pattern and reading it back PASSES times.
+#
+#   client.sh CONFIG WORKLOAD RAM_MIB FACTOR PASSES
+#     CONFIG    tagged | untagged | stock (e1000sp tagged or not, in-tree e1000)
+#     WORKLOAD  swap-nbd | swap-nfs | wire-pull (swap-nbd; the host pulls the wire)
+#
+# Lines for the host: "FIELD_STEP client STEP" before each step,
+# "FIELD_ERROR client STEP: WHY" when one fails (exit 1), "FIELD_PHASE
+# workers" when the workers start, the workers' summary, then
+# "FIELD_END key value..." and "FIELD_ETHTOOL name value" lines.  Every
+# second the sampler (fieldload sample) writes memory, swap and skbpool
+# state to the skbpool.samples port.
+set -u
+config=$1 workload=$2 ram=$3 factor=$4 passes=$5
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+load=$repo/build/field/fieldload
+ext=$repo/tools/ethtool-ext/ethtool-ext
+# shellcheck source=tests/selftests/lib/e1000.sh
+. "$repo/tests/selftests/lib/e1000.sh"
+ME=192.0.2.1
+SERVER=192.0.2.2
+NBD_PORT=10809
+NFS_PORT=2049
+SINK_TCP=5001
+SINK_UDP=9000
+SINK_RATE=65536
+
+step=start
+at() {
+	step=$1
+	echo "FIELD_STEP client $step"
+}
+fail() {
+	echo "FIELD_ERROR client $step: $*"
+	exit 1
+}
+
+port_for() {
+	local p
+	for p in /sys/class/virtio-ports/*; do
+		[ "$(cat "$p/name" 2>/dev/null)" = "$1" ] && echo "/dev/${p##*/}" && return 0
+	done
+	return 1
+}
+
+# The harness itself must not be what the OOM killer picks.
+echo -1000 >/proc/self/oom_score_adj
+
+at nic
+driver=e1000sp
+[ "$config" = stock ] && driver=e1000
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x100e ] && E1000_PCI+=("${d##*/}")
+done
+[ ${#E1000_PCI[@]} -eq 1 ] || fail "expected one 82540EM, found ${#E1000_PCI[@]}"
+e1000_bind "$driver" || fail "cannot bind $driver"
+dev=$(e1000_netdev "${E1000_PCI[0]}")
+ip addr add "$ME/24" dev "$dev" && ip link set "$dev" up || fail "cannot configure $dev"
+
+if [ "$config" = tagged ]; then
+	at tag
+	# What an admin of a swap-over-network client adds: the tag, and
+	# the storage server's ports as critical (the SOCK_MEMALLOC flows
+	# are also learned from what the NIC transmits; the rules cover a
+	# connection before its first transmit and a reconnection).
+	ethtool --set-priv-flags "$dev" skbpool on || fail "ethtool --set-priv-flags $dev skbpool on"
+	"$ext" rule add "$dev" critical proto tcp sport $NBD_PORT src "$SERVER/32" &&
+		"$ext" rule add "$dev" critical proto tcp sport $NFS_PORT src "$SERVER/32" ||
+		fail "ethtool-ext rule add"
+	"$ext" show "$dev"
+	"$ext" rule show "$dev"
+fi
+
+at link
+for _ in $(seq 1 100); do
+	[ "$(cat "/sys/class/net/$dev/carrier" 2>/dev/null)" = 1 ] && break
+	sleep 0.1
+done
+ok=0
+for _ in $(seq 1 30); do
+	ping -c 1 -W 1 "$SERVER" >/dev/null 2>&1 && ok=1 && break
+done
+[ $ok = 1 ] || fail "no echo reply from the server $SERVER in 30 s"
+
+at swap
+case $workload in
+swap-nbd | wire-pull)
+	modprobe nbd nbds_max=1 || fail "modprobe nbd"
+	# No timeout (-t): a request waits for the server however long the
+	# wire is out, as a swap device must.
+	ok=0
+	for _ in $(seq 1 10); do
+		nbd-client "$SERVER" $NBD_PORT /dev/nbd0 -N swap >/dev/null 2>&1 && ok=1 && break
+		sleep 1
+	done
+	[ $ok = 1 ] || fail "nbd-client $SERVER $NBD_PORT /dev/nbd0 -N swap failed"
+	mkswap /dev/nbd0 >/dev/null || fail "mkswap /dev/nbd0"
+	swapon /dev/nbd0 || fail "swapon /dev/nbd0"
+	;;
+swap-nfs)
+	mkdir -p /mnt/field
+	mount -t nfs -o vers=3,proto=tcp,nolock,hard "$SERVER:/srv/field/nfs" /mnt/field ||
+		fail "mount -t nfs -o vers=3,proto=tcp,nolock $SERVER:/srv/field/nfs"
+	swapon /mnt/field/swapfile || fail "swapon /mnt/field/swapfile (over NFS)"
+	;;
+*) fail "unknown workload $workload" ;;
+esac
+swapon --show --bytes
+
+at sampler
+samples=$(port_for skbpool.samples) || fail "no skbpool.samples port"
+"$load" sample "$dev" "$samples" &
+
+at sink
+sysctl -qw net.core.rmem_max=$((8 << 20))
+"$load" sink $SINK_TCP $SINK_UDP $SINK_RATE &
+# The server connects within a second of the sink listening; its flood
+# starts with the connection.
+for _ in $(seq 1 40); do
+	ss -Htn state established "( sport = :$SINK_TCP )" | grep -q . && break
+	sleep 0.5
+done
+ss -Htn state established "( sport = :$SINK_TCP )" | grep -q . ||
+	fail "the server's bulk TCP stream did not connect in 20 s"
+
+at workers
+ncpu=$(nproc)
+echo "FIELD_PHASE workers $((8 * ncpu)) processes, $((factor * ram)) MiB, $passes passes"
+"$load" worker $((8 * ncpu)) $((factor * ram)) "$passes"
+rc=$?
+
+at report
+echo "FIELD_END workers_rc $rc"
+for k in pswpin pswpout oom_kill; do
+	echo "FIELD_END $k $(awk -v k=$k '$1 == k { print $2 }' /proc/vmstat)"
+done
+ethtool -S "$dev" | awk -F': *' 'NR > 1 { gsub(/ /, "", $1); print "FIELD_ETHTOOL " $1 " " $2 }'
+echo "FIELD_ETHTOOL rx_missed_errors $(cat "/sys/class/net/$dev/statistics/rx_missed_errors")"
+[ "$config" = tagged ] && "$ext" show "$dev"
+echo "FIELD_END done"
+exit 0
