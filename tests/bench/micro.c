@@ -19,6 +19,13 @@
  *                     device in emergency: classification, then as above
  *   em_rx_drop        a bulk UDP frame on a device in emergency: get,
  *                     classify, drop and reuse the buffer; no skb
+ *   poll              one NAPI poll of NAPI_POLL_WEIGHT frames, each a
+ *                     skbpool_rx_path: what a busy queue pays per poll
+ *   parked_poll_floor one NAPI poll of NAPI_POLL_WEIGHT gets on a pool of
+ *                     one floor (4 rings of 256) that stuck sockets hold
+ *                     entirely, in emergency, every loan slot taken: each
+ *                     get looks for a buffer back and finds none
+ *   parked_poll_cap   the same on a pool at the cap (65,536 buffers)
  *
  * Each figure: ROUNDS rounds of ITERS operations; per-operation minimum and
  * median over the rounds, in ns (ktime) and in cycles (get_cycles()).
@@ -37,8 +44,11 @@
 #include <skbpool/skbpool.h>
 
 #define ITERS	20000
+#define POLL_ITERS	500
 #define ROUNDS	9
 #define FRAME	1500
+/* A ring whose floor (four rings) is the cap, 65,536 buffers. */
+#define SKBPOOL_BENCH_CAP_RING	16384
 
 struct bench_ctx {
 	struct net_device *netdev;
@@ -64,7 +74,8 @@ static struct dentry *bench_dir;
 
 enum {
 	F_SKBPOOL, F_PAGE_POOL, F_ALLOC_PAGE, F_NAPI_SKB, F_NETDEV_SKB, F_RX_PATH,
-	F_NAPI_BEGIN, F_EM_CRIT, F_EM_DROP, F_MAX
+	F_NAPI_BEGIN, F_EM_CRIT, F_EM_DROP, F_POLL, F_PARKED_FLOOR, F_PARKED_CAP,
+	F_MAX
 };
 
 static struct figure figures[F_MAX] = {
@@ -77,7 +88,26 @@ static struct figure figures[F_MAX] = {
 	[F_NAPI_BEGIN] = { .name = "napi_begin" },
 	[F_EM_CRIT] = { .name = "em_rx_critical" },
 	[F_EM_DROP] = { .name = "em_rx_drop" },
+	[F_POLL] = { .name = "poll" },
+	[F_PARKED_FLOOR] = { .name = "parked_poll_floor" },
+	[F_PARKED_CAP] = { .name = "parked_poll_cap" },
 };
+
+/*
+ * A pool nobody gives buffers back to: every buffer held by an skb that is
+ * not freed, every loan slot taken by a loan posted and never filled.
+ */
+struct parked {
+	struct net_device *netdev;
+	struct skbpool_dev *sdev;
+	struct skbpool_rxq *rxq;
+	struct sk_buff **held;
+	u32 nr_held;
+	int *loans;
+	u32 nr_loans;
+};
+
+static struct parked parked_floor, parked_cap;
 
 /* An ARP request (critical) and a UDP datagram no rule claims (bulk). */
 static const u8 arp_frame[42] = {
@@ -193,6 +223,39 @@ static int op_em_drop(void)
 	return em_receive(udp_frame, sizeof(udp_frame), false);
 }
 
+static int op_poll(void)
+{
+	int i, err = 0;
+
+	skbpool_rx_napi_begin(ctx.rxq);
+	for (i = 0; i < NAPI_POLL_WEIGHT && !err; i++)
+		err = op_rx_path();
+	return err;
+}
+
+/* Every get must be refused: nothing is back and no loan can be posted. */
+static int parked_poll(struct parked *p)
+{
+	dma_addr_t dma;
+	int i;
+
+	skbpool_rx_napi_begin(p->rxq);
+	for (i = 0; i < NAPI_POLL_WEIGHT; i++)
+		if (skbpool_rx_get(p->rxq, &dma) != -ENOBUFS)
+			return -EPROTO;
+	return 0;
+}
+
+static int op_parked_floor(void)
+{
+	return parked_poll(&parked_floor);
+}
+
+static int op_parked_cap(void)
+{
+	return parked_poll(&parked_cap);
+}
+
 static int (*const ops[F_MAX])(void) = {
 	[F_SKBPOOL] = op_skbpool,
 	[F_PAGE_POOL] = op_page_pool,
@@ -203,7 +266,16 @@ static int (*const ops[F_MAX])(void) = {
 	[F_NAPI_BEGIN] = op_napi_begin,
 	[F_EM_CRIT] = op_em_crit,
 	[F_EM_DROP] = op_em_drop,
+	[F_POLL] = op_poll,
+	[F_PARKED_FLOOR] = op_parked_floor,
+	[F_PARKED_CAP] = op_parked_cap,
 };
+
+/* Polls are long operations (the last figures): fewer of them a round. */
+static int iters(int f)
+{
+	return f >= F_POLL ? POLL_ITERS : ITERS;
+}
 
 /* Rounds interleave the figures so drift in the emulator hits all alike. */
 static void bench_run(void)
@@ -220,7 +292,7 @@ static void bench_run(void)
 			local_bh_disable();
 			t0 = ktime_get_ns();
 			c0 = get_cycles();
-			for (i = 0; i < ITERS; i++) {
+			for (i = 0; i < iters(f); i++) {
 				figures[f].err = ops[f]();
 				if (figures[f].err)
 					break;
@@ -241,17 +313,17 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Per-operation figure in hundredths, so the table keeps 2 decimals. */
-static u64 per_op_x100(u64 total)
+static u64 per_op_x100(u64 total, int f)
 {
-	return div_u64(total * 100, ITERS);
+	return div_u64(total * 100, iters(f));
 }
 
 static int micro_show(struct seq_file *m, void *v)
 {
 	int f;
 
-	seq_printf(m, "# figure ns_min ns_median cycles_min cycles_median (x100, per op; %d x %d ops)\n",
-		   ROUNDS, ITERS);
+	seq_printf(m, "# figure ns_min ns_median cycles_min cycles_median (x100, per op; %d rounds of %d ops, %d polls)\n",
+		   ROUNDS, ITERS, POLL_ITERS);
 	for (f = 0; f < F_MAX; f++) {
 		struct figure *fig = &figures[f];
 
@@ -262,8 +334,9 @@ static int micro_show(struct seq_file *m, void *v)
 		sort(fig->ns, ROUNDS, sizeof(u64), cmp_u64, NULL);
 		sort(fig->cycles, ROUNDS, sizeof(u64), cmp_u64, NULL);
 		seq_printf(m, "%s %llu %llu %llu %llu\n", fig->name,
-			   per_op_x100(fig->ns[0]), per_op_x100(fig->ns[ROUNDS / 2]),
-			   per_op_x100(fig->cycles[0]), per_op_x100(fig->cycles[ROUNDS / 2]));
+			   per_op_x100(fig->ns[0], f), per_op_x100(fig->ns[ROUNDS / 2], f),
+			   per_op_x100(fig->cycles[0], f),
+			   per_op_x100(fig->cycles[ROUNDS / 2], f));
 	}
 	return 0;
 }
@@ -278,8 +351,117 @@ static const struct skbpool_dev_ops bench_ops = {
 	.restart = bench_restart,
 };
 
+/* The pool's size, as ethtool -S reports it (the driver API's view). */
+static u64 parked_total(struct parked *p)
+{
+	int i, n = skbpool_ethtool_stats_count();
+	u8 *names = kcalloc(n, ETH_GSTRING_LEN, GFP_KERNEL);
+	u64 *vals = kcalloc(n, sizeof(u64), GFP_KERNEL);
+	u64 total = 0, *v = vals;
+	u8 *s = names;
+
+	if (names && vals) {
+		skbpool_ethtool_stats_strings(&s);
+		skbpool_ethtool_stats(p->sdev, &v);
+		for (i = 0; i < n; i++)
+			if (!strcmp(names + i * ETH_GSTRING_LEN, "skbpool_rx_total"))
+				total = vals[i];
+	}
+	kfree(names);
+	kfree(vals);
+	return total;
+}
+
+static void parked_teardown(struct parked *p)
+{
+	u32 i;
+
+	local_bh_disable();
+	for (i = 0; i < p->nr_loans; i++)
+		skbpool_rx_put(p->rxq, p->loans[i]);
+	local_bh_enable();
+	for (i = 0; i < p->nr_held; i++)
+		kfree_skb(p->held[i]);
+	kvfree(p->held);
+	kvfree(p->loans);
+	rtnl_lock();
+	skbpool_rxq_destroy(p->rxq);
+	rtnl_unlock();
+	skbpool_dev_unregister(p->sdev);
+	if (p->netdev)
+		free_netdev(p->netdev);
+	memset(p, 0, sizeof(*p));
+}
+
+/* A tagged device in emergency whose one pool (sized by @ring: the floor is
+ * four rings, the cap 65,536 buffers) is held whole, its loan slots full.
+ */
+static int parked_setup(struct parked *p, u32 ring)
+{
+	struct skbpool_rxq_params rp = {
+		.qid = 0, .ring_size = ring, .frame_len = FRAME + ETH_HLEN,
+	};
+	u64 total;
+	dma_addr_t dma;
+	int err, id;
+
+	p->netdev = alloc_etherdev(0);
+	if (!p->netdev)
+		return -ENOMEM;
+	p->sdev = skbpool_dev_register(p->netdev, ctx.dev, &bench_ops);
+	err = PTR_ERR_OR_ZERO(p->sdev);
+	if (err) {
+		p->sdev = NULL;
+		return err;
+	}
+	rtnl_lock();
+	err = skbpool_ethtool_set_priv_flags(p->sdev, SKBPOOL_PRIV_FLAG_TAG |
+					     SKBPOOL_PRIV_FLAG_EMERGENCY);
+	if (!err) {
+		p->rxq = skbpool_rxq_create(p->sdev, &rp);
+		err = PTR_ERR_OR_ZERO(p->rxq);
+	}
+	rtnl_unlock();
+	if (err) {
+		p->rxq = NULL;
+		return err;
+	}
+	total = parked_total(p);
+	p->held = kvcalloc(total, sizeof(*p->held), GFP_KERNEL);
+	p->loans = kvcalloc(ring, sizeof(*p->loans), GFP_KERNEL);
+	if (!total || !p->held || !p->loans)
+		return -ENOMEM;
+	local_bh_disable();
+	while (p->nr_held < total) {
+		struct sk_buff *skb;
+
+		skbpool_rx_napi_begin(p->rxq);
+		id = skbpool_rx_get(p->rxq, &dma);
+		if (id < 0)
+			break;
+		memcpy(skbpool_rx_va(p->rxq, id), arp_frame, sizeof(arp_frame));
+		skb = skbpool_rx_build(p->rxq, id, sizeof(arp_frame));
+		if (!skb)
+			break;
+		p->held[p->nr_held++] = skb;
+	}
+	while (p->nr_loans < ring) {
+		id = skbpool_rx_get(p->rxq, &dma);
+		if (id < 0)
+			break;
+		p->loans[p->nr_loans++] = id;
+	}
+	local_bh_enable();
+	if (p->nr_held < total || p->nr_loans < ring)
+		return -ENOBUFS;
+	cond_resched();
+	return 0;
+}
+
 static void bench_teardown(void)
 {
+	parked_teardown(&parked_floor);
+	parked_teardown(&parked_cap);
 	rtnl_lock();
 	skbpool_rxq_destroy(ctx.rxq);
 	skbpool_rxq_destroy(ctx.em_rxq);
@@ -346,6 +528,10 @@ static int __init bench_init(void)
 		}
 		rtnl_unlock();
 	}
+	if (!err)
+		err = parked_setup(&parked_floor, 256);
+	if (!err)
+		err = parked_setup(&parked_cap, SKBPOOL_BENCH_CAP_RING);
 	if (err) {
 		bench_teardown();
 		return err;

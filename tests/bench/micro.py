@@ -12,7 +12,8 @@ import sys
 
 KEYS = ['skbpool', 'page_pool', 'alloc_page', 'napi_alloc_skb',
         'netdev_alloc_skb', 'skbpool_rx_path', 'napi_begin',
-        'em_rx_critical', 'em_rx_drop']
+        'em_rx_critical', 'em_rx_drop', 'poll', 'parked_poll_floor',
+        'parked_poll_cap']
 
 
 def main():
@@ -35,7 +36,13 @@ def main():
         ns_min, ns_med, cy_min, cy_med = rows[k]
         print(f'{k:<18} {ns_min:>9.2f} {ns_med:>10.2f} {cy_min:>9.2f} '
               f'{cy_med:>11.2f} {ns_med / base:>10.2f}')
+    poll = rows['poll'][1]
+    for k in ('parked_poll_floor', 'parked_poll_cap'):
+        print(f'{k} / poll: {rows[k][1] / poll:.2f} (a poll on a parked pool'
+              ' against a poll of 64 frames received and recycled)')
     result = {k: rows[k][1] for k in KEYS}
+    result['parked_poll_floor_x_poll'] = rows['parked_poll_floor'][1] / poll
+    result['parked_poll_cap_x_poll'] = rows['parked_poll_cap'][1] / poll
     result['machine'] = machine
     with open(out, 'w') as fh:
         json.dump(result, fh, indent=2)
