@@ -44,6 +44,18 @@ void skbpool_size_reserve(struct skbpool_sizing *s)
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_size_reserve);
 
+/*
+ * Zone @i of node @nid if it is one whose watermarks make up
+ * min_free_kbytes, else NULL: highmem and movable zones get a fixed minimum
+ * of their own that is not part of it (even when empty).
+ */
+static struct zone *lowmem_zone(int nid, int i)
+{
+	struct zone *zone = &NODE_DATA(nid)->node_zones[i];
+
+	return is_highmem(zone) || i == ZONE_MOVABLE ? NULL : zone;
+}
+
 /**
  * skbpool_watermark_pages() - one watermark summed over the lowmem zones
  * @mark: WMARK_MIN, WMARK_LOW or WMARK_HIGH
@@ -57,17 +69,14 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_size_reserve);
 unsigned long skbpool_watermark_pages(enum zone_watermarks mark)
 {
 	unsigned long pages = 0;
+	struct zone *zone;
 	int nid, i;
 
 	for_each_online_node(nid) {
-		pg_data_t *pgdat = NODE_DATA(nid);
-
 		for (i = 0; i < MAX_NR_ZONES; i++) {
-			struct zone *zone = &pgdat->node_zones[i];
-
-			if (is_highmem(zone) || i == ZONE_MOVABLE)
-				continue;
-			pages += READ_ONCE(zone->_watermark[mark]);
+			zone = lowmem_zone(nid, i);
+			if (zone)
+				pages += READ_ONCE(zone->_watermark[mark]);
 		}
 	}
 	return pages;
@@ -94,16 +103,14 @@ unsigned long skbpool_lowmem_free_pages(void)
 {
 	enum zone_type classzone = gfp_zone(GFP_ATOMIC);
 	unsigned long pages = 0;
+	struct zone *zone;
 	int nid, i;
+	long free;
 
 	for_each_online_node(nid) {
-		pg_data_t *pgdat = NODE_DATA(nid);
-
 		for (i = 0; i < MAX_NR_ZONES; i++) {
-			struct zone *zone = &pgdat->node_zones[i];
-			long free;
-
-			if (is_highmem(zone) || i == ZONE_MOVABLE)
+			zone = lowmem_zone(nid, i);
+			if (!zone)
 				continue;
 			free = zone_page_state(zone, NR_FREE_PAGES) -
 			       zone_page_state(zone, NR_FREE_CMA_PAGES) -

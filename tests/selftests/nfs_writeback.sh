@@ -12,13 +12,12 @@
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
+. "$(dirname "$0")/lib/hog.sh"
 
-LIB=$(dirname "$0")/lib
 SCRATCH=/tmp/skbpool-nfswb-$$
 TRACE=/sys/kernel/tracing
-HOG=
 cleanup() {
-	[ -n "$HOG" ] && kill "$HOG" 2>/dev/null && wait "$HOG" 2>/dev/null
+	hog_stop
 	echo 0 >"$TRACE/events/skbpool/skbpool_emergency/enable" 2>/dev/null
 	umount -f "$SCRATCH/mnt" 2>/dev/null
 	[ -n "${f_NSY:-}" ] && ip netns exec "$f_NSY" rpc.nfsd 0 2>/dev/null
@@ -32,7 +31,6 @@ trap cleanup EXIT
 
 in_x() { ip netns exec "$f_NSX" "$@"; }
 stat_x() { pair_stat "$f_NSX" "$f_DEVX" "$1"; }
-hog_field() { tail -n 1 "$SCRATCH/hog.json" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 ktap_plan 5
 for t in rpc.nfsd rpc.mountd exportfs rpcbind mount.nfs; do
@@ -64,13 +62,8 @@ fi
 
 echo >"$TRACE/trace"
 echo 1 >"$TRACE/events/skbpool/skbpool_emergency/enable"
-python3 "$LIB/hog.py" min+30 "$SCRATCH/hog.json" &
-HOG=$!
-for _ in $(seq 240); do
-	[ "$(hog_field reached 2>/dev/null)" = True ] && break
-	sleep 0.5
-done
-if kill -0 "$HOG" 2>/dev/null && [ "$(hog_field reached 2>/dev/null)" = True ]; then
+hog_start min+30 "$SCRATCH"
+if hog_wait; then
 	ktap_pass "hog: free memory between min and low ($(hog_field free) pages free, min $(hog_field min), low $(hog_field low))"
 else
 	ktap_fail "hog: free memory between min and low" "$(tail -n 1 "$SCRATCH/hog.json")"

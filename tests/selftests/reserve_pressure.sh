@@ -15,6 +15,7 @@
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
+. "$(dirname "$0")/lib/hog.sh"
 . "$(dirname "$0")/lib/ext.sh"
 . "$(dirname "$0")/lib/nbd.sh"
 
@@ -22,9 +23,8 @@ LIB=$(dirname "$0")/lib
 SCRATCH=/tmp/skbpool-pressure-$$
 TRACE=/sys/kernel/tracing
 RMEM_MAX=$(sysctl -n net.core.rmem_max)
-HOG=
 cleanup() {
-	[ -n "$HOG" ] && kill "$HOG" 2>/dev/null && wait "$HOG" 2>/dev/null
+	hog_stop
 	sysctl -qw net.core.rmem_max="$RMEM_MAX"
 	echo 0 >"$TRACE/events/skbpool/skbpool_emergency/enable" 2>/dev/null
 	nbd_cleanup
@@ -36,7 +36,6 @@ trap cleanup EXIT
 in_x() { ip netns exec "$f_NSX" "$@"; }
 in_y() { ip netns exec "$f_NSY" "$@"; }
 stat_x() { pair_stat "$f_NSX" "$f_DEVX" "$1"; }
-hog_field() { tail -n 1 "$SCRATCH/hog.json" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 ktap_plan 7
 command -v nbd-server >/dev/null && command -v nbd-client >/dev/null ||
@@ -71,13 +70,8 @@ ktap_info "reader parked $parked of $total buffers, fence ${fence:-?}"
 echo >"$TRACE/trace"
 echo 1 >"$TRACE/events/skbpool/skbpool_emergency/enable"
 enters0=$(stat_x skbpool_emergency_enter)
-python3 "$LIB/hog.py" min+50 "$SCRATCH/hog.json" &
-HOG=$!
-for _ in $(seq 240); do
-	[ "$(hog_field reached 2>/dev/null)" = True ] && break
-	sleep 0.5
-done
-if kill -0 "$HOG" 2>/dev/null && [ "$(hog_field reached 2>/dev/null)" = True ]; then
+hog_start min+50 "$SCRATCH"
+if hog_wait; then
 	ktap_pass "hog: free memory held between min and low ($(hog_field free) pages free, min $(hog_field min), $(hog_field held_mib) MiB held)"
 else
 	ktap_fail "hog: free memory held between min and low" "$(tail -n 1 "$SCRATCH/hog.json")"
@@ -124,8 +118,7 @@ else
 	ktap_fail "the reader stayed outside the fence" "$parked held, total $total, fence ${fence:-none}"
 fi
 
-kill "$HOG" 2>/dev/null; wait "$HOG" 2>/dev/null
-HOG=
+hog_stop
 for _ in $(seq 40); do
 	[ "$(stat_x skbpool_emergency)" = 0 ] && break
 	sleep 0.5

@@ -13,19 +13,18 @@
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
+. "$(dirname "$0")/lib/hog.sh"
 . "$(dirname "$0")/lib/nbd.sh"
 . "$(dirname "$0")/lib/ext.sh"
 
-LIB=$(dirname "$0")/lib
 SCRATCH=/tmp/skbpool-restart-$$
 FAULT=/sys/kernel/debug/fail_page_alloc
-HOG=
 cleanup() {
 	echo 0 >"$FAULT/probability" 2>/dev/null
 	echo N >"$FAULT/task-filter" 2>/dev/null
 	echo 0 >"$FAULT/require-start" 2>/dev/null
 	echo 0xffffffffffffffff >"$FAULT/require-end" 2>/dev/null
-	[ -n "$HOG" ] && kill "$HOG" 2>/dev/null && wait "$HOG" 2>/dev/null
+	hog_stop
 	nbd_cleanup
 	pair_cleanup
 	rm -rf "$SCRATCH"
@@ -35,7 +34,6 @@ trap cleanup EXIT
 in_x() { ip netns exec "$f_NSX" "$@"; }
 stat_x() { pair_stat "$f_NSX" "$f_DEVX" "$1"; }
 alive() { in_x ping -c 2 -i 0.3 -W 2 192.0.2.2 >/dev/null; }
-hog_field() { tail -n 1 "$SCRATCH/hog.json" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 faulty() { bash -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' faulty "$@"; }
 
 # The pool before and after one rebuild: same pages, same size, link up,
@@ -72,13 +70,8 @@ else
 	ktap_finish
 fi
 
-python3 "$LIB/hog.py" min+50 "$SCRATCH/hog.json" &
-HOG=$!
-for _ in $(seq 240); do
-	[ "$(hog_field reached 2>/dev/null)" = True ] && break
-	sleep 0.5
-done
-if kill -0 "$HOG" 2>/dev/null && [ "$(hog_field reached 2>/dev/null)" = True ]; then
+hog_start min+50 "$SCRATCH"
+if hog_wait; then
 	ktap_pass "hog: free memory held between min and low ($(hog_field free) pages free, min $(hog_field min))"
 else
 	ktap_fail "hog: free memory held between min and low" "$(tail -n 1 "$SCRATCH/hog.json")"
@@ -86,9 +79,7 @@ fi
 
 rebuild "MTU 1500 -> 1400 under pressure" in_x ip link set dev "$f_DEVX" mtu 1400
 rebuild "RX ring 256 -> 512 under pressure" in_x ethtool -G "$f_DEVX" rx 512
-kill "$HOG" 2>/dev/null
-wait "$HOG" 2>/dev/null
-HOG=
+hog_stop
 
 # Every page allocation made from skbpool's code fails for the command.
 read -r base size < <(awk '$1 == "skbpool" { print $6, $2 }' /proc/modules)
