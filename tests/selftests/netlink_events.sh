@@ -3,8 +3,9 @@
 #
 # The "events" group beyond tagging by ethtool (ethtool_ext.sh): tag and
 # untag over netlink notify too, and a pool run dry (a one-ring reserve, a
-# UDP socket that never reads holding every buffer, in emergency so that
-# no page is lent beyond the reserve) sends pool-exhausted from the work
+# UDP socket that never reads holding every buffer, in emergency, and the
+# one loan emergency still tries per dry get failed by fault injection
+# filtered to skbpool's code) sends pool-exhausted from the work
 # item, at most once a second per queue, while the queue's exhausted
 # counter climbs much faster.
 # skbpool-timeout: 180
@@ -12,7 +13,14 @@
 . "$(dirname "$0")/lib/simnic.sh"
 . "$(dirname "$0")/lib/ext.sh"
 
+FAULT=/sys/kernel/debug/fail_page_alloc
+unarm() {
+	echo 0 >"$FAULT/probability" 2>/dev/null
+	echo 0 >"$FAULT/require-start" 2>/dev/null
+	echo 0xffffffffffffffff >"$FAULT/require-end" 2>/dev/null
+}
 cleanup() {
+	unarm
 	[ -n "${MON_PID:-}" ] && kill "$MON_PID" 2>/dev/null
 	[ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null
 	simnic_cleanup
@@ -20,6 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 [ -x "$EXT" ] || ktap_skip_all "ethtool-ext is not built ($EXT)"
+[ -e "$FAULT/probability" ] || ktap_skip_all "no fail_page_alloc (CONFIG_FAIL_PAGE_ALLOC)"
 ktap_plan 6
 simnic_pair 151 152 || { ktap_fail "create and link a pair"; ktap_finish; }
 ktap_pass "create and link a pair"
@@ -33,9 +42,20 @@ MON_PID=$!
 sleep 2
 ktap_check "tag over netlink" ext "$NS_B" tag "$DEV_B"
 # Out of emergency a queue lends pages once its reserve is all in flight;
-# in emergency only the reserve serves, and only critical frames.
+# in emergency only the reserve serves, and only critical frames, with one
+# loan tried per dry get: those loans (atomic page allocations made from
+# skbpool's code, and nothing else) fail here, so the pool really is dry.
 ext "$NS_B" rule add "$DEV_B" critical proto udp dport 9999 &&
 	ext "$NS_B" emergency "$DEV_B" on || ktap_info "rule or emergency setup failed"
+read -r base size < <(awk '$1 == "skbpool" { print $6, $2 }' /proc/modules)
+echo "$base" >"$FAULT/require-start"
+printf '0x%x\n' $((base + size)) >"$FAULT/require-end"
+echo 32 >"$FAULT/stacktrace-depth"
+echo -1 >"$FAULT/times"
+echo 0 >"$FAULT/space"
+echo N >"$FAULT/task-filter"
+echo Y >"$FAULT/ignore-gfp-wait"
+echo 100 >"$FAULT/probability"
 
 # A socket that takes every datagram and reads none: the stack holds them
 # all, so each buffer stays in flight.
@@ -59,6 +79,7 @@ while time.time() < end:
     time.sleep(0.01)
 '
 sleep 1.5
+unarm
 elapsed=$(($(date +%s) - start))
 ext "$NS_B" -j show "$DEV_B" >/tmp/ev_show.json
 ext "$NS_B" emergency "$DEV_B" auto

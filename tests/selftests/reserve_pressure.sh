@@ -67,20 +67,26 @@ fence=$(stat_x skbpool_rx_fence)
 parked=$(stat_x skbpool_rx_inflight)
 ktap_info "reader parked $parked of $total buffers, fence ${fence:-?}"
 
+# The sink starts before the hog: with nothing left to reclaim, a process
+# starting near min may meet the OOM killer, which takes the hog and ends
+# the pressure (the hog is started once more if so).
+in_x python3 "$LIB/parker.py" udp 192.0.2.1 7001 $((64 << 20)) 300 "$SCRATCH/sink" &
+for _ in $(seq 50); do [ -e "$SCRATCH/sink" ] && break; sleep 0.1; done
+
 echo >"$TRACE/trace"
 echo 1 >"$TRACE/events/skbpool/skbpool_emergency/enable"
 enters0=$(stat_x skbpool_emergency_enter)
 hog_start min+50 "$SCRATCH"
+hog_wait || { hog_stop; hog_start min+50 "$SCRATCH"; }	# once more, if killed
 if hog_wait; then
 	ktap_pass "hog: free memory held between min and low ($(hog_field free) pages free, min $(hog_field min), $(hog_field held_mib) MiB held)"
 else
 	ktap_fail "hog: free memory held between min and low" "$(tail -n 1 "$SCRATCH/hog.json")"
 fi
 
-in_x python3 "$LIB/parker.py" udp 192.0.2.1 7001 $((64 << 20)) 120 "$SCRATCH/sink" &
 in_x python3 "$LIB/udpflow.py" recv 192.0.2.1 7000 3 "$SCRATCH/up" >"$SCRATCH/crit.json" &
 recv=$!
-for _ in $(seq 50); do [ -e "$SCRATCH/up" ] && [ -e "$SCRATCH/sink" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ -e "$SCRATCH/up" ] && break; sleep 0.1; done
 in_y python3 "$LIB/parker.py" blast 192.0.2.1 7001 12 >"$SCRATCH/flood.json" &
 flood=$!
 sleep 1
@@ -111,7 +117,10 @@ if [ $nbd_ok -eq 1 ]; then
 else
 	ktap_fail "nbd: 4 MiB written and read back"
 fi
-if [ -n "$fence" ] && [ "$parked" -le $((total - fence)) ] &&
+# in_flight also counts buffers given back but not yet looked at, and
+# critical frames (the handshake's): a few over the line are not the
+# reader's.
+if [ -n "$fence" ] && [ "$parked" -le $((total - fence + 16)) ] &&
    [ "$(stat_x skbpool_rx_fence_copied)" -gt 0 ]; then
 	ktap_pass "the reader stayed outside the fence ($parked held, the rest copied)"
 else
