@@ -84,18 +84,34 @@ unsigned long skbpool_watermark_pages(enum zone_watermarks mark)
 EXPORT_SYMBOL_IF_KUNIT(skbpool_watermark_pages);
 
 /**
- * skbpool_lowmem_free_pages() - free pages an atomic allocation could use,
- *	in the zones the watermarks above are summed over
+ * skbpool_lowmem_free_pages() - free pages an ordinary allocation could
+ *	use, in the zones the watermarks above are summed over
  *
  * The same zones as skbpool_watermark_pages(), so free memory and the
  * thresholds are compared like for like.  Left out, as the page allocator
- * leaves them out for an skb's head or a packet buffer (GFP_ATOMIC, whose
- * highest zone is ZONE_NORMAL): free CMA pages, and in each zone the part
- * it protects from allocations that could be served higher up
- * (lowmem_reserve, vm.lowmem_reserve_ratio).  Without that, the 16 MiB of
- * ZONE_DMA, nearly all free and nearly all protected, would count as
- * headroom while ZONE_DMA32 or ZONE_NORMAL is already below its min
- * watermark.
+ * leaves them out when it checks a watermark for an allocation without
+ * access to the reserves (a page fault, GFP_KERNEL, GFP_NOIO: the ones
+ * that stall in direct reclaim, and then call the OOM killer, once free
+ * memory is at min):
+ *  - free CMA pages;
+ *  - free pages of the high-order atomic reserve (MIGRATE_HIGHATOMIC
+ *    pageblocks, which the allocator sets aside, up to 1% of a zone, after
+ *    high-order atomic allocations succeed; a NIC's page-fragment refills
+ *    are such allocations, so a flood builds this reserve up).  Counting
+ *    them, free memory seemed a few hundred pages above min while page
+ *    faults already found it below and the OOM killer ran;
+ *  - a watermark boost: after fragmenting fallbacks (a flood of
+ *    page-fragment refills beside a hog makes them common) the allocator
+ *    raises a zone's watermarks until kswapd has reclaimed the boost, and
+ *    an ordinary allocation stalls at the boosted min.  The thresholds
+ *    stay unboosted (skbpool_watermark_pages()) and the boost is taken
+ *    from free memory instead, so the comparison follows it at once;
+ *  - in each zone, the part it protects from allocations that could be
+ *    served higher up (lowmem_reserve, vm.lowmem_reserve_ratio, for
+ *    GFP_ATOMIC's highest zone, ZONE_NORMAL).  Without that, the 16 MiB of
+ *    ZONE_DMA, nearly all free and nearly all protected, would count as
+ *    headroom while ZONE_DMA32 or ZONE_NORMAL is already below its min
+ *    watermark.
  *
  * Return: pages.
  */
@@ -114,6 +130,8 @@ unsigned long skbpool_lowmem_free_pages(void)
 				continue;
 			free = zone_page_state(zone, NR_FREE_PAGES) -
 			       zone_page_state(zone, NR_FREE_CMA_PAGES) -
+			       READ_ONCE(zone->nr_free_highatomic) -
+			       READ_ONCE(zone->watermark_boost) -
 			       READ_ONCE(zone->lowmem_reserve[classzone]);
 			pages += max(free, 0L);
 		}

@@ -304,6 +304,79 @@ static void free_pages_of_the_watermark_zones(struct kunit *test)
 	KUNIT_EXPECT_LE(test, lowmem, all + 256);
 }
 
+/* The zone with the most free pages, where a test may set some aside. */
+static struct zone *roomiest_zone(void)
+{
+	struct zone *zone, *best = NULL;
+	int nid, i;
+
+	for_each_online_node(nid) {
+		for (i = 0; i < ZONE_MOVABLE; i++) {
+			zone = &NODE_DATA(nid)->node_zones[i];
+			if (!populated_zone(zone) || is_highmem(zone))
+				continue;
+			if (!best || zone_page_state(zone, NR_FREE_PAGES) >
+				     zone_page_state(best, NR_FREE_PAGES))
+				best = zone;
+		}
+	}
+	return best;
+}
+
+/* Free pages of the high-order atomic reserve are out of reach of the
+ * allocations that stall in reclaim (page faults, GFP_KERNEL): counting
+ * them, free memory looked above min while those already met the OOM
+ * killer.  Pretend 4096 free pages are in that reserve for a moment.
+ */
+static void free_pages_leave_out_highatomic_reserve(struct kunit *test)
+{
+	const unsigned long set_aside = 4096;
+	struct zone *zone = roomiest_zone();
+	unsigned long before, during, flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, zone);
+	KUNIT_ASSERT_GT(test, zone_page_state(zone, NR_FREE_PAGES), 4 * set_aside);
+	before = skbpool_lowmem_free_pages();
+	/* The allocator changes it under the zone lock too. */
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->nr_free_highatomic += set_aside;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	during = skbpool_lowmem_free_pages();
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->nr_free_highatomic -= set_aside;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	/* Read a moment apart: allow for a little churn. */
+	KUNIT_EXPECT_LE(test, during + set_aside, before + 256);
+	KUNIT_EXPECT_GE(test, during + set_aside + 256, before);
+}
+
+/* A boost raises every watermark of a zone for as long as kswapd takes to
+ * reclaim it (after fragmenting fallbacks, which a flood of page-fragment
+ * refills and a hog make common); an ordinary allocation stalls at the
+ * boosted min.  Free pages are counted from there: boost a zone by 4096
+ * pages for a moment.
+ */
+static void free_pages_count_from_the_boosted_watermark(struct kunit *test)
+{
+	const unsigned long boost = 4096;
+	struct zone *zone = roomiest_zone();
+	unsigned long before, during, flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, zone);
+	KUNIT_ASSERT_GT(test, zone_page_state(zone, NR_FREE_PAGES), 4 * boost);
+	before = skbpool_lowmem_free_pages();
+	/* boost_watermark() changes it under the zone lock too. */
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->watermark_boost += boost;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	during = skbpool_lowmem_free_pages();
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->watermark_boost -= min_t(unsigned long, zone->watermark_boost, boost);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	KUNIT_EXPECT_LE(test, during + boost, before + 256);
+	KUNIT_EXPECT_GE(test, during + boost + 256, before);
+}
+
 static struct sk_buff *no_napi_head(void *va, u32 truesize)
 {
 	return NULL;
@@ -747,6 +820,8 @@ static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(auto_enters_and_leaves_with_hysteresis),
 	KUNIT_CASE(enters_at_min_watermark_not_before),
 	KUNIT_CASE(free_pages_of_the_watermark_zones),
+	KUNIT_CASE(free_pages_leave_out_highatomic_reserve),
+	KUNIT_CASE(free_pages_count_from_the_boosted_watermark),
 	KUNIT_CASE(failed_allocation_enters),
 	KUNIT_CASE(leaves_only_when_allocation_works),
 	KUNIT_CASE(policy_overrides_memory),

@@ -3,9 +3,9 @@
 #
 # The fence under real memory pressure, no fault injection: a bulk reader
 # that never reads parks what it may of a tagged queue's pool; a hog then
-# takes free memory down to half way between the min and low watermarks
-# and holds it there; then a UDP flood arrives for a socket that never
-# reads, beside a critical UDP flow (a port rule) and NBD I/O (a learned
+# takes free memory down to 48 MiB above the min watermark and holds it
+# there (giving back only what others take below min); then a UDP flood
+# arrives for a socket that never reads, beside a critical UDP flow (a port rule) and NBD I/O (a learned
 # SOCK_MEMALLOC flow).  The flood's frames, kept in that socket, are
 # memory the receive path allocated: free memory falls below min, or an
 # atomic allocation fails, and emergency must be entered by itself; every
@@ -67,33 +67,37 @@ fence=$(stat_x skbpool_rx_fence)
 parked=$(stat_x skbpool_rx_inflight)
 ktap_info "reader parked $parked of $total buffers, fence ${fence:-?}"
 
-# The sink starts before the hog: with nothing left to reclaim, a process
-# starting near min may meet the OOM killer, which takes the hog and ends
-# the pressure (the hog is started once more if so).
+# Every process the test needs starts before the hog, and the hog
+# leaves 48 MiB for the flood to take: with nothing left to reclaim, a
+# process starting at min meets the OOM killer, which takes the hog and
+# ends the pressure before the flood brought it (the hog is started once
+# more if so).
 in_x python3 "$LIB/parker.py" udp 192.0.2.1 7001 $((64 << 20)) 300 "$SCRATCH/sink" &
 for _ in $(seq 50); do [ -e "$SCRATCH/sink" ] && break; sleep 0.1; done
+in_x python3 "$LIB/udpflow.py" recv 192.0.2.1 7000 3 "$SCRATCH/up" >"$SCRATCH/crit.json" &
+recv=$!
+for _ in $(seq 50); do [ -e "$SCRATCH/up" ] && break; sleep 0.1; done
+in_y python3 "$LIB/udpflow.py" send 192.0.2.1 7000 2000 400 64 "$SCRATCH/go" >"$SCRATCH/sent.json" &
+send=$!
+head -c 4M /dev/urandom >"$SCRATCH/pattern"
 
 echo >"$TRACE/trace"
 echo 1 >"$TRACE/events/skbpool/skbpool_emergency/enable"
 enters0=$(stat_x skbpool_emergency_enter)
-hog_start min+50 "$SCRATCH"
-hog_wait || { hog_stop; hog_start min+50 "$SCRATCH"; }	# once more, if killed
+hog_start min+48M "$SCRATCH" min
+hog_wait || { hog_stop; hog_start min+48M "$SCRATCH" min; }	# once more, if killed
 if hog_wait; then
-	ktap_pass "hog: free memory held between min and low ($(hog_field free) pages free, min $(hog_field min), $(hog_field held_mib) MiB held)"
+	ktap_pass "hog: free memory held 48 MiB above min ($(hog_field free) pages free, min $(hog_field min), $(hog_field held_mib) MiB held)"
 else
-	ktap_fail "hog: free memory held between min and low" "$(tail -n 1 "$SCRATCH/hog.json")"
+	ktap_fail "hog: free memory held 48 MiB above min" "$(tail -n 1 "$SCRATCH/hog.json")"
 fi
 
-in_x python3 "$LIB/udpflow.py" recv 192.0.2.1 7000 3 "$SCRATCH/up" >"$SCRATCH/crit.json" &
-recv=$!
-for _ in $(seq 50); do [ -e "$SCRATCH/up" ] && break; sleep 0.1; done
 in_y python3 "$LIB/parker.py" blast 192.0.2.1 7001 12 >"$SCRATCH/flood.json" &
 flood=$!
 sleep 1
-in_y python3 "$LIB/udpflow.py" send 192.0.2.1 7000 2000 400 >"$SCRATCH/sent.json" &
-send=$!
+: >"$SCRATCH/go"
 nbd_ok=0
-nbd_verify 4 "$SCRATCH" && nbd_ok=1
+nbd_verify_pattern 4 "$SCRATCH" && nbd_ok=1
 wait $send $recv $flood
 enters=$(($(stat_x skbpool_emergency_enter) - enters0))
 sent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$SCRATCH/sent.json" 2>/dev/null)

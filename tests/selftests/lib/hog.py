@@ -2,18 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 """Drive free memory down to a watermark for real, and hold it there.
 
-  hog.py WATERMARK[+PCT] STATUS_FILE
+  hog.py TARGET STATUS_FILE [FLOOR]
         allocate and touch anonymous memory until free memory in the zones
         the kernel's watermarks cover (the same ones skbpool compares with)
-        is at WATERMARK (min, low or high, summed over those zones from
-        /proc/zoneinfo), plus PCT percent of the way to the next one up
-        (min+50 is half way from min to low); then hold it there, taking
-        more as the kernel reclaims page cache; when others' allocations
-        take free memory below the target, it gives back at once what
-        they took (their needs are met, not refused: the point is
-        pressure, not an OOM kill), until SIGTERM.  STATUS_FILE gets one JSON
-        line per second: free pages, the target, the watermarks, MiB held,
-        and "reached" once the target was met.
+        is at TARGET, then hold it there, taking more as the kernel
+        reclaims page cache; when others' allocations take free memory
+        below FLOOR (default: the target), it gives back at once what they
+        took below it (their needs are met, not refused: the point is
+        pressure, not an OOM kill), until SIGTERM.  STATUS_FILE gets one
+        JSON line per second: free pages, the target, the watermarks, MiB
+        held, and "reached" once the target was met.
+
+        TARGET and FLOOR: a watermark (min, low or high, summed over those
+        zones from /proc/zoneinfo), plus either PCT percent of the way to
+        the next one up (min+50 is half way from min to low) or N MiB
+        (min+48M).  A FLOOR below the target (min, say) leaves what lies
+        between to others: allocations there succeed (kswapd is woken),
+        and what drives free memory below min (an atomic flood into a
+        socket that never reads) gets it there, not only past the hog's
+        loop.
 
 No fault injection: the page allocator really has that little left, so
 kswapd runs, GFP_ATOMIC callers dig into the reserves below min, and those
@@ -37,23 +44,42 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 NORMAL = 2  # ZONE_NORMAL's index in a zone's "protection" tuple (x86_64)
 
 
+def highatomic():
+    """Free pages of each zone's high-order atomic reserve, which the
+    allocator keeps from ordinary allocations (/proc/pagetypeinfo: free
+    blocks per order of migrate type HighAtomic)."""
+    pages = {}
+    with open("/proc/pagetypeinfo") as f:
+        for line in f:
+            w = line.replace(",", " ").split()
+            if len(w) > 6 and w[0] == "Node" and w[5] == "HighAtomic":
+                counts = [int(c) for c in w[6:]]
+                pages[w[3]] = sum(c << o for o, c in enumerate(counts))
+    return pages
+
+
 def watermarks():
     """Sum min/low/high over the non-movable zones, and the free pages an
-    atomic allocation could use there: free, less free CMA pages, less
-    what each zone protects from allocations that may use ZONE_NORMAL
-    (as skbpool_lowmem_free_pages() counts them)."""
+    ordinary allocation could use there: free, less free CMA pages, less
+    free pages of the high-order atomic reserve, less what each zone
+    protects from allocations that may use ZONE_NORMAL (as
+    skbpool_lowmem_free_pages() counts them)."""
     marks = {"min": 0, "low": 0, "high": 0, "free": 0}
     zones = []
+    reserved = highatomic()
+    boost = 0
     with open("/proc/zoneinfo") as f:
         for line in f:
             w = line.replace("(", " ").replace(")", " ").replace(",", " ").split()
             if line.startswith("Node"):
-                zones.append({"name": w[3], "free": 0, "cma": 0, "prot": 0})
+                zones.append({"name": w[3], "free": 0, "cma": 0, "prot": 0, "boost": 0})
                 continue
             if not zones or zones[-1]["name"] in ("Movable", "HighMem"):
                 continue
             z = zones[-1]
-            if len(w) == 2 and w[0] in ("min", "low", "high"):
+            if len(w) == 2 and w[0] == "boost":
+                z["boost"] = int(w[1])
+            elif len(w) == 2 and w[0] in ("min", "low", "high"):
                 marks[w[0]] += int(w[1])
             elif len(w) == 2 and w[0] == "nr_free_pages":
                 z["free"] = int(w[1])
@@ -63,26 +89,37 @@ def watermarks():
                 z["prot"] = int(w[1 + NORMAL])
     for z in zones:
         if z["name"] not in ("Movable", "HighMem"):
-            marks["free"] += max(z["free"] - z["cma"] - z["prot"], 0)
+            usable = z["free"] - z["cma"] - reserved.get(z["name"], 0) - z["prot"]
+            # zoneinfo's watermarks include the zone's boost; skbpool keeps
+            # them unboosted and takes the boost from free memory instead
+            usable -= z["boost"]
+            boost += z["boost"]
+            marks["free"] += max(usable, 0)
+    for name in ("min", "low", "high"):
+        marks[name] -= boost
     return marks
 
 
 def target_pages(spec, marks):
-    name, _, pct = spec.partition("+")
+    name, _, extra = spec.partition("+")
     order = ["min", "low", "high"]
-    if name not in order:
-        sys.exit("hog.py: watermark must be min, low or high: " + spec)
+    if name not in order or not (extra.rstrip("M").isdigit() or not extra):
+        sys.exit("hog.py: a target is min, low or high, then +PCT or +NM: " + spec)
     base = marks[name]
-    if pct:
+    if extra.endswith("M"):
+        base += (int(extra[:-1]) << 20) // PAGE
+    elif extra:
         nxt = marks[order[min(order.index(name) + 1, 2)]]
-        base += (nxt - base) * int(pct) // 100
+        base += (nxt - base) * int(extra) // 100
     return base
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     spec, status = sys.argv[1], sys.argv[2]
+    floor_spec = sys.argv[3] if len(sys.argv) == 4 else spec
+    target_pages(floor_spec, watermarks())  # a bad one fails here, not later
     with open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
     stop = []
@@ -103,12 +140,13 @@ def main():
             held.append(buf)
             continue
         # Others need memory the kernel cannot reclaim (no swap): as soon
-        # as free memory is below the target, give back at once what it
-        # is short and a chunk more, so they are served at the target and
-        # nobody reaches direct reclaim and the OOM killer.  What pushes
-        # free memory below min faster than this loop turns (atomic
-        # allocations in softirq) is still seen by the kernel.
-        short = -room + CHUNK if room < 0 else 0
+        # as free memory is below the floor, give back at once what it is
+        # short and a chunk more, so they are served and nobody stays in
+        # direct reclaim until the OOM killer runs.  Below the floor for
+        # the time this loop takes to turn is what the kernel (and
+        # skbpool) see of the pressure.
+        below = (m["free"] - target_pages(floor_spec, m)) * PAGE
+        short = -below + CHUNK if below < 0 else 0
         while short > 0 and held:
             short -= len(held[-1])
             held.pop().close()
