@@ -48,7 +48,7 @@
 #define SP_SLOW_LACP	1
 #define SP_SLOW_MARKER	2
 
-#define SP_FLOW_BITS	10
+#define SP_FLOW_BITS	11
 #define SP_KEY_WORDS	(sizeof(struct skbpool_flow_key) / sizeof(u32))
 #define SP_KEY_PORTS	8	/* the word holding lport and rport */
 
@@ -275,36 +275,45 @@ static enum skbpool_class_reason sp_parse(const u8 *f, u32 len, bool rx,
 }
 
 /*
- * Family, protocol and both addresses, not the ports: a later fragment
- * must land in the same window as its flow.  Multiply-and-fold, taking the
- * high bits of the last product, which depend on every input bit.
+ * The whole key, ports included, so that flows between one pair of hosts
+ * spread over the table (a later fragment finds the any-port entry of its
+ * addresses instead).  Multiply-and-fold, taking the high bits of the last
+ * product, which depend on every input bit.
  */
 static u32 sp_flow_hash(const u32 *k)
 {
 	u32 h = k[SP_KEY_PORTS + 1], i;
 
-	for (i = 0; i < SP_KEY_PORTS; i++) {
+	for (i = 0; i <= SP_KEY_PORTS; i++) {
 		h = (h ^ k[i]) * 0x9e3779b1;
 		h ^= h >> 15;
 	}
 	return (h * 0x85ebca6b) >> (32 - SP_FLOW_BITS);
 }
 
-/* A slot's key differs from @k in the words @ports_mask lets through. */
-static u32 sp_key_diff(const struct skbpool_flow *s, const u32 *k,
-		       u32 ports_mask)
+/* A slot's key differs from @k. */
+static u32 sp_key_diff(const struct skbpool_flow *s, const u32 *k)
 {
 	const u32 *w = (const u32 *)&s->key;
 	u32 diff = 0, i;
 
 	for (i = 0; i < SP_KEY_WORDS; i++)
-		diff |= (READ_ONCE(w[i]) ^ k[i]) &
-			(i == SP_KEY_PORTS ? ports_mask : U32_MAX);
+		diff |= READ_ONCE(w[i]) ^ k[i];
 	return diff;
 }
 
+/* The entry every flow between @key's addresses over its protocol shares. */
+static void sp_any_port_key(const struct skbpool_flow_key *key,
+			    struct skbpool_flow_key *any)
+{
+	*any = *key;
+	any->lport = 0;
+	any->rport = 0;
+	any->any_port = 1;
+}
+
 static bool sp_flow_find(const struct skbpool_flows *flows, const u32 *k,
-			 u32 ports_mask, u32 now)
+			 u32 now)
 {
 	u32 t = now | 1, max_age = READ_ONCE(flows->max_age);
 	u32 h = sp_flow_hash(k), i;
@@ -320,7 +329,7 @@ static bool sp_flow_find(const struct skbpool_flows *flows, const u32 *k,
 		/* never written: no flow lies past it (classify.h) */
 		if (!seen && !(seq & 1))
 			break;
-		diff = sp_key_diff(s, k, ports_mask);
+		diff = sp_key_diff(s, k);
 		/*
 		 * Reads of the slot before the second read of seq: an unchanged
 		 * even seq means no writer touched what was compared (the
@@ -419,8 +428,9 @@ enum skbpool_class_reason skbpool_classify(const void *frame, u32 len,
 
 		memcpy(k.local, p.dst, sizeof(k.local));
 		memcpy(k.remote, p.src, sizeof(k.remote));
-		if (sp_flow_find(flows, (const u32 *)&k, p.later ? 0 : U32_MAX,
-				 now))
+		if (p.later)
+			sp_any_port_key(&k, &k);
+		if (sp_flow_find(flows, (const u32 *)&k, now))
 			return SKBPOOL_CRIT_FLOW;
 	}
 
@@ -474,73 +484,58 @@ bool skbpool_flow_key_from_frame(const void *frame, u32 len,
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_flow_key_from_frame);
 
-/**
- * skbpool_flow_learn() - remember or refresh a SOCK_MEMALLOC flow
- * @flows: the table; NULL is a no-op
- * @key: the flow, as skbpool_flow_key_from_frame() fills it (pad zero)
- * @now: the caller's clock (e.g. jiffies)
- *
- * Refreshes the live entry of @key, or takes an empty or aged slot of its
- * probe window, or else the window's least recently seen entry.  A slot
- * another CPU is writing is skipped, and when the compare-and-exchange that
- * claims a slot loses a race the flow is simply not learned this time: the
- * next transmit on it tries again.  Never loops, never waits.
- *
- * Context: any, including hard interrupts, concurrently on any CPU.
+/*
+ * Refresh @k's live entry, or take the first empty or aged slot of its
+ * window.  Live entries of other flows are never taken: returns false
+ * when all of the window is live.  A slot another CPU is writing is
+ * skipped, and losing the race to claim a slot is not an error: the next
+ * transmit tries again.
  */
-void skbpool_flow_learn(struct skbpool_flows *flows,
-			const struct skbpool_flow_key *key, u32 now)
+static bool sp_flow_learn_one(struct skbpool_flows *flows, const u32 *k,
+			      u32 now)
 {
-	const u32 *k = (const u32 *)key;
 	struct skbpool_flow *victim = NULL;
-	u32 t = now | 1, vseq = 0, vage = 0;
-	u32 max_age, h, i, *w;
-
-	if (!flows)
-		return;
-	max_age = READ_ONCE(flows->max_age);
-	h = sp_flow_hash(k);
+	u32 t = now | 1, vseq = 0, max_age = READ_ONCE(flows->max_age);
+	u32 h = sp_flow_hash(k), i, *w;
 
 	for (i = 0; i < SKBPOOL_FLOW_PROBE; i++) {
 		struct skbpool_flow *s =
 			&flows->slot[(h + i) & (SKBPOOL_FLOW_SLOTS - 1)];
-		u32 seq, seen, diff, age;
+		u32 seq, seen, diff;
 
 		/* a consistent read of the slot, as in sp_flow_find() */
 		seq = smp_load_acquire(&s->seq);
 		seen = READ_ONCE(s->last_seen);
-		diff = sp_key_diff(s, k, U32_MAX);
-		age = t - seen;
+		diff = sp_key_diff(s, k);
 		/* the slot's reads before seq is read again, as in sp_flow_find() */
 		smp_rmb();
 		if ((seq & 1) || READ_ONCE(s->seq) != seq)
 			continue;
-		if (seen && age <= max_age) {
-			if (!diff) {
-				/* no store when it would not change: keep the line clean */
-				if (seen != t)
-					WRITE_ONCE(s->last_seen, t);
-				return;
-			}
-		} else {
-			age = U32_MAX;		/* empty or dead: the first one wins */
+		if (seen && t - seen <= max_age) {
+			if (diff)
+				continue;	/* another live flow: never taken */
+			/* no store when it would not change: keep the line clean */
+			if (seen != t)
+				WRITE_ONCE(s->last_seen, t);
+			return true;
 		}
-		if (!victim || age > vage) {
+		if (!victim) {
 			victim = s;
 			vseq = seq;
-			vage = age;
 		}
 		/* never written: the flow is not further on either */
 		if (!seen)
 			break;
 	}
+	if (!victim)
+		return false;
 	/*
 	 * Claim: odd seq, fully ordered before the stores below, so a reader
 	 * that saw any of them sees seq change.  Losing the race to another
 	 * writer means giving up: the next transmit tries again.
 	 */
-	if (!victim || cmpxchg(&victim->seq, vseq, vseq + 1) != vseq)
-		return;
+	if (cmpxchg(&victim->seq, vseq, vseq + 1) != vseq)
+		return true;
 
 	w = (u32 *)&victim->key;
 	for (i = 0; i < SP_KEY_WORDS; i++)
@@ -548,6 +543,36 @@ void skbpool_flow_learn(struct skbpool_flows *flows,
 	WRITE_ONCE(victim->last_seen, t);
 	/* publish: key and time are visible before the even seq */
 	smp_store_release(&victim->seq, vseq + 2);
+	return true;
+}
+
+/**
+ * skbpool_flow_learn() - remember or refresh a SOCK_MEMALLOC flow
+ * @flows: the table; NULL is a no-op
+ * @key: the flow, as skbpool_flow_key_from_frame() fills it
+ * @now: the caller's clock (e.g. jiffies)
+ *
+ * Learns the flow and the any-port entry of its addresses (for its later
+ * fragments), each in the first empty or aged slot of its probe window;
+ * a live entry of another flow is never replaced.  Never loops, never
+ * waits.
+ *
+ * Context: any, including hard interrupts, concurrently on any CPU.
+ * Return: false when a probe window was all live entries of other flows,
+ * so the flow (or its fragments) will not be recognised: the caller
+ * counts it.  True otherwise, also for a NULL @flows.
+ */
+bool skbpool_flow_learn(struct skbpool_flows *flows,
+			const struct skbpool_flow_key *key, u32 now)
+{
+	struct skbpool_flow_key any;
+	bool learned;
+
+	if (!flows)
+		return true;
+	learned = sp_flow_learn_one(flows, (const u32 *)key, now);
+	sp_any_port_key(key, &any);
+	return sp_flow_learn_one(flows, (const u32 *)&any, now) && learned;
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_flow_learn);
 
@@ -561,7 +586,8 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_flow_learn);
  *
  * The same lockless read as a lookup: a slot a writer is filling, or
  * refills while it is read, is skipped rather than reported torn; the
- * next listing sees it.
+ * next listing sees it.  Any-port entries (skbpool_flow_learn()) are not
+ * flows and are skipped too.
  *
  * Context: any.
  * Return: true when slot @i holds a live flow.
@@ -580,7 +606,7 @@ bool skbpool_flow_read(const struct skbpool_flows *flows, u32 i, u32 now,
 		k[j] = READ_ONCE(w[j]);
 	/* the slot's reads before seq is read again, as in sp_flow_find() */
 	smp_rmb();
-	if ((seq & 1) || !seen || READ_ONCE(s->seq) != seq)
+	if ((seq & 1) || !seen || READ_ONCE(s->seq) != seq || key->any_port)
 		return false;
 	*age = (now | 1) - seen;
 	return *age <= READ_ONCE(flows->max_age);

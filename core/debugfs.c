@@ -266,7 +266,7 @@ static int flows_show(struct seq_file *m, void *v)
 			struct skbpool_flow_key k;
 			u32 age;
 
-			if (!skbpool_flow_read(sdev->flows, i, now, &k, &age))
+			if (!skbpool_flow_read(skbpool_dev_flows(sdev), i, now, &k, &age))
 				continue;
 			seq_printf(m, "%s %s ", sdev->netdev->name,
 				   k.proto == IPPROTO_TCP ? "tcp" : "udp");

@@ -53,13 +53,6 @@ struct skbpool_dev *skbpool_dev_register(struct net_device *netdev,
 		kfree(sdev);
 		return ERR_PTR(-ENOMEM);
 	}
-	sdev->flows = kvzalloc(sizeof(*sdev->flows), GFP_KERNEL);
-	if (!sdev->flows) {
-		kfree(sdev->queue_override);
-		kfree(sdev);
-		return ERR_PTR(-ENOMEM);
-	}
-	sdev->flows->max_age = SKBPOOL_FLOW_MAX_AGE;
 	sdev->netdev = netdev;
 	sdev->dma_dev = dma_dev;
 	sdev->ops = ops;
@@ -96,7 +89,6 @@ void skbpool_dev_unregister(struct skbpool_dev *sdev)
 	if (sdev->tagged)
 		skbpool_resync_kick();
 	skbpool_rules_fini(sdev);
-	kvfree(sdev->flows);
 	kfree(sdev->queue_override);
 	kfree(sdev);
 }

@@ -50,6 +50,7 @@ static const char skbpool_stat_names[][ETH_GSTRING_LEN] = {
 	"skbpool_rx_drop_fragment",
 	"skbpool_rx_drop_rule",
 	"skbpool_rx_drop_nomatch",
+	"skbpool_flows_unlearned",
 };
 
 /**
@@ -212,6 +213,8 @@ void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 	*v++ = dropped;
 	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
 		*v++ = sum.cls[i];
+	/* the device's namespace's, shared by its tagged devices (netns.c) */
+	*v++ = skbpool_dev_flows_unlearned(sdev);
 	*data = v;
 }
 EXPORT_SYMBOL_GPL(skbpool_ethtool_stats);

@@ -374,7 +374,6 @@ struct skbpool_emergency_info {
  * @tagged: the admin's tag (private flag "skbpool")
  * @em: emergency mode
  * @rules: the admin's critical-traffic rules (RCU; written under skbpool_lock)
- * @flows: learned SOCK_MEMALLOC flows (lockless, see struct skbpool_flows)
  * @override: admin's buffers per RX queue, 0 for automatic
  * @queue_override: admin's buffers for one RX queue, indexed by queue id,
  *	0 to follow @override; @nr_queue_override entries (the netdev's
@@ -400,7 +399,6 @@ struct skbpool_dev {
 	bool tagged;
 	struct skbpool_emergency em;
 	struct skbpool_rules __rcu *rules;
-	struct skbpool_flows *flows;
 	u32 override;
 	u32 *queue_override;
 	u32 nr_queue_override;
@@ -419,6 +417,13 @@ struct skbpool_dev {
 
 /* A learned flow not seen on transmit for a minute is forgotten. */
 #define SKBPOOL_FLOW_MAX_AGE	(60 * HZ)
+
+/* netns.c: the learned flows, one table per network namespace */
+int skbpool_netns_init(void);
+void skbpool_netns_exit(void);
+struct skbpool_flows *skbpool_dev_flows(const struct skbpool_dev *sdev);
+void skbpool_dev_flow_unlearned(const struct skbpool_dev *sdev);
+u64 skbpool_dev_flows_unlearned(const struct skbpool_dev *sdev);
 
 /* All registered devices; skbpool_lock guards the list and the fields above. */
 extern struct list_head skbpool_devices;

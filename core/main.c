@@ -21,24 +21,30 @@ static int __init skbpool_init(void)
 	int err;
 
 	skbpool_emergency_update_thresholds();
-	err = skbpool_stash_wq_init();
+	err = skbpool_netns_init();
 	if (err)
 		return err;
+	err = skbpool_stash_wq_init();
+	if (err)
+		goto err_netns;
 	err = skbpool_resync_init();
-	if (err) {
-		skbpool_stash_wq_exit();
-		return err;
-	}
+	if (err)
+		goto err_stash;
 	err = skbpool_nl_init();
-	if (err) {
-		skbpool_resync_exit();
-		skbpool_stash_wq_exit();
-		return err;
-	}
+	if (err)
+		goto err_resync;
 	skbpool_debugfs_init();
 	pr_info("skbpool %s: vm.min_free_kbytes is %llu\n", SKBPOOL_VERSION,
 		skbpool_min_free_kbytes());
 	return 0;
+
+err_resync:
+	skbpool_resync_exit();
+err_stash:
+	skbpool_stash_wq_exit();
+err_netns:
+	skbpool_netns_exit();
+	return err;
 }
 
 static void __exit skbpool_exit(void)
@@ -47,6 +53,7 @@ static void __exit skbpool_exit(void)
 	skbpool_nl_exit();
 	skbpool_resync_exit();
 	skbpool_stash_wq_exit();
+	skbpool_netns_exit();
 }
 
 module_init(skbpool_init);

@@ -1137,7 +1137,7 @@ static int skbpool_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callba
 	mutex_lock(&skbpool_lock);
 	while ((sdev = nl_list_dev(net, ctx))) {
 		for (; ctx->pos < SKBPOOL_FLOW_SLOTS; ctx->pos++) {
-			if (!skbpool_flow_read(sdev->flows, ctx->pos, now, &key, &age))
+			if (!skbpool_flow_read(skbpool_dev_flows(sdev), ctx->pos, now, &key, &age))
 				continue;
 			err = nl_flow_fill(skb, cb, sdev->netdev->ifindex, &key, age);
 			if (err)

@@ -407,7 +407,7 @@ static enum skbpool_class_reason rxq_classify(struct skbpool_rxq *rxq,
 	struct skbpool_dev *sdev = rxq->sdev;
 
 	return skbpool_classify(frame, len, rcu_dereference_bh(sdev->rules),
-				sdev->flows, (u32)jiffies);
+				skbpool_dev_flows(sdev), (u32)jiffies);
 }
 
 /*

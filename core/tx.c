@@ -303,6 +303,9 @@ static bool tx_sock_critical(const struct sock *sk)
  * @txq: the TX queue's pool
  * @skb: the frame, from a socket
  *
+ * The flow goes into the table of the device's namespace (netns.c), where
+ * every tagged device of the namespace finds it.
+ *
  * Context: the driver's ndo_start_xmit; lockless (see struct skbpool_flows).
  */
 void __skbpool_tx_learn(struct skbpool_txq *txq, const struct sk_buff *skb)
@@ -311,7 +314,8 @@ void __skbpool_tx_learn(struct skbpool_txq *txq, const struct sk_buff *skb)
 
 	if (!tx_sock_critical(skb->sk))
 		return;
-	if (skbpool_flow_key_from_frame(skb->data, skb_headlen(skb), &key))
-		skbpool_flow_learn(txq->sdev->flows, &key, (u32)jiffies);
+	if (skbpool_flow_key_from_frame(skb->data, skb_headlen(skb), &key) &&
+	    !skbpool_flow_learn(skbpool_dev_flows(txq->sdev), &key, (u32)jiffies))
+		skbpool_dev_flow_unlearned(txq->sdev);
 }
 EXPORT_SYMBOL_GPL(__skbpool_tx_learn);

@@ -97,6 +97,9 @@ static inline bool skbpool_class_critical(enum skbpool_class_reason r)
  * @rport: remote port, network order
  * @proto: IPPROTO_TCP or IPPROTO_UDP
  * @family: 4 or 6
+ * @any_port: 1 in the entry that stands for every flow between the two
+ *	addresses over @proto, ports zero: a later fragment, which carries
+ *	no ports, is looked up by it; 0 in a flow's own entry
  * @pad: zero, so keys compare with memcmp()
  *
  * Learned on transmit (local = source) and looked up on receive
@@ -109,10 +112,11 @@ struct skbpool_flow_key {
 	__be16 rport;
 	u8 proto;
 	u8 family;
-	u16 pad;
+	u8 any_port;
+	u8 pad;
 };
 
-#define SKBPOOL_FLOW_SLOTS	1024	/* power of two */
+#define SKBPOOL_FLOW_SLOTS	2048	/* power of two */
 #define SKBPOOL_FLOW_PROBE	8	/* slots looked at per lookup/insert */
 
 /**
@@ -142,16 +146,23 @@ struct skbpool_flow {
  * Two CPUs learning the same new flow at once may fill two slots; both age
  * out.  No lock, no allocation, on either side.
  *
- * The hash covers family, protocol and both addresses but not the ports,
- * so that a later fragment (no ports) finds its flow in the same probe
- * window.  Hence at most %SKBPOOL_FLOW_PROBE flows between one pair of
- * addresses over one protocol are known at a time; a new flow whose window
- * holds no empty or aged slot replaces the least recently seen one, so the
- * flows that transmitted last are always recognised.  Slots are never
- * emptied (an aged entry stays until reused) and a new flow takes the
- * first empty or aged slot of its window, so no flow lies past a slot that
- * was never written: lookups and inserts stop at the first such slot, and
- * a lookup in a sparse table costs about one slot.
+ * The hash covers the whole key, so flows between one pair of hosts (32
+ * nbd connections to one server) spread over the table like any others.
+ * Each flow also refreshes one any-port entry for its addresses and
+ * protocol, which later fragments are looked up by.
+ *
+ * A live entry (seen on transmit within @max_age) is never replaced: a new
+ * flow takes the first empty or aged slot of its window, and when all
+ * %SKBPOOL_FLOW_PROBE are live it is not learned, and skbpool_flow_learn()
+ * says so for the caller to count.  The bound: the table is one per
+ * network namespace; with up to 256 live entries (an eighth of it) a
+ * window is all live with a probability of the order of 8^-8 per new
+ * flow, so a namespace's storage and swap connections (each one entry,
+ * plus one per pair of hosts) are all learned in practice.  Slots are
+ * never emptied (an aged entry stays until reused) and a new entry takes
+ * the first empty or aged slot of its window, so no entry lies past a
+ * slot that was never written: lookups and inserts stop at the first such
+ * slot, and a lookup in a sparse table costs about one slot.
  *
  * Times are stored with their low bit set (0 stays "empty") and ages are
  * computed against now | 1 as well, so they are exact to one tick; an
@@ -226,7 +237,7 @@ enum skbpool_class_reason skbpool_classify(const void *frame, u32 len,
 					   u32 now);
 bool skbpool_flow_key_from_frame(const void *frame, u32 len,
 				 struct skbpool_flow_key *key);
-void skbpool_flow_learn(struct skbpool_flows *flows,
+bool skbpool_flow_learn(struct skbpool_flows *flows,
 			const struct skbpool_flow_key *key, u32 now);
 bool skbpool_flow_read(const struct skbpool_flows *flows, u32 i, u32 now,
 		       struct skbpool_flow_key *key, u32 *age);

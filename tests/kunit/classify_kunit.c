@@ -682,7 +682,7 @@ static struct skbpool_flows *cls_flows(struct kunit *test, u32 max_age)
 }
 
 /* What the transmit path does: key from the frame, then learn it. */
-static void cls_learn(struct kunit *test, struct skbpool_flows *flows,
+static bool cls_learn(struct kunit *test, struct skbpool_flows *flows,
 		      const struct fspec *tx, u32 now)
 {
 	struct skbpool_flow_key key;
@@ -691,7 +691,7 @@ static void cls_learn(struct kunit *test, struct skbpool_flows *flows,
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	fb_build(test, tx, f);
 	KUNIT_ASSERT_TRUE(test, skbpool_flow_key_from_frame(f->b, f->len, &key));
-	skbpool_flow_learn(flows, &key, now);
+	return skbpool_flow_learn(flows, &key, now);
 }
 
 static void cls_table(struct kunit *test)
@@ -940,100 +940,73 @@ static struct skbpool_flow *cls_find_slot(struct skbpool_flows *flows,
 	return NULL;
 }
 
-/* The slot a transmitted frame's flow takes in an empty table. */
-static u32 cls_slot_of(struct kunit *test, const struct fspec *tx)
-{
-	struct skbpool_flows *scratch = cls_flows(test, 100);
-	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	struct skbpool_flow_key key;
-	struct skbpool_flow *slot;
-
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	fb_build(test, tx, f);
-	KUNIT_ASSERT_TRUE(test, skbpool_flow_key_from_frame(f->b, f->len, &key));
-	skbpool_flow_learn(scratch, &key, 1);
-	slot = cls_find_slot(scratch, &key);
-	KUNIT_ASSERT_NOT_NULL(test, slot);
-	return slot - scratch->slot;
-}
-
-/* Other host pairs and protocols, for a flow whose window is elsewhere. */
-static const struct fspec cls_others[] = {
-	{ V4_TCP(50000, 2049), .src = HOST_A, .dst = HOST_C },
-	{ V4_UDP(50000, 2049), .src = HOST_A, .dst = HOST_C },
-	{ V4_UDP(50000, 2049), .src = HOST_A, .dst = HOST_B },
-	{ V4_TCP(50000, 2049), .src = HOST_A, .dst = HOST_D },
-	{ V6_TCP(50000, 2049), .src = HOST_A, .dst = HOST_B },
-	{ V6_UDP(50000, 2049), .src = HOST_A, .dst = HOST_B },
-	{ V6_TCP(50000, 2049), .src = HOST_A, .dst = HOST_C },
-	{ V6_TCP(50000, 2049), .src = HOST_A, .dst = HOST_D },
-};
-
 /*
- * One pair of hosts fills its probe window: the window's least recently
- * seen flow makes room for a new one, a refresh protects a flow, aged
- * slots are reused first, and a flow whose window is elsewhere is untouched.
+ * Many flows between one pair of hosts (nbd opens one connection per
+ * queue, 32 to one server is common) are all learned and all recognised,
+ * each from its own slot, and a flow to another host is untouched.  Past
+ * what the swap and storage connections of a namespace need: 256.
  */
-static void cls_flow_window_full(struct kunit *test)
+static void cls_flows_to_one_server(struct kunit *test)
 {
 	struct skbpool_flows *flows = cls_flows(test, 1000);
-	struct fspec other, tx = tx_tcp(40000, HOST_B);
-	u32 i, t = 101, home = cls_slot_of(test, &tx), d;
+	struct fspec other = { V6_UDP(50000, 2049), .src = HOST_A, .dst = HOST_C };
+	struct fspec tx;
+	u32 i, t = 101, learned = 0, known = 0;
 
-	/* an unrelated flow whose window does not overlap this pair's */
-	for (i = 0; i < ARRAY_SIZE(cls_others); i++) {
-		d = (cls_slot_of(test, &cls_others[i]) - home) & (SKBPOOL_FLOW_SLOTS - 1);
-		if (d >= SKBPOOL_FLOW_PROBE && d <= SKBPOOL_FLOW_SLOTS - SKBPOOL_FLOW_PROBE)
-			break;
-	}
-	KUNIT_ASSERT_LT_MSG(test, i, ARRAY_SIZE(cls_others), "every window overlaps");
-	other = cls_others[i];
-	cls_learn(test, flows, &other, t);
-	for (i = 0; i < SKBPOOL_FLOW_PROBE; i++) {
+	KUNIT_EXPECT_TRUE(test, cls_learn(test, flows, &other, t));
+	for (i = 0; i < 256; i++) {
 		tx = tx_tcp(40000 + i, HOST_B);
-		cls_learn(test, flows, &tx, t + 2 * i);
+		learned += cls_learn(test, flows, &tx, t + i);
 	}
-	t += 2 * SKBPOOL_FLOW_PROBE;
-	for (i = 0; i < SKBPOOL_FLOW_PROBE; i++) {
+	for (i = 0; i < 256; i++) {
 		tx = tx_tcp(40000 + i, HOST_B);
-		KUNIT_EXPECT_TRUE_MSG(test, cls_known(test, flows, &tx, t), "flow %u", i);
+		known += cls_known(test, flows, &tx, t + 256);
 	}
+	KUNIT_EXPECT_EQ(test, learned, 256);
+	KUNIT_EXPECT_EQ(test, known, 256);
+	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &other, t + 256));
+	/* a connection never seen on transmit is not one of them */
+	tx = tx_tcp(40000 + 256, HOST_B);
+	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx, t + 256));
+}
 
-	/* one more: the oldest (40000) goes */
-	tx = tx_tcp(40000 + SKBPOOL_FLOW_PROBE, HOST_B);
-	cls_learn(test, flows, &tx, t);
+/*
+ * A live flow is never pushed out by another one: with every slot live,
+ * learning a new flow changes nothing and says so (the caller counts it);
+ * once the others have aged, it takes an aged slot (and its any-port
+ * entry another), and they are not recognised any more.
+ */
+static void cls_flow_live_never_evicted(struct kunit *test)
+{
+	struct skbpool_flows *flows = cls_flows(test, 1000);
+	struct skbpool_flows *before = kunit_kmalloc(test, sizeof(*flows), GFP_KERNEL);
+	struct fspec tx = tx_tcp(40000, HOST_B);
+	u32 i, t = 101, changed = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++) {
+		struct skbpool_flow *s = &flows->slot[i];
+
+		s->key.local[0] = cpu_to_be32(0xc0000200 + i);	/* not HOST_A */
+		s->key.remote[0] = cpu_to_be32(0xc6336407);
+		s->key.lport = cpu_to_be16(1000 + i);
+		s->key.rport = cpu_to_be16(2049);
+		s->key.proto = IPPROTO_TCP;
+		s->key.family = 4;
+		s->last_seen = t | 1;
+		s->seq = 2;
+	}
+	memcpy(before, flows, sizeof(*flows));
+	KUNIT_EXPECT_FALSE(test, cls_learn(test, flows, &tx, t + 10));
+	KUNIT_EXPECT_EQ(test, memcmp(before, flows, sizeof(*flows)), 0);
+	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx, t + 10));
+
+	t += 2000;
+	KUNIT_EXPECT_TRUE(test, cls_learn(test, flows, &tx, t));
 	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx, t));
-	tx = tx_tcp(40000, HOST_B);
-	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx, t));
-	for (i = 1; i <= SKBPOOL_FLOW_PROBE; i++) {
-		tx = tx_tcp(40000 + i, HOST_B);
-		KUNIT_EXPECT_TRUE_MSG(test, cls_known(test, flows, &tx, t), "flow %u", i);
-	}
-
-	/* refresh 40001, the oldest now, then learn another: 40002 goes */
-	tx = tx_tcp(40001, HOST_B);
-	cls_learn(test, flows, &tx, t + 2);
-	tx = tx_tcp(40000 + SKBPOOL_FLOW_PROBE + 1, HOST_B);
-	cls_learn(test, flows, &tx, t + 4);
-	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx, t + 4));
-	tx = tx_tcp(40001, HOST_B);
-	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx, t + 4));
-	tx = tx_tcp(40002, HOST_B);
-	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx, t + 4));
-	tx = tx_tcp(40003, HOST_B);
-	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx, t + 4));
-
-	/* the other pair of hosts kept its flow throughout */
-	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &other, t + 4));
-
-	/* once all have aged, a new flow takes an aged slot; nothing comes back */
-	t += 3000;
-	tx = tx_tcp(41000, HOST_B);
-	cls_learn(test, flows, &tx, t);
-	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx, t));
-	tx = tx_tcp(40003, HOST_B);
-	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx, t));
-	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &other, t));
+	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++)
+		changed += !!memcmp(&before->slot[i], &flows->slot[i], sizeof(flows->slot[i]));
+	KUNIT_EXPECT_EQ(test, changed, 2);
 }
 
 /*
@@ -1048,7 +1021,7 @@ static void cls_flow_slot_busy(struct kunit *test)
 	struct fspec tx = tx_tcp(40000, HOST_B), tx2 = tx_tcp(40001, HOST_B);
 	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	struct skbpool_flow_key key;
-	struct skbpool_flow *slot;
+	struct skbpool_flow *slot, *next;
 	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
@@ -1073,18 +1046,21 @@ static void cls_flow_slot_busy(struct kunit *test)
 
 	/*
 	 * A lookup stops at a slot never written, but not at one a writer is
-	 * filling for the first time: a flow may lie past that one.  Make
-	 * the flow's first slot look like that: odd, never stamped.
+	 * filling for the first time: a flow may lie past that one.  Move
+	 * the flow one slot on and make its home slot look like that: odd,
+	 * never stamped.
 	 */
-	cls_learn(test, flows, &tx2, 23);
-	KUNIT_ASSERT_NOT_NULL(test, cls_find_slot(flows, &key));
+	next = &flows->slot[(slot - flows->slot + 1) & (SKBPOOL_FLOW_SLOTS - 1)];
+	KUNIT_ASSERT_EQ(test, next->last_seen, 0);
+	*next = *slot;
+	memset(&slot->key, 0, sizeof(slot->key));
 	slot->seq = 5;
 	slot->last_seen = 0;
-	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx2, 23));
+	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx, 23));
 	slot->seq = 6;
-	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx2, 23));
+	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx, 23));
 	slot->last_seen = 21;
-	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx2, 23));
+	KUNIT_EXPECT_TRUE(test, cls_known(test, flows, &tx, 23));
 
 	/* every slot busy: learning writes nothing at all */
 	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++)
@@ -1183,7 +1159,8 @@ static struct kunit_case classify_test_cases[] = {
 	KUNIT_CASE_PARAM(cls_truncated, trunc_gen_params),
 	KUNIT_CASE_PARAM(cls_rule_check, check_gen_params),
 	KUNIT_CASE(cls_flow_key),
-	KUNIT_CASE(cls_flow_window_full),
+	KUNIT_CASE(cls_flows_to_one_server),
+	KUNIT_CASE(cls_flow_live_never_evicted),
 	KUNIT_CASE(cls_flow_slot_busy),
 	KUNIT_CASE(cls_flow_listing),
 	KUNIT_CASE(cls_rules_count_clamped),

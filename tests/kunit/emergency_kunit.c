@@ -46,14 +46,23 @@ static void real_thresholds(struct kunit *test)
 	skbpool_emergency_unpin_thresholds();
 }
 
+/* The test's own flow table, in place of init_net's (netns.c). */
+static struct skbpool_flows *em_flows;
+
+static struct skbpool_flows *em_dev_flows(const struct skbpool_dev *sdev)
+{
+	return em_flows;
+}
+
 static struct skbpool_dev *em_dev(struct kunit *test, u32 policy)
 {
 	struct skbpool_dev *sdev = fake_dev_new(test);
 
 	sdev->em.policy = policy;
-	sdev->flows = kunit_kzalloc(test, sizeof(*sdev->flows), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sdev->flows);
-	sdev->flows->max_age = SKBPOOL_FLOW_MAX_AGE;
+	em_flows = kunit_kzalloc(test, sizeof(*em_flows), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, em_flows);
+	em_flows->max_age = SKBPOOL_FLOW_MAX_AGE;
+	kunit_activate_static_stub(test, skbpool_dev_flows, em_dev_flows);
 	return sdev;
 }
 
