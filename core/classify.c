@@ -51,12 +51,14 @@
 #define SP_FLOW_BITS	11
 #define SP_KEY_WORDS	(sizeof(struct skbpool_flow_key) / sizeof(u32))
 #define SP_KEY_PORTS	8	/* the word holding lport and rport */
+#define SP_KEY_FLAGS	9	/* the word holding proto ... flags */
 
 static_assert((1 << SP_FLOW_BITS) == SKBPOOL_FLOW_SLOTS);
 /* Keys are hashed and compared as ten u32 words; the ports are word 8. */
 static_assert(sizeof(struct skbpool_flow_key) == 40);
 static_assert(offsetof(struct skbpool_flow_key, lport) == SP_KEY_PORTS * 4);
 static_assert(offsetof(struct skbpool_flow_key, proto) == (SP_KEY_PORTS + 1) * 4);
+static_assert(offsetof(struct skbpool_flow_key, flags) / 4 == SP_KEY_FLAGS);
 
 /* What the parser found in an IP packet, in the direction it travels. */
 struct sp_pkt {
@@ -274,15 +276,22 @@ static enum skbpool_class_reason sp_parse(const u8 *f, u32 len, bool rx,
 	}
 }
 
+/* The bits of key word SP_KEY_FLAGS that hold @flags, whatever the byte order. */
+static const union {
+	struct skbpool_flow_key key;
+	u32 w[SP_KEY_WORDS];
+} sp_flags_bits = { .key = { .flags = 0xff } };
+
 /*
- * The whole key, ports included, so that flows between one pair of hosts
+ * The whole flow, ports included, so that flows between one pair of hosts
  * spread over the table (a later fragment finds the any-port entry of its
- * addresses instead).  Multiply-and-fold, taking the high bits of the last
- * product, which depend on every input bit.
+ * addresses instead); not the flags, which are no part of the flow.
+ * Multiply-and-fold, taking the high bits of the last product, which
+ * depend on every input bit.
  */
 static u32 sp_flow_hash(const u32 *k)
 {
-	u32 h = k[SP_KEY_PORTS + 1], i;
+	u32 h = k[SP_KEY_FLAGS] & ~sp_flags_bits.w[SP_KEY_FLAGS], i;
 
 	for (i = 0; i <= SP_KEY_PORTS; i++) {
 		h = (h ^ k[i]) * 0x9e3779b1;
@@ -291,15 +300,22 @@ static u32 sp_flow_hash(const u32 *k)
 	return (h * 0x85ebca6b) >> (32 - SP_FLOW_BITS);
 }
 
-/* A slot's key differs from @k. */
+/* A slot's key differs from @k: in the flow, not in its flags. */
 static u32 sp_key_diff(const struct skbpool_flow *s, const u32 *k)
 {
 	const u32 *w = (const u32 *)&s->key;
 	u32 diff = 0, i;
 
 	for (i = 0; i < SP_KEY_WORDS; i++)
-		diff |= READ_ONCE(w[i]) ^ k[i];
+		diff |= (READ_ONCE(w[i]) ^ k[i]) &
+			(i == SP_KEY_FLAGS ? ~sp_flags_bits.w[i] : U32_MAX);
 	return diff;
+}
+
+/* The flags of a slot whose key matched. */
+static u8 sp_slot_flags(const struct skbpool_flow *s)
+{
+	return READ_ONCE(s->key.flags);
 }
 
 /* The entry every flow between @key's addresses over its protocol shares. */
@@ -313,7 +329,7 @@ static void sp_any_port_key(const struct skbpool_flow_key *key,
 }
 
 static bool sp_flow_find(const struct skbpool_flows *flows, const u32 *k,
-			 u32 now)
+			 u32 now, u8 *flags)
 {
 	u32 t = now | 1, max_age = READ_ONCE(flows->max_age);
 	u32 h = sp_flow_hash(k), i;
@@ -322,6 +338,7 @@ static bool sp_flow_find(const struct skbpool_flows *flows, const u32 *k,
 		const struct skbpool_flow *s =
 			&flows->slot[(h + i) & (SKBPOOL_FLOW_SLOTS - 1)];
 		u32 seq, seen, diff;
+		u8 f;
 
 		/* pairs with the publishing release in skbpool_flow_learn() */
 		seq = smp_load_acquire(&s->seq);
@@ -330,6 +347,7 @@ static bool sp_flow_find(const struct skbpool_flows *flows, const u32 *k,
 		if (!seen && !(seq & 1))
 			break;
 		diff = sp_key_diff(s, k);
+		f = sp_slot_flags(s);
 		/*
 		 * Reads of the slot before the second read of seq: an unchanged
 		 * even seq means no writer touched what was compared (the
@@ -337,8 +355,10 @@ static bool sp_flow_find(const struct skbpool_flows *flows, const u32 *k,
 		 */
 		smp_rmb();
 		if (!(seq & 1) && seen && t - seen <= max_age && !diff &&
-		    READ_ONCE(s->seq) == seq)
+		    READ_ONCE(s->seq) == seq) {
+			*flags = f;
 			return true;
+		}
 	}
 	return false;
 }
@@ -396,6 +416,8 @@ static bool sp_rule_match(const struct skbpool_rule *r,
  * @rules: the NIC's rules, or NULL for none
  * @flows: the learned SOCK_MEMALLOC flows, or NULL for none
  * @now: the clock @flows was learned with (e.g. jiffies)
+ * @flow_flags: set to the learned flow's %SKBPOOL_FLOW_* flags when the
+ *	verdict is %SKBPOOL_CRIT_FLOW, to 0 otherwise; may be NULL
  *
  * The order of the checks and what the parser accepts are in
  * include/skbpool/classify.h.  Reads at most @len bytes of @frame and
@@ -408,11 +430,14 @@ static bool sp_rule_match(const struct skbpool_rule *r,
 enum skbpool_class_reason skbpool_classify(const void *frame, u32 len,
 					   const struct skbpool_rules *rules,
 					   const struct skbpool_flows *flows,
-					   u32 now)
+					   u32 now, u8 *flow_flags)
 {
 	enum skbpool_class_reason r;
 	struct sp_pkt p = {};
+	u8 flags = 0;
 
+	if (flow_flags)
+		*flow_flags = 0;
 	r = sp_parse(frame, len, true, &p);
 	if (r != SKBPOOL_DROP_NOMATCH)
 		return r;
@@ -430,8 +455,11 @@ enum skbpool_class_reason skbpool_classify(const void *frame, u32 len,
 		memcpy(k.remote, p.src, sizeof(k.remote));
 		if (p.later)
 			sp_any_port_key(&k, &k);
-		if (sp_flow_find(flows, (const u32 *)&k, now))
+		if (sp_flow_find(flows, (const u32 *)&k, now, &flags)) {
+			if (flow_flags)
+				*flow_flags = flags;
 			return SKBPOOL_CRIT_FLOW;
+		}
 	}
 
 	if (rules) {
@@ -494,6 +522,7 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_flow_key_from_frame);
 static bool sp_flow_learn_one(struct skbpool_flows *flows, const u32 *k,
 			      u32 now)
 {
+	u8 flags = ((const struct skbpool_flow_key *)k)->flags;
 	struct skbpool_flow *victim = NULL;
 	u32 t = now | 1, vseq = 0, max_age = READ_ONCE(flows->max_age);
 	u32 h = sp_flow_hash(k), i, *w;
@@ -517,6 +546,9 @@ static bool sp_flow_learn_one(struct skbpool_flows *flows, const u32 *k,
 			/* no store when it would not change: keep the line clean */
 			if (seen != t)
 				WRITE_ONCE(s->last_seen, t);
+			/* a byte no reader compares: a plain store, like the time */
+			if (sp_slot_flags(s) != flags)
+				WRITE_ONCE(s->key.flags, flags);
 			return true;
 		}
 		if (!victim) {
@@ -554,8 +586,9 @@ static bool sp_flow_learn_one(struct skbpool_flows *flows, const u32 *k,
  *
  * Learns the flow and the any-port entry of its addresses (for its later
  * fragments), each in the first empty or aged slot of its probe window;
- * a live entry of another flow is never replaced.  Never loops, never
- * waits.
+ * a live entry of another flow is never replaced.  @key's flags are
+ * stored with it (and replace those of a live entry of the same flow).
+ * Never loops, never waits.
  *
  * Context: any, including hard interrupts, concurrently on any CPU.
  * Return: false when a probe window was all live entries of other flows,

@@ -27,6 +27,7 @@ static const char skbpool_stat_names[][ETH_GSTRING_LEN] = {
 	"skbpool_rx_fence",
 	"skbpool_rx_fence_copied",
 	"skbpool_rx_fence_dropped",
+	"skbpool_rx_pfmemalloc",
 	"skbpool_rx_pages_alloc",
 	"skbpool_tx_bounce",
 	"skbpool_tx_bounce_inuse",
@@ -194,6 +195,7 @@ void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 	*v++ = sum.fence;
 	*v++ = sum.fence_copied;
 	*v++ = sum.fence_dropped;
+	*v++ = sum.pfmemalloc;
 	*v++ = sum.pages_alloc;
 	*v++ = bounce;
 	*v++ = bounce_inuse;

@@ -105,6 +105,7 @@ struct skbpool_rxq_stats {
 	u64_stats_t lent;
 	u64_stats_t fence_copied;
 	u64_stats_t fence_dropped;
+	u64_stats_t pfmemalloc;
 	u64_stats_t cls[SKBPOOL_CLASS_REASONS];
 };
 
@@ -270,6 +271,7 @@ struct skbpool_txq {
  * @fence: buffers kept for critical frames
  * @fence_copied: bulk frames copied out at the fence, their buffer reused
  * @fence_dropped: bulk frames dropped at the fence (no memory for a copy)
+ * @pfmemalloc: frames handed up marked pfmemalloc (skbpool_rxq_admit())
  * @pages_alloc: pages allocated for pool buffers
  * @cls: frames classified in emergency, by enum skbpool_class_reason
  */
@@ -286,6 +288,7 @@ struct skbpool_rxq_snapshot {
 	u64 lent;
 	u64 fence_copied;
 	u64 fence_dropped;
+	u64 pfmemalloc;
 	u64 pages_alloc;
 	u64 cls[SKBPOOL_CLASS_REASONS];
 };
@@ -471,7 +474,10 @@ u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
 void skbpool_rxq_set_fence(struct skbpool_rxq *rxq);
 void skbpool_rxq_count(struct skbpool_rxq *rxq, u64_stats_t *counter, u32 n);
 struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va);
-bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len);
+bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len,
+		       bool *pfmemalloc);
+void skbpool_rxq_mark(struct skbpool_rxq *rxq, struct sk_buff *skb,
+		      bool pfmemalloc);
 int skbpool_rxq_lend_init(struct skbpool_rxq *rxq);
 void skbpool_rxq_lend_fini(struct skbpool_rxq *rxq);
 void skbpool_rxq_lend_reset(struct skbpool_rxq *rxq);

@@ -35,7 +35,12 @@
 
 /**
  * skbpool_rxq_lend_init() - slots for the buffers a queue may lend
- * @rxq: the pool, its params set
+ * @rxq: the pool, its params set, no slots yet (or slots already reset)
+ *
+ * As many slots as the ring has descriptors.  On failure the slots the
+ * pool had stay, every one free: fewer slots than descriptors only bound
+ * how many loans are out at once (skbpool_rx_lend() refuses when none is
+ * free), so a ring rebuilt longer under memory pressure keeps its pool.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -43,13 +48,19 @@ int skbpool_rxq_lend_init(struct skbpool_rxq *rxq)
 {
 	u32 n = rxq->params.ring_size;
 	int node = rxq->dma_dev ? dev_to_node(rxq->dma_dev) : NUMA_NO_NODE;
+	struct skbpool_rxbuf *lent;
+	u32 *lend_free;
 
-	rxq->lent = kvcalloc_node(n, sizeof(*rxq->lent), GFP_KERNEL, node);
-	rxq->lend_free = kvcalloc_node(n, sizeof(*rxq->lend_free), GFP_KERNEL, node);
-	if (!rxq->lent || !rxq->lend_free) {
-		skbpool_rxq_lend_fini(rxq);
+	lent = kvcalloc_node(n, sizeof(*lent), GFP_KERNEL, node);
+	lend_free = kvcalloc_node(n, sizeof(*lend_free), GFP_KERNEL, node);
+	if (!lent || !lend_free) {
+		kvfree(lent);
+		kvfree(lend_free);
 		return -ENOMEM;
 	}
+	skbpool_rxq_lend_fini(rxq);
+	rxq->lent = lent;
+	rxq->lend_free = lend_free;
 	rxq->lend_slots = n;
 	skbpool_rxq_lend_reset(rxq);
 	return 0;
@@ -210,12 +221,14 @@ struct sk_buff *skbpool_rx_lent_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	struct skbpool_rxbuf *buf = &rxq->lent[slot];
 	struct page *page = buf->page;
 	void *va = page_address(page);
+	bool pfmemalloc = false;
 	struct sk_buff *skb;
 
 	dma_sync_single_range_for_cpu(rxq->dma_dev, buf->dma, rxq->headroom,
 				      len, DMA_FROM_DEVICE);
 	/* Emergency may have begun since the loan. */
-	if (unlikely(rxq->emergency) && !skbpool_rxq_admit(rxq, va + rxq->headroom, len)) {
+	if (unlikely(rxq->emergency) &&
+	    !skbpool_rxq_admit(rxq, va + rxq->headroom, len, &pfmemalloc)) {
 		skbpool_rx_lent_put(rxq, id);
 		return NULL;
 	}
@@ -227,5 +240,6 @@ struct sk_buff *skbpool_rx_lent_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	}
 	skb_reserve(skb, rxq->headroom);
 	__skb_put(skb, len);
+	skbpool_rxq_mark(rxq, skb, pfmemalloc);
 	return skb;
 }

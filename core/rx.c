@@ -402,24 +402,55 @@ struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va)
 }
 
 static enum skbpool_class_reason rxq_classify(struct skbpool_rxq *rxq,
-					      const void *frame, u32 len)
+					      const void *frame, u32 len,
+					      u8 *flow_flags)
 {
 	struct skbpool_dev *sdev = rxq->sdev;
 
 	return skbpool_classify(frame, len, rcu_dereference_bh(sdev->rules),
-				skbpool_dev_flows(sdev), (u32)jiffies);
+				skbpool_dev_flows(sdev), (u32)jiffies, flow_flags);
 }
 
 /*
  * Emergency: only critical frames may have an skb built.  The verdict
  * comes from the buffer's bytes alone, before anything is allocated.
+ *
+ * What the stack should see of an admitted frame: in emergency the pool
+ * is the NIC's share of the memory reserves, so a frame of a learned
+ * SOCK_MEMALLOC flow is marked pfmemalloc, as a stock driver's frame is
+ * when its page came from the reserves: the stack processes it with
+ * PF_MEMALLOC, exempts it from protocol memory limits (tcp_mem), keeps it
+ * from packet taps (which would pin a reserve buffer for as long as they
+ * please) and hands it only to SOCK_MEMALLOC sockets.  That last rule is
+ * why nothing else is marked: link control (LACP is not a protocol the
+ * stack lets pfmemalloc frames reach), kernel TCP flows that are not
+ * memalloc (NFS writeback) and admin rules (often an application's UDP
+ * socket) would all be dropped.
  */
-bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len)
+bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len,
+		       bool *pfmemalloc)
 {
-	enum skbpool_class_reason why = rxq_classify(rxq, frame, len);
+	u8 flags;
+	enum skbpool_class_reason why = rxq_classify(rxq, frame, len, &flags);
 
 	skbpool_rxq_count(rxq, &rxq->stats.cls[why], 1);
+	*pfmemalloc = flags & SKBPOOL_FLOW_MEMALLOC;
 	return skbpool_class_critical(why);
+}
+
+/**
+ * skbpool_rxq_mark() - give an admitted frame's skb what the stack should see
+ * @rxq: the queue's pool
+ * @skb: the skb just built
+ * @pfmemalloc: from skbpool_rxq_admit()
+ */
+void skbpool_rxq_mark(struct skbpool_rxq *rxq, struct sk_buff *skb,
+		      bool pfmemalloc)
+{
+	if (pfmemalloc) {
+		skb->pfmemalloc = 1;
+		skbpool_rxq_count(rxq, &rxq->stats.pfmemalloc, 1);
+	}
 }
 
 /*
@@ -486,6 +517,7 @@ static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
  */
 struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 {
+	bool pfmemalloc = false;
 	struct skbpool_rxbuf *buf;
 	struct sk_buff *skb;
 	void *va;
@@ -502,12 +534,13 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 				      rxq->headroom, len, DMA_FROM_DEVICE);
 	net_prefetch(va + rxq->headroom);
 	if (unlikely(rxq->emergency)) {
-		if (!skbpool_rxq_admit(rxq, va + rxq->headroom, len)) {
+		if (!skbpool_rxq_admit(rxq, va + rxq->headroom, len, &pfmemalloc)) {
 			skbpool_rx_put(rxq, id);
 			return NULL;
 		}
 	} else if (unlikely(rxq_at_fence(rxq)) &&
-		   !skbpool_class_critical(rxq_classify(rxq, va + rxq->headroom, len))) {
+		   !skbpool_class_critical(rxq_classify(rxq, va + rxq->headroom, len,
+							NULL))) {
 		return rxq_fence_copy(rxq, id, va + rxq->headroom, len);
 	}
 	rxq->posted--;
@@ -519,6 +552,7 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	}
 	skb_reserve(skb, rxq->headroom);
 	__skb_put(skb, len);
+	skbpool_rxq_mark(rxq, skb, pfmemalloc);
 
 	/* The stack now owns one page reference, dropped when it frees the
 	 * data; top the bias up before the count could reach zero.
@@ -759,22 +793,20 @@ void skbpool_rxq_park(struct skbpool_rxq *rxq)
  * @p: the queue as rebuilt; its frames must fit the same buffers
  *
  * Allocates nothing unless the new ring has more descriptors than the pool
- * has loan slots.
+ * has loan slots; when those cannot be had, the pool keeps the slots it
+ * had (a few loans fewer at once, the reserve kept whole).
  *
  * Return: 0; -EINVAL when the new frame size needs buffers of another
- * size, -ENOMEM when a larger ring's loan slots cannot be had (free the
- * pool then).
+ * size (free the pool then).
  */
 int skbpool_rxq_unpark(struct skbpool_rxq *rxq, const struct skbpool_rxq_params *p)
 {
 	if (skbpool_rx_truesize(p->frame_len) != rxq->truesize || !p->ring_size)
 		return -EINVAL;
 	rxq->params = *p;
-	if (p->ring_size > rxq->lend_slots) {
-		skbpool_rxq_lend_fini(rxq);
-		if (skbpool_rxq_lend_init(rxq))
-			return -ENOMEM;
-	}
+	/* Failing, the slots it had stay (skbpool_rxq_lend_init()). */
+	if (p->ring_size > rxq->lend_slots)
+		skbpool_rxq_lend_init(rxq);
 	rxq->scan_left = SKBPOOL_SCAN_PER_POLL;
 	skbpool_rxq_set_fence(rxq);
 	return 0;
@@ -805,6 +837,7 @@ void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		snap->lent = u64_stats_read(&rxq->stats.lent);
 		snap->fence_copied = u64_stats_read(&rxq->stats.fence_copied);
 		snap->fence_dropped = u64_stats_read(&rxq->stats.fence_dropped);
+		snap->pfmemalloc = u64_stats_read(&rxq->stats.pfmemalloc);
 		snap->fence = READ_ONCE(rxq->fence);
 		snap->pages_alloc = atomic_long_read(&rxq->pages_alloc);
 		for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
@@ -838,6 +871,7 @@ void skbpool_rxq_snapshot_add(struct skbpool_rxq_snapshot *sum,
 	sum->fence += snap->fence;
 	sum->fence_copied += snap->fence_copied;
 	sum->fence_dropped += snap->fence_dropped;
+	sum->pfmemalloc += snap->pfmemalloc;
 	sum->pages_alloc += snap->pages_alloc;
 	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
 		sum->cls[i] += snap->cls[i];

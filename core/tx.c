@@ -314,8 +314,11 @@ void __skbpool_tx_learn(struct skbpool_txq *txq, const struct sk_buff *skb)
 
 	if (!tx_sock_critical(skb->sk))
 		return;
-	if (skbpool_flow_key_from_frame(skb->data, skb_headlen(skb), &key) &&
-	    !skbpool_flow_learn(skbpool_dev_flows(txq->sdev), &key, (u32)jiffies))
+	if (!skbpool_flow_key_from_frame(skb->data, skb_headlen(skb), &key))
+		return;
+	if (sock_flag(skb->sk, SOCK_MEMALLOC))
+		key.flags = SKBPOOL_FLOW_MEMALLOC;
+	if (!skbpool_flow_learn(skbpool_dev_flows(txq->sdev), &key, (u32)jiffies))
 		skbpool_dev_flow_unlearned(txq->sdev);
 }
 EXPORT_SYMBOL_GPL(__skbpool_tx_learn);

@@ -100,7 +100,8 @@ static inline bool skbpool_class_critical(enum skbpool_class_reason r)
  * @any_port: 1 in the entry that stands for every flow between the two
  *	addresses over @proto, ports zero: a later fragment, which carries
  *	no ports, is looked up by it; 0 in a flow's own entry
- * @pad: zero, so keys compare with memcmp()
+ * @flags: %SKBPOOL_FLOW_* bits of what the transmitting socket is; not
+ *	part of the flow (lookups ignore it), returned with a match
  *
  * Learned on transmit (local = source) and looked up on receive
  * (local = destination), so a reply finds its request's entry.
@@ -113,8 +114,11 @@ struct skbpool_flow_key {
 	u8 proto;
 	u8 family;
 	u8 any_port;
-	u8 pad;
+	u8 flags;
 };
+
+/* The flow's socket is SOCK_MEMALLOC (not merely a kernel socket). */
+#define SKBPOOL_FLOW_MEMALLOC	1
 
 #define SKBPOOL_FLOW_SLOTS	2048	/* power of two */
 #define SKBPOOL_FLOW_PROBE	8	/* slots looked at per lookup/insert */
@@ -234,7 +238,7 @@ struct skbpool_rules {
 enum skbpool_class_reason skbpool_classify(const void *frame, u32 len,
 					   const struct skbpool_rules *rules,
 					   const struct skbpool_flows *flows,
-					   u32 now);
+					   u32 now, u8 *flow_flags);
 bool skbpool_flow_key_from_frame(const void *frame, u32 len,
 				 struct skbpool_flow_key *key);
 bool skbpool_flow_learn(struct skbpool_flows *flows,

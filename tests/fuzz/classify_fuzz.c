@@ -97,6 +97,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	enum skbpool_class_reason bare, with_rules, full, again;
+	u8 flags = 0xee, flags_again = 0xee;
 	struct skbpool_flow_key key, mirror, k;
 	u32 len = size > U32_MAX ? U32_MAX : (u32)size;
 	bool learned;
@@ -111,19 +112,20 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			fail("learned a key that is not TCP or UDP", key.proto, 0);
 		if (key.family != 4 && key.family != 6)
 			fail("learned a key of no family", key.family, 0);
-		if (key.pad)
-			fail("learned a key with a pad", key.pad, 0);
+		if (key.any_port || key.flags)
+			fail("learned a key with any_port or flags set", key.flags, key.any_port);
 
 		mirror = key;
 		memcpy(mirror.local, key.remote, sizeof(mirror.local));
 		memcpy(mirror.remote, key.local, sizeof(mirror.remote));
 		mirror.lport = key.rport;
 		mirror.rport = key.lport;
+		mirror.flags = SKBPOOL_FLOW_MEMALLOC;
 
 		/*
-		 * A full window of other flows between the same two hosts,
-		 * some aged out: the mirror, learned last, must take the
-		 * place of the oldest.
+		 * Other flows between the same two hosts, some aged out
+		 * (they share the mirror's any-port entry): the mirror,
+		 * learned last, must be learned all the same.
 		 */
 		for (i = 0; i < NEIGHBOURS; i++) {
 			k = mirror;
@@ -135,15 +137,17 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		skbpool_flow_learn(&flows, &mirror, NOW);	/* a refresh */
 	}
 
-	bare = skbpool_classify(data, len, NULL, NULL, NOW);
-	with_rules = skbpool_classify(data, len, &rules, NULL, NOW);
-	full = skbpool_classify(data, len, &rules, &flows, NOW);
-	again = skbpool_classify(data, len, &rules, &flows, NOW);
+	bare = skbpool_classify(data, len, NULL, NULL, NOW, NULL);
+	with_rules = skbpool_classify(data, len, &rules, NULL, NOW, NULL);
+	full = skbpool_classify(data, len, &rules, &flows, NOW, &flags);
+	again = skbpool_classify(data, len, &rules, &flows, NOW, &flags_again);
 
 	if ((unsigned int)full >= SKBPOOL_CLASS_REASONS)
 		fail("undefined verdict", full, 0);
-	if (again != full)
+	if (again != full || flags_again != flags)
 		fail("verdict changed between two calls", again, full);
+	if (full != SKBPOOL_CRIT_FLOW && flags)
+		fail("flow flags without a flow verdict", flags, full);
 	if (bare == SKBPOOL_CRIT_FLOW || bare == SKBPOOL_CRIT_RULE ||
 	    bare == SKBPOOL_DROP_RULE)
 		fail("flow or rule verdict without flows and rules", bare, 0);
@@ -158,5 +162,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	    full != SKBPOOL_DROP_MALFORMED)
 		fail("the reply to a learned flow is not recognised", full,
 		     SKBPOOL_CRIT_FLOW);
+	if (learned && full == SKBPOOL_CRIT_FLOW && flags != SKBPOOL_FLOW_MEMALLOC)
+		fail("a learned flow's flags are lost", flags, SKBPOOL_FLOW_MEMALLOC);
 	return 0;
 }

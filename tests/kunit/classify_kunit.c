@@ -716,7 +716,7 @@ static void cls_table(struct kunit *test)
 
 	fb_build(test, &c->f, f);
 	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, rules, c->no_flows ? NULL : flows,
-					       now), c->want);
+					       now, NULL), c->want);
 }
 
 /* ---- every truncation point of well-formed frames ---- */
@@ -778,7 +778,7 @@ static void cls_truncated(struct kunit *test)
 		copy = kunit_kmalloc(test, cut ?: 1, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, copy);
 		memcpy(copy, f->b, cut);
-		KUNIT_EXPECT_EQ_MSG(test, skbpool_classify(copy, cut, NULL, NULL, 0),
+		KUNIT_EXPECT_EQ_MSG(test, skbpool_classify(copy, cut, NULL, NULL, 0, NULL),
 				    cut < min_len ? SKBPOOL_DROP_MALFORMED : c->want,
 				    "cut at %u of %u", cut, f->len);
 		KUNIT_EXPECT_EQ_MSG(test, skbpool_flow_key_from_frame(copy, cut, &key),
@@ -873,7 +873,7 @@ static bool cls_known(struct kunit *test, const struct skbpool_flows *flows,
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	fb_reverse(tx, &rx);
 	fb_build(test, &rx, f);
-	return skbpool_classify(f->b, f->len, NULL, flows, now) == SKBPOOL_CRIT_FLOW;
+	return skbpool_classify(f->b, f->len, NULL, flows, now, NULL) == SKBPOOL_CRIT_FLOW;
 }
 
 /* The key a transmitted frame gives, field by field, for v4 and v6. */
@@ -896,11 +896,12 @@ static void cls_flow_key(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, key.remote, v4_host[HOST_B], 4);
 	KUNIT_EXPECT_TRUE(test, !(key.local[1] | key.local[2] | key.local[3]));
 	KUNIT_EXPECT_TRUE(test, !(key.remote[1] | key.remote[2] | key.remote[3]));
-	KUNIT_EXPECT_EQ(test, key.pad, 0);
+	KUNIT_EXPECT_EQ(test, key.any_port, 0);
+	KUNIT_EXPECT_EQ(test, key.flags, 0);
 
 	/* a GSO skb's headers only: the total length says more than is here */
 	KUNIT_EXPECT_TRUE(test, skbpool_flow_key_from_frame(f->b, f->l4 + 20, &key));
-	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->l4 + 20, NULL, NULL, 0),
+	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->l4 + 20, NULL, NULL, 0, NULL),
 			SKBPOOL_DROP_MALFORMED);
 	/* BIG TCP: a total length of 0 */
 	f->b[f->l3 + 2] = 0;
@@ -1007,6 +1008,54 @@ static void cls_flow_live_never_evicted(struct kunit *test)
 	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++)
 		changed += !!memcmp(&before->slot[i], &flows->slot[i], sizeof(flows->slot[i]));
 	KUNIT_EXPECT_EQ(test, changed, 2);
+}
+
+/*
+ * A flow's flags (what its socket is) come back with a match and follow
+ * the latest transmit; its later fragments carry them too; nothing else
+ * returns any.
+ */
+static void cls_flow_flags(struct kunit *test)
+{
+	struct skbpool_flows *flows = cls_flows(test, 100);
+	struct fspec tx = { V4_UDP(7001, 7000), .src = HOST_A, .dst = HOST_B };
+	struct fspec rx, later;
+	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct skbpool_flow_key key;
+	u8 flags = 0xee;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	fb_build(test, &tx, f);
+	KUNIT_ASSERT_TRUE(test, skbpool_flow_key_from_frame(f->b, f->len, &key));
+	KUNIT_EXPECT_EQ(test, key.flags, 0);
+	key.flags = SKBPOOL_FLOW_MEMALLOC;
+	KUNIT_EXPECT_TRUE(test, skbpool_flow_learn(flows, &key, 10));
+
+	fb_reverse(&tx, &rx);
+	fb_build(test, &rx, f);
+	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, NULL, flows, 11, &flags),
+			SKBPOOL_CRIT_FLOW);
+	KUNIT_EXPECT_EQ(test, flags, SKBPOOL_FLOW_MEMALLOC);
+	later = rx;
+	later.frag = 185;		/* a later fragment: no ports */
+	later.data = 16;
+	fb_build(test, &later, f);
+	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, NULL, flows, 11, &flags),
+			SKBPOOL_CRIT_FLOW);
+	KUNIT_EXPECT_EQ(test, flags, SKBPOOL_FLOW_MEMALLOC);
+
+	key.flags = 0;			/* the socket is no longer memalloc */
+	KUNIT_EXPECT_TRUE(test, skbpool_flow_learn(flows, &key, 12));
+	fb_build(test, &rx, f);
+	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, NULL, flows, 13, &flags),
+			SKBPOOL_CRIT_FLOW);
+	KUNIT_EXPECT_EQ(test, flags, 0);
+
+	flags = 0xee;			/* no flow: no flags */
+	fb_build(test, &(struct fspec){ V4_UDP(1, 2) }, f);
+	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, NULL, flows, 13, &flags),
+			SKBPOOL_DROP_NOMATCH);
+	KUNIT_EXPECT_EQ(test, flags, 0);
 }
 
 /*
@@ -1130,14 +1179,14 @@ static void cls_rules_count_clamped(struct kunit *test)
 		rules->rule[i].proto = 200;	/* never seen below */
 	rules->count = U32_MAX;
 	fb_build(test, &(struct fspec){ V4_UDP(1, 2) }, f);
-	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, rules, NULL, 0),
+	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, rules, NULL, 0, NULL),
 			SKBPOOL_DROP_NOMATCH);
 	rules->rule[SKBPOOL_RULES_MAX - 1].proto = 0;
 	rules->rule[SKBPOOL_RULES_MAX - 1].critical = true;
-	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, rules, NULL, 0),
+	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, rules, NULL, 0, NULL),
 			SKBPOOL_CRIT_RULE);
 	rules->count = 0;
-	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, rules, NULL, 0),
+	KUNIT_EXPECT_EQ(test, skbpool_classify(f->b, f->len, rules, NULL, 0, NULL),
 			SKBPOOL_DROP_NOMATCH);
 }
 
@@ -1161,6 +1210,7 @@ static struct kunit_case classify_test_cases[] = {
 	KUNIT_CASE(cls_flow_key),
 	KUNIT_CASE(cls_flows_to_one_server),
 	KUNIT_CASE(cls_flow_live_never_evicted),
+	KUNIT_CASE(cls_flow_flags),
 	KUNIT_CASE(cls_flow_slot_busy),
 	KUNIT_CASE(cls_flow_listing),
 	KUNIT_CASE(cls_rules_count_clamped),

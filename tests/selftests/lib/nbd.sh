@@ -6,8 +6,10 @@
 #   nbd_load                          modprobe nbd (it may race udev: retried)
 #   nbd_attach NS_SRV ADDR NS_CLI DIR SIZE
 #                                     export DIR/disk.img of SIZE from NS_SRV
-#                                     on ADDR, connect /dev/nbd0 from NS_CLI;
-#                                     sets NBD_DEV
+#                                     on ADDR, connect /dev/nbd0 from NS_CLI
+#                                     (-t 60: a request unanswered for a
+#                                     minute fails, the test does not hang
+#                                     in D state); sets NBD_DEV
 #   nbd_verify MIB DIR                write MIB MiB of random data with
 #                                     O_DIRECT, read it back, compare
 #   nbd_verify_pattern MIB DIR        the same with DIR/pattern made already
@@ -37,7 +39,7 @@ nbd_attach() { # NS_SRV ADDR NS_CLI DIR SIZE
 	CONF
 	ip netns exec "$1" nbd-server -C "$4/nbd.conf" >/dev/null 2>&1 || return 1
 	for _ in 1 2 3 4 5; do
-		ip netns exec "$3" nbd-client "$2" /dev/nbd0 -N disk >/dev/null 2>&1 && break
+		ip netns exec "$3" nbd-client "$2" /dev/nbd0 -N disk -t 60 >/dev/null 2>&1 && break
 		sleep 0.5
 	done
 	[ "$(cat /sys/block/nbd0/size 2>/dev/null)" -gt 0 ] 2>/dev/null || return 1
@@ -52,9 +54,16 @@ nbd_verify() { # MIB DIR
 # compared as it comes, never stored (under memory pressure a test
 # allocates as little as it can).  A failed read leaves cmp short: false.
 nbd_verify_pattern() { # MIB DIR
-	timeout 60 dd if="$2/pattern" of="$NBD_DEV" bs=1M oflag=direct status=none &&
-		timeout 60 dd if="$NBD_DEV" bs=1M count="$1" iflag=direct status=none |
-		cmp -s - "$2/pattern"
+	local t0=$SECONDS
+	if ! timeout 60 dd if="$2/pattern" of="$NBD_DEV" bs=1M oflag=direct status=none; then
+		echo "# nbd: the write failed after $((SECONDS - t0)) s" >&2
+		return 1
+	fi
+	if ! timeout 60 dd if="$NBD_DEV" bs=1M count="$1" iflag=direct,fullblock status=none |
+	   cmp -s - "$2/pattern"; then
+		echo "# nbd: the data read back differs or the read failed, after $((SECONDS - t0)) s" >&2
+		return 1
+	fi
 }
 
 nbd_cleanup() {
