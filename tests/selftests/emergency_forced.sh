@@ -178,7 +178,13 @@ rxd=$(delta rx_dropped)
 bf=$(delta skbpool_rx_build_failed)
 total=$(delta skbpool_rx_drop_noncritical)
 ktap_info "frames in: delivered $rxp + dropped $rxd; classified critical $crit + dropped $drops (total $total), build failures $bf"
-if [ "$rxp" -eq $((crit - bf)) ] && [ "$rxd" -eq $((drops + bf)) ] && [ "$total" -eq "$drops" ]; then
+# The first snapshot is taken with the flood running, and one ethtool -S
+# reads the driver's counters and skbpool's one after the other: the NAPI
+# poll running meanwhile may have counted a few frames (at most its budget,
+# 64) in one and not yet in the other (a CI run: dropped 45065 against
+# 45064 classified).  The second snapshot is taken after all traffic.
+near() { [ $(($1 - $2)) -le 64 ] && [ $(($2 - $1)) -le 64 ]; }
+if near "$rxp" $((crit - bf)) && near "$rxd" $((drops + bf)) && [ "$total" -eq "$drops" ]; then
 	ktap_pass "counters add up: frames in = delivered + dropped by reason"
 else
 	ktap_fail "counters add up"
