@@ -332,58 +332,61 @@ static struct zone *roomiest_zone(void)
 	return best;
 }
 
-/* Free pages of the high-order atomic reserve are out of reach of the
- * allocations that stall in reclaim (page faults, GFP_KERNEL): counting
- * them, free memory looked above min while those already met the OOM
- * killer.  Pretend 4096 free pages are in that reserve for a moment.
+/*
+ * Add @pages to one of the roomiest zone's counters for a moment, under
+ * the zone lock as the allocator changes them, and check that
+ * skbpool_lowmem_free_pages() drops by as much meanwhile (read a moment
+ * apart: a little churn is allowed).
  */
-static void free_pages_leave_out_highatomic_reserve(struct kunit *test)
+static void expect_free_pages_drop(struct kunit *test,
+				   unsigned long *(*field)(struct zone *zone))
 {
-	const unsigned long set_aside = 4096;
+	const unsigned long pages = 4096;
 	struct zone *zone = roomiest_zone();
 	unsigned long before, during, flags;
 
 	KUNIT_ASSERT_NOT_NULL(test, zone);
-	KUNIT_ASSERT_GT(test, zone_page_state(zone, NR_FREE_PAGES), 4 * set_aside);
+	KUNIT_ASSERT_GT(test, zone_page_state(zone, NR_FREE_PAGES), 4 * pages);
 	before = skbpool_lowmem_free_pages();
-	/* The allocator changes it under the zone lock too. */
 	spin_lock_irqsave(&zone->lock, flags);
-	zone->nr_free_highatomic += set_aside;
+	*field(zone) += pages;
 	spin_unlock_irqrestore(&zone->lock, flags);
 	during = skbpool_lowmem_free_pages();
 	spin_lock_irqsave(&zone->lock, flags);
-	zone->nr_free_highatomic -= set_aside;
+	*field(zone) -= min(*field(zone), pages);
 	spin_unlock_irqrestore(&zone->lock, flags);
-	/* Read a moment apart: allow for a little churn. */
-	KUNIT_EXPECT_LE(test, during + set_aside, before + 256);
-	KUNIT_EXPECT_GE(test, during + set_aside + 256, before);
+	KUNIT_EXPECT_LE(test, during + pages, before + 256);
+	KUNIT_EXPECT_GE(test, during + pages + 256, before);
+}
+
+static unsigned long *highatomic_of(struct zone *zone)
+{
+	return &zone->nr_free_highatomic;
+}
+
+static unsigned long *boost_of(struct zone *zone)
+{
+	return &zone->watermark_boost;
+}
+
+/* Free pages of the high-order atomic reserve are out of reach of the
+ * allocations that stall in reclaim (page faults, GFP_KERNEL): counting
+ * them, free memory looked above min while those already met the OOM
+ * killer.
+ */
+static void free_pages_leave_out_highatomic_reserve(struct kunit *test)
+{
+	expect_free_pages_drop(test, highatomic_of);
 }
 
 /* A boost raises every watermark of a zone for as long as kswapd takes to
  * reclaim it (after fragmenting fallbacks, which a flood of page-fragment
  * refills and a hog make common); an ordinary allocation stalls at the
- * boosted min.  Free pages are counted from there: boost a zone by 4096
- * pages for a moment.
+ * boosted min.  Free pages are counted from there.
  */
 static void free_pages_count_from_the_boosted_watermark(struct kunit *test)
 {
-	const unsigned long boost = 4096;
-	struct zone *zone = roomiest_zone();
-	unsigned long before, during, flags;
-
-	KUNIT_ASSERT_NOT_NULL(test, zone);
-	KUNIT_ASSERT_GT(test, zone_page_state(zone, NR_FREE_PAGES), 4 * boost);
-	before = skbpool_lowmem_free_pages();
-	/* boost_watermark() changes it under the zone lock too. */
-	spin_lock_irqsave(&zone->lock, flags);
-	zone->watermark_boost += boost;
-	spin_unlock_irqrestore(&zone->lock, flags);
-	during = skbpool_lowmem_free_pages();
-	spin_lock_irqsave(&zone->lock, flags);
-	zone->watermark_boost -= min_t(unsigned long, zone->watermark_boost, boost);
-	spin_unlock_irqrestore(&zone->lock, flags);
-	KUNIT_EXPECT_LE(test, during + boost, before + 256);
-	KUNIT_EXPECT_GE(test, during + boost + 256, before);
+	expect_free_pages_drop(test, boost_of);
 }
 
 static struct sk_buff *no_napi_head(void *va, u32 truesize)
