@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The critical-traffic classifier: what include/skbpool/classify.h
+ * The critical-traffic classifier: what core/classify.h
  * promises, on nothing but the frame's bytes.
  *
  * The same file is built into skbpool.ko and, through
@@ -30,7 +30,7 @@
 #include <kunit/visibility.h>
 #endif
 
-#include <skbpool/classify.h>
+#include "classify.h"
 
 #define SP_IPV4_HLEN	20
 #define SP_IPV6_HLEN	40
@@ -420,7 +420,7 @@ static bool sp_rule_match(const struct skbpool_rule *r,
  *	verdict is %SKBPOOL_CRIT_FLOW, to 0 otherwise; may be NULL
  *
  * The order of the checks and what the parser accepts are in
- * include/skbpool/classify.h.  Reads at most @len bytes of @frame and
+ * core/classify.h.  Reads at most @len bytes of @frame and
  * nothing else but @rules and @flows; safe on any bytes.
  *
  * Context: any, including hard interrupts; lockless against concurrent

@@ -23,7 +23,12 @@
 #include <linux/string.h>
 #include <net/net_namespace.h>
 
-#include "internal.h"
+#include "classify.h"
+#include "debugfs.h"
+#include "dev.h"
+#include "emergency.h"
+#include "netns.h"
+#include "rules.h"
 
 static struct dentry *skbpool_dir;
 

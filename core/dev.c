@@ -14,7 +14,16 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include <skbpool/skbpool.h>
+
+#include "dev.h"
+#include "main.h"
+#include "netlink.h"
+#include "resync.h"
+#include "rules.h"
+#include "rx.h"
+#include "sizing.h"
+#include "tx.h"
 
 static void dev_drop_parked(struct skbpool_dev *sdev);
 

@@ -33,7 +33,10 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include "dev.h"
+#include "emergency.h"
+#include "netlink.h"
+#include "sizing.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"

@@ -6,7 +6,16 @@
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
 
-#include "internal.h"
+#include <skbpool/skbpool.h>
+
+#include "classify.h"
+#include "dev.h"
+#include "emergency.h"
+#include "main.h"
+#include "netns.h"
+#include "rx.h"
+#include "sizing.h"
+#include "tx.h"
 
 static const char skbpool_priv_flag_names[][ETH_GSTRING_LEN] = {
 	"skbpool",

@@ -31,7 +31,9 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include "emergency.h"
+#include "lend.h"
+#include "rx.h"
 
 /**
  * skbpool_rxq_lend_init() - slots for the buffers a queue may lend

@@ -7,7 +7,14 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
-#include "internal.h"
+#include "debugfs.h"
+#include "emergency.h"
+#include "main.h"
+#include "netlink.h"
+#include "netns.h"
+#include "resync.h"
+#include "sizing.h"
+#include "stash.h"
 
 #define SKBPOOL_VERSION "0.1.0"
 

@@ -32,9 +32,17 @@
 #include <net/sock.h>
 #include <uapi/linux/skbpool.h>
 
-#include <skbpool/classify.h>
+#include <skbpool/skbpool.h>
 
-#include "internal.h"
+#include "classify.h"
+#include "dev.h"
+#include "emergency.h"
+#include "netlink.h"
+#include "netns.h"
+#include "rules.h"
+#include "rx.h"
+#include "sizing.h"
+#include "tx.h"
 
 enum {
 	SKBPOOL_NLGRP_EVENTS,

@@ -25,7 +25,9 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include "classify.h"
+#include "dev.h"
+#include "netns.h"
 
 /**
  * struct skbpool_net - skbpool's state in one network namespace

@@ -18,7 +18,9 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include "resize.h"
+#include "rx.h"
+#include "sizing.h"
 
 static void resize_drop_buffers(struct skbpool_rxq *rxq,
 				struct skbpool_rxbuf *bufs, u32 n)

@@ -12,7 +12,12 @@
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include "dev.h"
+#include "emergency.h"
+#include "resize.h"
+#include "resync.h"
+#include "rx.h"
+#include "sizing.h"
 
 static unsigned int resync_ms = 5000;
 module_param(resync_ms, uint, 0644);

@@ -14,7 +14,9 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include "classify.h"
+#include "dev.h"
+#include "rules.h"
 
 struct skbpool_rules_rcu {
 	struct rcu_head rcu;

@@ -30,7 +30,17 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include <skbpool/skbpool.h>
+
+#include "classify.h"
+#include "dev.h"
+#include "emergency.h"
+#include "lend.h"
+#include "netlink.h"
+#include "netns.h"
+#include "resize.h"
+#include "rx.h"
+#include "stash.h"
 
 /* Buffers a pass aims to reclaim when the free list runs dry. */
 #define SKBPOOL_RECLAIM_BATCH	64

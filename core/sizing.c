@@ -16,7 +16,7 @@
 #include <linux/mm.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include "sizing.h"
 
 /**
  * skbpool_size_reserve() - compute one queue's reserve from its inputs

@@ -15,7 +15,9 @@
 #include <net/hotdata.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include "emergency.h"
+#include "rx.h"
+#include "stash.h"
 
 /* Heads per queue: enough for the critical frames of a refill's latency. */
 #define SKBPOOL_STASH_SIZE	256

@@ -11,7 +11,12 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include "internal.h"
+#include <skbpool/skbpool.h>
+
+#include "classify.h"
+#include "dev.h"
+#include "netns.h"
+#include "tx.h"
 
 /* Frames this small are cheaper to copy than to map. */
 #define SKBPOOL_TX_COPYBREAK	256

@@ -4,7 +4,8 @@
 # Host-side checks (make lint, part of make check):
 #   - every module rebuilt with W=1 and sparse (C=2): no warning at all
 #   - scripts/checkpatch.pl --strict on every C source and header
-#   - scripts/kernel-doc on the public headers and exported functions
+#   - scripts/kernel-doc on the public headers, the classifier's and the
+#     sizing's, and exported functions
 #   - shellcheck on every shell script, python3 -m py_compile on python
 #   - tools/ethtool-ext built with -Wall -Wextra -Werror, and checkpatch
 #
@@ -79,7 +80,8 @@ for f in "${fuzzsrc[@]}"; do
 done
 
 step "kernel-doc"
-mapfile -t docs < <(git ls-files --cached --others --exclude-standard 'include/*.h' 'core/*.c')
+mapfile -t docs < <(git ls-files --cached --others --exclude-standard 'include/*.h' \
+	'core/classify.h' 'core/sizing.h' 'core/*.c')
 out=$("$src/scripts/kernel-doc" -none -Wall "${docs[@]}" 2>&1)
 if [ -n "$out" ]; then
 	echo "$out"

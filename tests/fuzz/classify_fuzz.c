@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <skbpool/classify.h>
+#include "../../core/classify.h"
 
 #define NOW		100000u
 #define MAX_AGE		1000u

@@ -29,7 +29,7 @@ python3 tests/fuzz/gen_corpus.py "$out/seeds"
 # -fno-sanitize-recover: the first UBSan report is a finding, not a log line.
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-strict-aliasing -std=gnu11 -Wall -Wextra -Werror \
-	-Iinclude -Itests/fuzz \
+	-Itests/fuzz \
 	core/classify.c tests/fuzz/classify_fuzz.c -o "$bin"
 
 seeds=$(find "$out/seeds" -type f | wc -l)

@@ -15,7 +15,7 @@
 #include <linux/in6.h>
 #include <linux/string.h>
 
-#include <skbpool/classify.h>
+#include "../../core/classify.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 

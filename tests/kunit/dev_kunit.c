@@ -10,6 +10,13 @@
 #include <linux/bottom_half.h>
 #include <linux/rtnetlink.h>
 
+#include <skbpool/skbpool.h>
+
+#include "../../core/dev.h"
+#include "../../core/resync.h"
+#include "../../core/rx.h"
+#include "../../core/sizing.h"
+#include "../../core/tx.h"
 #include "fake.h"
 
 static int restarts;

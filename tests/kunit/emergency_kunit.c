@@ -19,6 +19,17 @@
 #include <linux/mm.h>
 #include <net/sock.h>
 
+#include <skbpool/skbpool.h>
+
+#include "../../core/classify.h"
+#include "../../core/dev.h"
+#include "../../core/emergency.h"
+#include "../../core/lend.h"
+#include "../../core/netns.h"
+#include "../../core/rules.h"
+#include "../../core/rx.h"
+#include "../../core/sizing.h"
+#include "../../core/tx.h"
 #include "fake.h"
 
 #define RING		16

@@ -10,7 +10,8 @@
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
 
-#include "../../core/internal.h"
+#include "../../core/dev.h"
+#include "../../core/emergency.h"
 
 struct fake_dev {
 	struct skbpool_dev sdev;

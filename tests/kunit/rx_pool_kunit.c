@@ -12,6 +12,12 @@
 #include <linux/skbuff.h>
 #include <net/hotdata.h>
 
+#include <skbpool/skbpool.h>
+
+#include "../../core/dev.h"
+#include "../../core/resize.h"
+#include "../../core/rx.h"
+#include "../../core/stash.h"
 #include "fake.h"
 
 #define FRAME_LEN	1514

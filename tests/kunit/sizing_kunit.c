@@ -6,7 +6,7 @@
 #include <kunit/test.h>
 #include <linux/mm.h>
 
-#include <skbpool/sizing.h>
+#include "../../core/sizing.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 

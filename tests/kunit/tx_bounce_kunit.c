@@ -8,6 +8,10 @@
 #include <linux/etherdevice.h>
 #include <linux/skbuff.h>
 
+#include <skbpool/skbpool.h>
+
+#include "../../core/dev.h"
+#include "../../core/tx.h"
 #include "fake.h"
 
 static struct sk_buff *frame(struct kunit *test, u32 len, u8 fill)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Reserve sizing: how many buffers a tagged RX queue preallocates. */
 #ifndef _SKBPOOL_SIZING_H
 #define _SKBPOOL_SIZING_H
 
+#include <linux/mmzone.h>
 #include <linux/types.h>
 
 /**
@@ -55,5 +57,7 @@ struct skbpool_sizing {
 
 void skbpool_size_reserve(struct skbpool_sizing *s);
 u64 skbpool_min_free_kbytes(void);
+unsigned long skbpool_watermark_pages(enum zone_watermarks mark);
+unsigned long skbpool_lowmem_free_pages(void);
 
 #endif /* _SKBPOOL_SIZING_H */
