@@ -12,6 +12,8 @@ packages=(
 	# the guest and what runs inside it (over the host root, read-only)
 	qemu-system-x86 iproute2 iputils-ping ethtool iperf3 nbd-server nbd-client
 	python3 python3-yaml python3-jsonschema procps util-linux
+	# the kernel's drivers/net selftests (kernel_drivers_net.sh)
+	socat jq
 	# make bench-field: the server guest's NFS server and what swaps over
 	# it, the client's NFS mount helper, and the chart
 	nfs-kernel-server nfs-common rpcbind gnuplot-nox
