@@ -211,7 +211,9 @@ static void hw_checksum(const struct sk_buff *skb, u8 *frame, u32 len)
 	if (skb->ip_summed != CHECKSUM_PARTIAL || start >= len)
 		return;
 	csum = csum_partial(frame + start, len - start, 0);
-	*(__sum16 *)(frame + start + skb->csum_offset) = csum_fold(csum);
+	/* A sum of zero goes out as 0xffff: to UDP, 0 means "no checksum". */
+	*(__sum16 *)(frame + start + skb->csum_offset) =
+		csum_fold(csum) ?: CSUM_MANGLED_0;
 }
 
 /*
