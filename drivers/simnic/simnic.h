@@ -141,6 +141,7 @@ struct simnic_dev {
 };
 
 extern const struct ethtool_ops simnic_ethtool_ops;
+extern const struct netdev_stat_ops simnic_stat_ops;
 extern const struct net_device_ops simnic_netdev_ops;
 extern struct rtnl_link_ops simnic_link_ops;
 
