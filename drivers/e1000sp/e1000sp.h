@@ -19,6 +19,7 @@
 #include <skbpool/skbpool.h>
 
 #include "hw.h"
+#include "phy.h"
 
 #define E1000SP_DRV_NAME	"e1000sp"
 #define E1000SP_DEF_RING	256
@@ -146,6 +147,7 @@ struct e1000sp_adapter {
 	struct net_device *netdev;
 	struct pci_dev *pdev;
 	struct e1000sp_hw hw;
+	struct e1000sp_link_cfg link;
 	struct napi_struct napi;
 	struct e1000sp_rx_ring rx;
 	struct e1000sp_tx_ring tx;
@@ -164,6 +166,7 @@ struct e1000sp_adapter {
 
 extern const struct ethtool_ops e1000sp_ethtool_ops;
 
+void e1000sp_link_restore(struct e1000sp_adapter *ad);
 int e1000sp_reconfigure(struct net_device *netdev,
 			int (*apply)(struct net_device *netdev, const void *arg),
 			const void *arg);

@@ -202,39 +202,95 @@ static int e1000sp_get_link_ksettings(struct net_device *netdev,
 				      struct ethtool_link_ksettings *ks)
 {
 	struct e1000sp_adapter *ad = netdev_priv(netdev);
+	const struct e1000sp_link_cfg *cfg = &ad->link;
 	bool fd;
-	u32 speed;
-
-	u32 i;
+	u32 speed, i;
 
 	ethtool_link_ksettings_zero_link_mode(ks, supported);
 	for (i = 0; i < ARRAY_SIZE(e1000sp_link_modes); i++)
 		linkmode_set_bit(e1000sp_link_modes[i], ks->link_modes.supported);
-	linkmode_copy(ks->link_modes.advertising, ks->link_modes.supported);
+	ethtool_convert_legacy_u32_to_link_mode(ks->link_modes.advertising,
+						cfg->autoneg ? cfg->advertise : 0);
+	linkmode_set_bit(ETHTOOL_LINK_MODE_TP_BIT, ks->link_modes.advertising);
+	if (cfg->autoneg)
+		linkmode_set_bit(ETHTOOL_LINK_MODE_Autoneg_BIT, ks->link_modes.advertising);
 	ks->base.port = PORT_TP;
-	ks->base.phy_address = 1;
-	ks->base.autoneg = AUTONEG_ENABLE;
+	ks->base.phy_address = E1000SP_PHY_ADDR;
+	ks->base.autoneg = cfg->autoneg ? AUTONEG_ENABLE : AUTONEG_DISABLE;
 	ks->base.mdio_support = ETH_MDIO_SUPPORTS_C22;
-	if (netif_running(netdev) && e1000sp_hw_link(&ad->hw, &speed, &fd)) {
-		ks->base.speed = speed;
-		ks->base.duplex = fd ? DUPLEX_FULL : DUPLEX_HALF;
-	} else {
-		ks->base.speed = SPEED_UNKNOWN;
-		ks->base.duplex = DUPLEX_UNKNOWN;
-	}
+	ks->base.speed = SPEED_UNKNOWN;
+	ks->base.duplex = DUPLEX_UNKNOWN;
+	if (!netif_running(netdev) || !e1000sp_hw_link(&ad->hw, &speed, &fd))
+		return 0;
+	ks->base.speed = speed;
+	ks->base.duplex = fd ? DUPLEX_FULL : DUPLEX_HALF;
 	return 0;
 }
 
-/* Only what the PHY does anyway: autonegotiation of every mode. */
+/*
+ * What the PHY can do, as e1000 does it: negotiate any non-empty subset
+ * of its modes, or force 10 or 100 Mb/s at either duplex; forced 1000 Mb/s
+ * full duplex means negotiating that mode alone (1000BASE-T needs
+ * negotiation).  Anything else is refused and nothing changes.
+ */
+static int e1000sp_link_cfg_from(const struct ethtool_link_ksettings *ks,
+				 struct e1000sp_link_cfg *cfg)
+{
+	u32 advertise, speed;
+	u8 duplex;
+
+	if (ks->base.autoneg == AUTONEG_ENABLE) {
+		ethtool_convert_link_mode_to_legacy_u32(&advertise, ks->link_modes.advertising);
+		advertise &= ~(BIT(ETHTOOL_LINK_MODE_Autoneg_BIT) | BIT(ETHTOOL_LINK_MODE_TP_BIT));
+		if (!advertise || advertise & ~E1000SP_ADVERTISABLE)
+			return -EINVAL;
+		cfg->autoneg = true;
+		cfg->advertise = advertise;
+		return 0;
+	}
+	/* With the link down ethtool passes on unknown speed and duplex for
+	 * what it was not told: keep what was set last.
+	 */
+	speed = ks->base.speed == SPEED_UNKNOWN ? cfg->speed : ks->base.speed;
+	duplex = ks->base.duplex;
+	if (duplex == DUPLEX_UNKNOWN)
+		duplex = cfg->full_duplex ? DUPLEX_FULL : DUPLEX_HALF;
+	if (duplex != DUPLEX_FULL && duplex != DUPLEX_HALF)
+		return -EINVAL;
+	switch (speed) {
+	case SPEED_1000:
+		if (duplex != DUPLEX_FULL)
+			return -EINVAL;
+		cfg->autoneg = true;
+		cfg->advertise = BIT(ETHTOOL_LINK_MODE_1000baseT_Full_BIT);
+		return 0;
+	case SPEED_100:
+	case SPEED_10:
+		cfg->autoneg = false;
+		cfg->speed = speed;
+		cfg->full_duplex = duplex == DUPLEX_FULL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static int e1000sp_set_link_ksettings(struct net_device *netdev,
 				      const struct ethtool_link_ksettings *ks)
 {
-	struct ethtool_link_ksettings cur;
+	struct e1000sp_adapter *ad = netdev_priv(netdev);
+	struct e1000sp_link_cfg cfg = ad->link;
+	int err;
 
-	e1000sp_get_link_ksettings(netdev, &cur);
-	if (ks->base.autoneg != AUTONEG_ENABLE ||
-	    !linkmode_equal(ks->link_modes.advertising, cur.link_modes.advertising))
-		return -EOPNOTSUPP;
+	err = e1000sp_link_cfg_from(ks, &cfg);
+	if (err)
+		return err;
+	if (netif_running(netdev)) {
+		err = e1000sp_phy_apply(&ad->hw, &cfg);
+		if (err)
+			return err;
+	}
+	ad->link = cfg;
 	return 0;
 }
 

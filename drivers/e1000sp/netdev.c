@@ -845,6 +845,26 @@ static int e1000sp_set_mac(struct net_device *netdev, void *p)
 
 /* ---- open, stop, reconfigure ------------------------------------------- */
 
+/**
+ * e1000sp_link_restore() - give the PHY the link settings ethtool set
+ * @ad: the adapter, its MAC just reset and its link initialised
+ *
+ * A reset puts the PHY back to negotiating every mode, so settings made
+ * with ethtool are applied again after each one; the defaults are left
+ * alone, as restarting negotiation costs the link a while.  Failing, the
+ * link stays up as the PHY left it: it says so rather than fail the open.
+ */
+void e1000sp_link_restore(struct e1000sp_adapter *ad)
+{
+	int err;
+
+	if (ad->link.autoneg && ad->link.advertise == E1000SP_ADVERTISABLE)
+		return;
+	err = e1000sp_phy_apply(&ad->hw, &ad->link);
+	if (err)
+		netdev_warn(ad->netdev, "link settings not applied to the PHY: %d\n", err);
+}
+
 static int e1000sp_open(struct net_device *netdev)
 {
 	struct e1000sp_adapter *ad = netdev_priv(netdev);
@@ -852,6 +872,7 @@ static int e1000sp_open(struct net_device *netdev)
 
 	e1000sp_hw_reset(&ad->hw);
 	e1000sp_hw_init_link(&ad->hw);
+	e1000sp_link_restore(ad);
 	hw_filters_init(ad);
 	e1000sp_set_itr(ad);
 	netif_carrier_off(netdev);
@@ -976,6 +997,7 @@ static void e1000sp_reset_task(struct work_struct *work)
 		e1000sp_rings_down(ad);
 		e1000sp_hw_reset(&ad->hw);
 		e1000sp_hw_init_link(&ad->hw);
+		e1000sp_link_restore(ad);
 		hw_filters_init(ad);
 		e1000sp_set_itr(ad);
 		atomic_inc(&ad->restarts);
@@ -1042,6 +1064,7 @@ static int e1000sp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_set_drvdata(pdev, netdev);
 	ad = netdev_priv(netdev);
 	ad->netdev = netdev;
+	e1000sp_link_cfg_default(&ad->link);
 	ad->pdev = pdev;
 	ad->hw.regs = regs;
 	spin_lock_init(&ad->hw.stats_lock);

@@ -5,14 +5,16 @@
 # MTU 9000 and back, link down/up; the flow resumes after each and ends
 # cleanly.  Then the knobs the MAC implements: rx-usecs lands in ITR,
 # the multicast hash filter passes joined groups only, allmulti and
-# promiscuous modes open the filters (checked on the MAC's own counters).
+# promiscuous modes open the filters (checked on the MAC's own counters);
+# link settings the PHY cannot do are refused and change nothing, and
+# those it can read back.
 # skbpool-timeout: 300
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/e1000.sh"
 trap e1000_cleanup EXIT
 
 e1000_nics || ktap_skip_all "the guest has fewer than two e1000 NICs (E1000_NICS=2)"
-ktap_plan 12
+ktap_plan 14
 if ! e1000_pair e1000sp; then
 	ktap_fail "bind e1000sp and link the NICs across two namespaces"
 	ktap_finish
@@ -124,4 +126,25 @@ if [ "$off" -eq 0 ] && [ "$on" -ge 100 ]; then
 else
 	ktap_fail "promiscuous mode opens the unicast filter" "$off without, $on with"
 fi
+
+# Link settings (drivers/e1000sp/phy.c).
+advertised() {
+	ip netns exec "$NS_B" ethtool "$DEV_B" |
+		sed -n '/Advertised link modes/,/Advertised pause/p' | grep -o '[0-9]*base[^ ]*' | xargs
+}
+all_modes="10baseT/Half 10baseT/Full 100baseT/Half 100baseT/Full 1000baseT/Full"
+refused() {
+	! ip netns exec "$NS_B" ethtool -s "$DEV_B" speed 1000 duplex half autoneg off 2>/dev/null &&
+	! ip netns exec "$NS_B" ethtool -s "$DEV_B" advertise 0x1000 2>/dev/null &&
+	ip netns exec "$NS_B" ethtool "$DEV_B" | grep -q 'Auto-negotiation: on' &&
+	[ "$(advertised)" = "$all_modes" ]
+}
+ktap_check "1000 half forced and 10000baseT advertised are refused, nothing changes" refused
+subset() {
+	ip netns exec "$NS_B" ethtool -s "$DEV_B" advertise 0x8 &&
+	[ "$(advertised)" = "100baseT/Full" ] &&
+	ip netns exec "$NS_B" ethtool -s "$DEV_B" advertise 0x2f &&
+	[ "$(advertised)" = "$all_modes" ]
+}
+ktap_check "advertising 100baseT/Full alone reads back, and all modes again" subset
 ktap_finish
