@@ -38,7 +38,15 @@ trap cleanup EXIT
 
 in_x() { ip netns exec "$f_NSX" "$@"; }
 stat_x() { pair_stat "$f_NSX" "$f_DEVX" "$1"; }
-alive() { in_x ping -c 2 -i 0.3 -W 2 192.0.2.2 >/dev/null; }
+# Back within ten seconds: a rebuild under pressure may start emergency,
+# which drops pings until it ends by itself.
+alive() {
+	local _
+	for _ in 1 2 3 4 5; do
+		in_x ping -c 2 -i 0.3 -W 2 192.0.2.2 >/dev/null && return 0
+	done
+	return 1
+}
 faulty() { bash -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' faulty "$@"; }
 
 # The pool before and after one rebuild: same pages, same size, link up,
@@ -113,10 +121,14 @@ echo N >"$FAULT/task-filter"
 # The reserve is pinned at two rings of 1024 first: a pool no larger than
 # its ring has nothing left when the ring is full, and grows.
 ext "$f_NSX" size "$f_DEVX" all 2048 >/dev/null
+# The resize is applied by the queue's NAPI at its next buffer get: an
+# idle port never takes it, so traffic must flow while waiting.
 for _ in $(seq 40); do
 	[ "$(stat_x skbpool_rx_total)" = 2048 ] && break
+	alive
 	sleep 0.5
 done
+ktap_info "reserve before the slab-failing rebuild: $(stat_x skbpool_rx_total) buffers (asked 2048)"
 SLAB=/sys/kernel/debug/failslab
 echo "$base" >"$SLAB/require-start"
 printf '0x%x\n' $((base + size)) >"$SLAB/require-end"
