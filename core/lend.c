@@ -9,7 +9,9 @@
  * them, so a tagged queue does the same rather than let its ring run dry:
  * it lends a page from the page allocator, posts it like a pool buffer, and
  * gives it to the skb for good.  The stack frees it; it never joins the
- * pool, so the reserve stays the size the admin asked for.
+ * pool, so the reserve stays the size the admin asked for.  A loan is a
+ * whole page even where pool buffers are half pages: nothing would ever
+ * come back to use the other half for.
  *
  * Outside emergency a pool that is all in flight is held by critical
  * frames (the fence keeps bulk ones from it: rx.c), so a loan is what a
@@ -84,8 +86,9 @@ void skbpool_rxq_lend_reset(struct skbpool_rxq *rxq)
 		struct page *page = rxq->lent[i].page;
 
 		if (page) {
-			dma_unmap_page_attrs(rxq->dma_dev, rxq->lent[i].dma, rxq->truesize,
-					     DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+			dma_unmap_page_attrs(rxq->dma_dev, rxq->lent[i].dma,
+					     skbpool_rxq_page_size(rxq), DMA_FROM_DEVICE,
+					     DMA_ATTR_SKIP_CPU_SYNC);
 			rxq->lent[i].page = NULL;
 			__free_pages(page, rxq->order);
 		}
@@ -99,7 +102,7 @@ static void lend_release(struct skbpool_rxq *rxq, u32 slot)
 {
 	struct skbpool_rxbuf *buf = &rxq->lent[slot];
 
-	dma_unmap_page_attrs(rxq->dma_dev, buf->dma, rxq->truesize,
+	dma_unmap_page_attrs(rxq->dma_dev, buf->dma, skbpool_rxq_page_size(rxq),
 			     DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
 	buf->page = NULL;
 	rxq->lend_free[rxq->nr_lend_free++] = slot;
@@ -167,8 +170,9 @@ int skbpool_rx_lend(struct skbpool_rxq *rxq, dma_addr_t *dma)
 		}
 		return -ENOBUFS;
 	}
-	buf->dma = dma_map_page_attrs(rxq->dma_dev, page, 0, rxq->truesize,
-				      DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+	buf->dma = dma_map_page_attrs(rxq->dma_dev, page, 0,
+				      skbpool_rxq_page_size(rxq), DMA_FROM_DEVICE,
+				      DMA_ATTR_SKIP_CPU_SYNC);
 	if (dma_mapping_error(rxq->dma_dev, buf->dma)) {
 		__free_pages(page, rxq->order);
 		return -ENOBUFS;
@@ -235,7 +239,8 @@ struct sk_buff *skbpool_rx_lent_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 		return NULL;
 	}
 	lend_release(rxq, slot);
-	skb = skbpool_rxq_head(rxq, va);
+	/* The skb owns the whole page: say so in its truesize. */
+	skb = skbpool_rxq_head(rxq, va, skbpool_rxq_page_size(rxq));
 	if (unlikely(!skb)) {
 		__free_pages(page, rxq->order);
 		return NULL;

@@ -10,9 +10,11 @@
  * never wait on reclaim while this NIC, possibly the one reclaim writes
  * through, is stopped.
  *
- * Shrinking releases only buffers that sit on the free list, highest ids
- * first so ids stay dense; what is posted or in flight stays, and the pool
- * is left larger than asked until the target changes again.
+ * Pools change by whole pages (two buffers each where a buffer is half a
+ * page).  Shrinking releases only pages whose buffers all sit on the free
+ * list, highest ids first so ids stay dense; what is posted or in flight
+ * stays, and the pool is left larger than asked until the target changes
+ * again.
  */
 #include <linux/bottom_half.h>
 #include <linux/slab.h>
@@ -41,7 +43,7 @@ static void resize_clear(struct skbpool_rxq_resize *r)
 /**
  * skbpool_rxq_resize_request() - prepare a resize and hand it to NAPI
  * @rxq: the pool
- * @buffers: the new target, at least one ring
+ * @buffers: the new target, at least one ring; rounded up to whole pages
  *
  * Context: process context, RTNL or skbpool_lock held (one requester).
  * Return: 0; -EBUSY while an earlier resize is not finished; -EINVAL;
@@ -59,6 +61,7 @@ int skbpool_rxq_resize_request(struct skbpool_rxq *rxq, u32 buffers)
 	/* Pairs with the release in skbpool_rxq_apply_resize(). */
 	if (smp_load_acquire(&r->state) != SKBPOOL_RESIZE_IDLE)
 		return -EBUSY;
+	buffers = skbpool_rxq_whole_pages(rxq, buffers);
 
 	/* Capacity only changes when a resize is applied, so with none
 	 * pending it is stable here; total may still grow on the slow path,
@@ -67,16 +70,17 @@ int skbpool_rxq_resize_request(struct skbpool_rxq *rxq, u32 buffers)
 	skbpool_rxq_read(rxq, &snap);
 	capacity = skbpool_rxq_capacity_for(rxq, buffers);
 	if (capacity > rxq->capacity &&
-	    skbpool_rxq_arrays_alloc(&r->arrays, capacity, node))
+	    skbpool_rxq_arrays_alloc(&r->arrays, capacity, rxq->split, node))
 		goto nomem;
 	room = max(capacity, rxq->capacity);
 
 	if (buffers > snap.total) {
-		r->grow = kvcalloc_node(buffers - snap.total, sizeof(*r->grow),
-					GFP_KERNEL, node);
+		u32 pages = (buffers - snap.total) >> rxq->split;
+
+		r->grow = kvcalloc_node(pages, sizeof(*r->grow), GFP_KERNEL, node);
 		if (!r->grow)
 			goto nomem;
-		while (r->nr_grow < buffers - snap.total) {
+		while (r->nr_grow < pages) {
 			if (skbpool_rxbuf_alloc(rxq, &r->grow[r->nr_grow], GFP_KERNEL))
 				goto nomem;
 			r->nr_grow++;
@@ -100,7 +104,19 @@ nomem:
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_resize_request);
 
-/* Release the highest ids while they are free; stop at one that is not. */
+/* Take free buffer @id off the free list; @pos says where each free id is. */
+static void resize_unfree(struct skbpool_rxq *rxq, u32 *pos, u32 id)
+{
+	u32 moved = rxq->free[--rxq->nr_free];
+
+	rxq->free[pos[id]] = moved;
+	pos[moved] = pos[id];
+	pos[id] = U32_MAX;
+}
+
+/* Release the highest pages while all their buffers are free; stop at
+ * one that is not.
+ */
 static void resize_shrink(struct skbpool_rxq *rxq, struct skbpool_rxq_resize *r)
 {
 	u32 i;
@@ -110,17 +126,17 @@ static void resize_shrink(struct skbpool_rxq *rxq, struct skbpool_rxq_resize *r)
 		r->pos[rxq->free[i]] = i;
 
 	while (rxq->total > r->target) {
-		u32 last = rxq->total - 1, moved;
+		u32 first = rxq->total - (1U << rxq->split);
+		struct skbpool_rxbuf *buf = skbpool_rxq_page(rxq, first);
 
-		i = r->pos[last];
-		if (i == U32_MAX)
-			break;
-		r->released[r->nr_released++] = rxq->bufs[last];
-		rxq->bufs[last].page = NULL;
-		moved = rxq->free[--rxq->nr_free];
-		rxq->free[i] = moved;
-		r->pos[moved] = i;
-		rxq->total--;
+		for (i = first; i < rxq->total; i++)
+			if (r->pos[i] == U32_MAX)
+				return;
+		for (i = first; i < rxq->total; i++)
+			resize_unfree(rxq, r->pos, i);
+		r->released[r->nr_released++] = *buf;
+		buf->page = NULL;
+		rxq->total = first;
 	}
 }
 
@@ -138,9 +154,9 @@ void skbpool_rxq_apply_resize(struct skbpool_rxq *rxq)
 	if (r->arrays.bufs)
 		skbpool_rxq_swap_arrays(rxq, &r->arrays);
 	for (i = 0; i < r->nr_grow; i++) {
-		if (rxq->total < rxq->capacity && rxq->total < r->target) {
-			rxq->bufs[rxq->total] = r->grow[i];
-			rxq->free[rxq->nr_free++] = rxq->total++;
+		if (rxq->total + (1U << rxq->split) <= rxq->capacity &&
+		    rxq->total < r->target) {
+			skbpool_rxq_add_page(rxq, &r->grow[i]);
 		} else {
 			r->released[r->nr_released++] = r->grow[i];
 		}

@@ -3,16 +3,23 @@
  * RX pools: preallocated, premapped buffers recycled on the queue's own
  * lists.
  *
- * Each buffer is a page (a compound page for jumbo frames) of its own, so
- * a buffer's return is a fact about its page alone: when the stack has
- * dropped every reference it was given, page_ref_count() equals the bias
- * the pool keeps (see SKBPOOL_BIAS_MAX).  Half-page buffers would pin half
- * the memory, but two frames sharing one refcount cannot be told apart,
- * and a reserve must know exactly which buffer is free.
+ * A standard frame gets half a page, as a stock driver's page fragment
+ * would give it: a frame pins 2 KiB, not 4, so the same reserve holds
+ * twice the frames and a socket's receive buffer queues as many of them as
+ * from a stock NIC.  A jumbo frame gets a page (a compound page) of its
+ * own.  The page is the unit of return: when the stack has dropped every
+ * reference it was given, page_ref_count() equals the bias the pool keeps
+ * (see SKBPOOL_BIAS_MAX).  Two frames on one page share that count and
+ * cannot be told apart, so a buffer the stack returned comes back only
+ * once its mate is not held by the stack either.  A reserve must know
+ * exactly which buffer is free, and this errs one way only: a frame parked
+ * in an unread socket also keeps its mate out of use, so at worst the pool
+ * holds as many frames per byte as whole pages would, and typically twice.
  *
  * Life of a buffer id:  free --get--> posted --build--> held --reclaim--> free
- * (posted --put--> free when the driver returns one unused).  The counts are
- * exact: total = nr_free + posted + held, and the pool reports
+ * (posted --put--> free when the driver returns one unused).  Buffer id
+ * >> split names the page, its low bit (when split) the half.  The counts
+ * are exact: total = nr_free + posted + held, and the pool reports
  * in_flight = held, free = total - in_flight.  Once all of them are in
  * flight, ids with SKBPOOL_RX_LENT name pages lent for one frame (lend.c).
  *
@@ -107,8 +114,8 @@ int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
 	if (!page)
 		return -ENOMEM;
 	atomic_long_inc(&rxq->pages_alloc);
-	dma = dma_map_page_attrs(dev, page, 0, rxq->truesize, DMA_FROM_DEVICE,
-				 DMA_ATTR_SKIP_CPU_SYNC);
+	dma = dma_map_page_attrs(dev, page, 0, skbpool_rxq_page_size(rxq),
+				 DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
 	if (dma_mapping_error(dev, dma)) {
 		__free_pages(page, rxq->order);
 		return -ENOMEM;
@@ -129,12 +136,14 @@ int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
  */
 void skbpool_rxbuf_release(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf)
 {
-	dma_unmap_page_attrs(rxq->sdev->dma_dev, buf->dma, rxq->truesize,
-			     DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+	dma_unmap_page_attrs(rxq->sdev->dma_dev, buf->dma,
+			     skbpool_rxq_page_size(rxq), DMA_FROM_DEVICE,
+			     DMA_ATTR_SKIP_CPU_SYNC);
 	__page_frag_cache_drain(buf->page, buf->bias);
 	buf->page = NULL;
 }
 
+/* Neither buffer of the page is held by the stack (see the top comment). */
 static bool rxbuf_returned(const struct skbpool_rxbuf *buf)
 {
 	if (page_ref_count(buf->page) != buf->bias)
@@ -162,7 +171,7 @@ static u32 rxq_reclaim(struct skbpool_rxq *rxq, u32 *budget, u32 want)
 		u32 id = rxq->held[rxq->held_head++ & rxq->held_mask];
 
 		scanned--;
-		if (rxbuf_returned(&rxq->bufs[id])) {
+		if (rxbuf_returned(skbpool_rxq_page(rxq, id))) {
 			rxq->free[rxq->nr_free++] = id;
 			n++;
 		} else {
@@ -210,15 +219,29 @@ void skbpool_rxq_set_fence(struct skbpool_rxq *rxq)
 	WRITE_ONCE(rxq->fence, min(fence, rxq->total));
 }
 
+/**
+ * skbpool_rxq_add_page() - put a new page's buffers on the free list
+ * @rxq: the pool, with room for them (@capacity)
+ * @buf: the page, from skbpool_rxbuf_alloc(); copied into its slot
+ */
+void skbpool_rxq_add_page(struct skbpool_rxq *rxq, const struct skbpool_rxbuf *buf)
+{
+	u32 end = rxq->total + (1U << rxq->split);
+
+	*skbpool_rxq_page(rxq, rxq->total) = *buf;
+	while (rxq->total < end)
+		rxq->free[rxq->nr_free++] = rxq->total++;
+}
+
 /* The slow path: the pool is empty and every buffer is in flight. */
 static int rxq_grow(struct skbpool_rxq *rxq)
 {
-	u32 id = rxq->total;
+	struct skbpool_rxbuf buf;
 
-	if (id >= rxq->capacity || skbpool_rxbuf_alloc(rxq, &rxq->bufs[id], GFP_ATOMIC))
+	if (rxq->total + (1U << rxq->split) > rxq->capacity ||
+	    skbpool_rxbuf_alloc(rxq, &buf, GFP_ATOMIC))
 		return -ENOBUFS;
-	rxq->total++;
-	rxq->free[rxq->nr_free++] = id;
+	skbpool_rxq_add_page(rxq, &buf);
 	skbpool_rxq_set_fence(rxq);
 	skbpool_rxq_count(rxq, &rxq->stats.slowpath, 1);
 	skbpool_rxq_publish(rxq);
@@ -235,7 +258,7 @@ static int rxq_grow(struct skbpool_rxq *rxq)
  * least afford it.  The FIFO rotates as it is looked at, so the next poll
  * goes on where this one stopped and every held buffer is seen within
  * in_flight / SKBPOOL_SCAN_PER_POLL polls.  When that finds nothing the
- * pool counts as parked: it grows by one buffer while memory is not short
+ * pool counts as parked: it grows by one page while memory is not short
  * (up to @capacity), else a page is lent; in emergency too, as a last try
  * that cannot touch the reserves (skbpool_rx_lend()), before refusing.
  */
@@ -285,7 +308,7 @@ EXPORT_SYMBOL_GPL(skbpool_rx_napi_begin);
 int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 {
 	struct skbpool_rxbuf *buf;
-	u32 id;
+	u32 id, at;
 
 	/* One look at the oldest frame per buffer taken keeps the FIFO
 	 * drained at the rate buffers are used, so in_flight stays honest.
@@ -308,11 +331,11 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 
 	id = rxq->free[--rxq->nr_free];
 	rxq->posted++;
-	buf = &rxq->bufs[id];
-	dma_sync_single_range_for_device(rxq->dma_dev, buf->dma,
-					 rxq->headroom, rxq->buf_len,
-					 DMA_FROM_DEVICE);
-	*dma = buf->dma + rxq->headroom;
+	buf = skbpool_rxq_page(rxq, id);
+	at = skbpool_rxq_offset(rxq, id) + rxq->headroom;
+	dma_sync_single_range_for_device(rxq->dma_dev, buf->dma, at,
+					 rxq->buf_len, DMA_FROM_DEVICE);
+	*dma = buf->dma + at;
 	return id;
 }
 EXPORT_SYMBOL_GPL(skbpool_rx_get);
@@ -329,7 +352,8 @@ void *skbpool_rx_va(const struct skbpool_rxq *rxq, u32 id)
 {
 	if (unlikely(id & SKBPOOL_RX_LENT))
 		return skbpool_rx_lent_va(rxq, id);
-	return page_address(rxq->bufs[id].page) + rxq->headroom;
+	return page_address(skbpool_rxq_page(rxq, id)->page) +
+	       skbpool_rxq_offset(rxq, id) + rxq->headroom;
 }
 EXPORT_SYMBOL_GPL(skbpool_rx_va);
 
@@ -379,7 +403,8 @@ struct sk_buff *skbpool_rx_napi_build(void *va, u32 truesize)
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_napi_build);
 
-static struct sk_buff *rxq_build_from_stash(struct skbpool_rxq *rxq, void *va)
+static struct sk_buff *rxq_build_from_stash(struct skbpool_rxq *rxq, void *va,
+					    u32 truesize)
 {
 	struct sk_buff *skb = skbpool_stash_take(rxq);
 
@@ -387,16 +412,17 @@ static struct sk_buff *rxq_build_from_stash(struct skbpool_rxq *rxq, void *va)
 		return NULL;
 	memset(skb, 0, offsetof(struct sk_buff, tail));
 	skbpool_rxq_count(rxq, &rxq->stats.stash_used, 1);
-	return build_skb_around(skb, va, rxq->truesize);
+	return build_skb_around(skb, va, truesize);
 }
 
 /*
- * An skb head around @va: from the NAPI cache, else from the stash.  A
- * failure counts as build_failed; the caller still owns the buffer.
+ * An skb head around the @truesize bytes at @va: from the NAPI cache, else
+ * from the stash.  A failure counts as build_failed; the caller still owns
+ * the buffer.
  */
-struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va)
+struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va, u32 truesize)
 {
-	struct sk_buff *skb = skbpool_rx_napi_build(va, rxq->truesize);
+	struct sk_buff *skb = skbpool_rx_napi_build(va, truesize);
 
 	if (unlikely(!skb)) {
 		/* The NAPI head cache could not be refilled: that is memory
@@ -404,7 +430,7 @@ struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va)
 		 */
 		skbpool_emergency_alloc_failed(rxq->sdev);
 		rxq->emergency = skbpool_emergency_poll(rxq->sdev);
-		skb = rxq_build_from_stash(rxq, va);
+		skb = rxq_build_from_stash(rxq, va, truesize);
 		if (!skb)
 			skbpool_rxq_count(rxq, &rxq->stats.build_failed, 1);
 	}
@@ -531,6 +557,7 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	struct skbpool_rxbuf *buf;
 	struct sk_buff *skb;
 	void *va;
+	u32 at;
 
 	if (unlikely(len > rxq->buf_len)) {
 		skbpool_rx_put(rxq, id);
@@ -538,10 +565,11 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	}
 	if (unlikely(id & SKBPOOL_RX_LENT))
 		return skbpool_rx_lent_build(rxq, id, len);
-	buf = &rxq->bufs[id];
-	va = page_address(buf->page);
-	dma_sync_single_range_for_cpu(rxq->dma_dev, buf->dma,
-				      rxq->headroom, len, DMA_FROM_DEVICE);
+	buf = skbpool_rxq_page(rxq, id);
+	at = skbpool_rxq_offset(rxq, id);
+	va = page_address(buf->page) + at;
+	dma_sync_single_range_for_cpu(rxq->dma_dev, buf->dma, at + rxq->headroom,
+				      len, DMA_FROM_DEVICE);
 	net_prefetch(va + rxq->headroom);
 	if (unlikely(rxq->emergency)) {
 		if (!skbpool_rxq_admit(rxq, va + rxq->headroom, len, &pfmemalloc)) {
@@ -555,7 +583,7 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 	}
 	rxq->posted--;
 
-	skb = skbpool_rxq_head(rxq, va);
+	skb = skbpool_rxq_head(rxq, va, rxq->truesize);
 	if (unlikely(!skb)) {
 		rxq->free[rxq->nr_free++] = id;
 		return NULL;
@@ -580,18 +608,20 @@ EXPORT_SYMBOL_GPL(skbpool_rx_build);
 /**
  * skbpool_rxq_arrays_alloc() - id arrays for @capacity buffers
  * @a: filled in; on failure whatever was allocated is freed
- * @capacity: ids
+ * @capacity: ids, a whole number of pages
+ * @split: the pool's (skbpool_rxq.split)
  * @node: NUMA node
  *
  * The held FIFO is a power of two so it is indexed with a mask.
  *
  * Return: 0 or -ENOMEM.
  */
-int skbpool_rxq_arrays_alloc(struct skbpool_rxq_arrays *a, u32 capacity, int node)
+int skbpool_rxq_arrays_alloc(struct skbpool_rxq_arrays *a, u32 capacity,
+			     u32 split, int node)
 {
 	u32 fifo = roundup_pow_of_two(capacity);
 
-	a->bufs = kvcalloc_node(capacity, sizeof(*a->bufs), GFP_KERNEL, node);
+	a->bufs = kvcalloc_node(capacity >> split, sizeof(*a->bufs), GFP_KERNEL, node);
 	a->free = kvcalloc_node(capacity, sizeof(*a->free), GFP_KERNEL, node);
 	a->held = kvcalloc_node(fifo, sizeof(*a->held), GFP_KERNEL, node);
 	a->capacity = capacity;
@@ -645,7 +675,7 @@ void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays 
 	struct skbpool_rxq_arrays old;
 	u32 n = 0;
 
-	memcpy(a->bufs, rxq->bufs, rxq->total * sizeof(*a->bufs));
+	memcpy(a->bufs, rxq->bufs, (rxq->total >> rxq->split) * sizeof(*a->bufs));
 	memcpy(a->free, rxq->free, rxq->nr_free * sizeof(*a->free));
 	for (; rxq->held_head != rxq->held_tail; rxq->held_head++)
 		a->held[n++] = rxq->held[rxq->held_head & rxq->held_mask];
@@ -656,18 +686,30 @@ void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays 
 	*a = old;
 }
 
+/**
+ * skbpool_rxq_whole_pages() - @buffers rounded up to fill whole pages
+ * @rxq: the pool
+ * @buffers: a count of buffers
+ *
+ * Return: the count, a multiple of the buffers a page holds.
+ */
+u32 skbpool_rxq_whole_pages(const struct skbpool_rxq *rxq, u32 buffers)
+{
+	return round_up(buffers, 1U << rxq->split);
+}
+
 /* Room to grow by one ring on the slow path before the pool says no. */
 u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers)
 {
-	return buffers + rxq->params.ring_size;
+	return skbpool_rxq_whole_pages(rxq, buffers + rxq->params.ring_size);
 }
 
 /**
  * skbpool_rx_truesize() - bytes one buffer pins for frames of @frame_len
  * @frame_len: the largest frame
  *
- * Headroom, the frame and skb_shared_info, rounded up to whole pages: a
- * buffer is a page (or compound page) of its own.
+ * Headroom, the frame and skb_shared_info: half a page when that holds
+ * them (a standard frame on 4 KiB pages), else whole pages.
  *
  * Return: the size.
  */
@@ -676,6 +718,8 @@ u32 skbpool_rx_truesize(u32 frame_len)
 	u32 need = SKBPOOL_RX_HEADROOM + frame_len +
 		   SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 
+	if (need <= PAGE_SIZE / 2)
+		return PAGE_SIZE / 2;
 	return PAGE_SIZE << get_order(need);
 }
 
@@ -701,7 +745,6 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 	struct skbpool_rxq_arrays arrays;
 	struct skbpool_rxq *rxq;
 	int err = -ENOMEM;
-	u32 i;
 
 	if (!p->ring_size || !p->frame_len || buffers < p->ring_size)
 		return ERR_PTR(-EINVAL);
@@ -712,23 +755,26 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 	rxq->dma_dev = sdev->dma_dev;
 	rxq->params = *p;
 	rxq->truesize = skbpool_rx_truesize(p->frame_len);
+	rxq->split = rxq->truesize < PAGE_SIZE;
 	rxq->order = get_order(rxq->truesize);
 	rxq->headroom = SKBPOOL_RX_HEADROOM;
 	rxq->buf_len = SKB_WITH_OVERHEAD(rxq->truesize) - rxq->headroom;
 	u64_stats_init(&rxq->syncp);
 	INIT_LIST_HEAD(&rxq->node);
 
+	buffers = skbpool_rxq_whole_pages(rxq, buffers);
 	if (skbpool_rxq_arrays_alloc(&arrays, skbpool_rxq_capacity_for(rxq, buffers),
-				     rxq_node(rxq)))
+				     rxq->split, rxq_node(rxq)))
 		goto err;
 	rxq_take_arrays(rxq, &arrays);
 	if (skbpool_stash_init(rxq) || skbpool_rxq_lend_init(rxq))
 		goto err;
-	for (i = 0; i < buffers; i++) {
-		if (skbpool_rxbuf_alloc(rxq, &rxq->bufs[i], GFP_KERNEL))
+	while (rxq->total < buffers) {
+		struct skbpool_rxbuf buf;
+
+		if (skbpool_rxbuf_alloc(rxq, &buf, GFP_KERNEL))
 			break;
-		rxq->free[rxq->nr_free++] = i;
-		rxq->total++;
+		skbpool_rxq_add_page(rxq, &buf);
 	}
 	rxq->requested = buffers;
 	rxq->scan_left = SKBPOOL_SCAN_PER_POLL;
@@ -751,7 +797,7 @@ void skbpool_rxq_free(struct skbpool_rxq *rxq)
 	u32 i;
 
 	skbpool_rxq_resize_finish(rxq);
-	for (i = 0; rxq->bufs && i < rxq->capacity; i++)
+	for (i = 0; rxq->bufs && i < rxq->capacity >> rxq->split; i++)
 		if (rxq->bufs[i].page)
 			skbpool_rxbuf_release(rxq, &rxq->bufs[i]);
 	skbpool_rxq_lend_fini(rxq);
@@ -762,6 +808,11 @@ void skbpool_rxq_free(struct skbpool_rxq *rxq)
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_free);
 
+static void rxq_mark(struct skbpool_rxq *rxq, u32 id)
+{
+	skbpool_rxq_page(rxq, id)->bias |= SKBPOOL_RXBUF_MARK(id & rxq->split);
+}
+
 /**
  * skbpool_rxq_park() - keep a pool while its queue's ring is rebuilt
  * @rxq: the pool; its device no longer writes to any buffer, its NAPI is
@@ -769,8 +820,8 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_rxq_free);
  *
  * The buffers that were posted on the old ring go back to the free list:
  * what is neither free nor held was posted, found by marking the free and
- * held ones in their bias (which never uses its top bit) rather than in
- * memory allocated for it, so parking cannot fail.  Pages lent for the old
+ * held ones in their page's bias (which never uses its top bits) rather
+ * than in memory allocated for it, so parking cannot fail.  Pages lent for the old
  * ring are freed; their slots stay.  Buffers the stack holds stay held and
  * come back as usual once the queue runs again.
  */
@@ -779,12 +830,15 @@ void skbpool_rxq_park(struct skbpool_rxq *rxq)
 	u32 i, n = 0;
 
 	for (i = 0; i < rxq->nr_free; i++)
-		rxq->bufs[rxq->free[i]].bias |= SKBPOOL_RXBUF_MARK;
+		rxq_mark(rxq, rxq->free[i]);
 	for (i = rxq->held_head; i != rxq->held_tail; i++)
-		rxq->bufs[rxq->held[i & rxq->held_mask]].bias |= SKBPOOL_RXBUF_MARK;
+		rxq_mark(rxq, rxq->held[i & rxq->held_mask]);
 	for (i = 0; i < rxq->total; i++) {
-		if (rxq->bufs[i].bias & SKBPOOL_RXBUF_MARK) {
-			rxq->bufs[i].bias &= ~SKBPOOL_RXBUF_MARK;
+		struct skbpool_rxbuf *buf = skbpool_rxq_page(rxq, i);
+		u32 mark = SKBPOOL_RXBUF_MARK(i & rxq->split);
+
+		if (buf->bias & mark) {
+			buf->bias &= ~mark;
 		} else {
 			rxq->free[rxq->nr_free++] = i;
 			n++;

@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
+#include <asm/page.h>
 
 #include <skbpool/skbpool.h>
 
@@ -26,8 +27,12 @@
  */
 #define SKBPOOL_BIAS_MAX	USHRT_MAX
 
-/* Marks a buffer's @bias while a pool is parked (skbpool_rxq_park()). */
-#define SKBPOOL_RXBUF_MARK	BIT(31)
+/*
+ * Marks a buffer in its page's @bias while a pool is parked
+ * (skbpool_rxq_park()): bit 31 for a page's first buffer, bit 30 for its
+ * second.  @bias never reaches either.
+ */
+#define SKBPOOL_RXBUF_MARK(half)	(BIT(31) >> (half))
 
 /* Marks an id that names a lent page, not a pool buffer (lend.c). */
 #define SKBPOOL_RX_LENT		BIT(30)
@@ -36,7 +41,8 @@
 #define SKBPOOL_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
 
 /**
- * struct skbpool_rxbuf - one RX buffer: a page (or compound page) of its own
+ * struct skbpool_rxbuf - one pool page: two buffers (standard frames) or
+ *	one (a compound page for jumbo frames); see skbpool_rxq.split
  * @page: the page, NULL for an unused slot
  * @dma: the page's DMA address (mapped once, for the pool's life)
  * @bias: page references still owned by the pool
@@ -49,10 +55,10 @@ struct skbpool_rxbuf {
 
 /**
  * struct skbpool_rxq_arrays - the id arrays of a pool, as one unit
- * @bufs: buffer slots
+ * @bufs: page slots, one per buffer or per pair of buffers
  * @free: free-list storage
  * @held: held-FIFO storage
- * @capacity: entries in @bufs and @free
+ * @capacity: buffer ids: entries in @free (@bufs has capacity >> split)
  * @held_mask: entries in @held, minus one (a power of two)
  */
 struct skbpool_rxq_arrays {
@@ -75,12 +81,12 @@ enum skbpool_resize_state {
  *	allocated in softirq
  * @state: enum skbpool_resize_state; ownership passes with
  *	smp_store_release() / smp_load_acquire()
- * @target: buffers wanted
+ * @target: buffers wanted (whole pages of them)
  * @arrays: larger id arrays to move into, when growing past capacity;
  *	after the apply, the old arrays to free
- * @grow: preallocated buffers to add, @nr_grow of them
+ * @grow: preallocated pages to add, @nr_grow of them
  * @pos: scratch for the shrink, one entry per id
- * @released: buffers NAPI took out of the pool (shrink, and @grow entries
+ * @released: pages NAPI took out of the pool (shrink, and @grow entries
  *	that did not fit), @nr_released of them, to unmap and free
  */
 struct skbpool_rxq_resize {
@@ -113,8 +119,8 @@ struct skbpool_rxq_stats {
 
 /**
  * struct skbpool_rxq - one RX queue's pool
- * @bufs: buffer slots, @capacity of them; pool ids index this array
- *	(lent ids, with SKBPOOL_RX_LENT, index @lent instead)
+ * @bufs: page slots; buffer id >> @split indexes this array (lent ids,
+ *	with SKBPOOL_RX_LENT, index @lent instead)
  * @free: stack of ids ready to post, @nr_free on it
  * @held: FIFO of ids whose frame went up the stack (in flight), indexed
  *	with @held_mask; @held_head is the oldest
@@ -122,12 +128,14 @@ struct skbpool_rxq_stats {
  *	a reader always sees a consistent pair (total = free + in_flight)
  * @posted: pool ids given to the driver and not yet back (ring contents;
  *	lent ids are not counted: they are not the pool's)
- * @total: buffers the pool owns (allocated slots)
- * @capacity: slots in @bufs; growth past @total is the slow path
- * @order: page order of a buffer
+ * @total: buffers the pool owns (a whole number of pages)
+ * @capacity: buffer ids the arrays hold; growth past @total is the slow path
+ * @split: 1 when two buffers share an order-0 page (the id's low bit names
+ *	the half), 0 when a buffer is a page or compound page of its own
+ * @order: page order of a pool page
  * @headroom: bytes before the frame (NET_SKB_PAD + NET_IP_ALIGN)
  * @buf_len: bytes the device may write
- * @truesize: bytes a buffer pins (PAGE_SIZE << @order)
+ * @truesize: bytes a buffer pins: half a page, or PAGE_SIZE << @order
  * @fence: buffers only critical frames may hold (skbpool_rxq_set_fence());
  *	written with WRITE_ONCE() for readers outside NAPI
  * @scan_left: held buffers a dry get may still look at in this poll
@@ -137,7 +145,7 @@ struct skbpool_rxq_stats {
  * @lend_slots: entries in @lent and @lend_free
  * @lend_free: stack of free slots in @lent, @nr_lend_free on it
  * @stash: preallocated skb heads for when the NAPI head cache is empty
- * @pages_alloc: pages allocated for pool buffers, ever (any context:
+ * @pages_alloc: pages allocated for the pool, ever (any context:
  *	atomic, as the resync worker grows a pool while NAPI runs)
  * @dma_dev: @sdev->dma_dev, kept here for the hot path
  * @resize: a resize on its way to NAPI
@@ -167,6 +175,7 @@ struct skbpool_rxq {
 	u32 posted;
 	u32 total;
 	u32 capacity;
+	u32 split;
 	u32 order;
 	u32 headroom;
 	u32 buf_len;
@@ -232,6 +241,25 @@ struct skbpool_rxq_snapshot {
 	u64 cls[SKBPOOL_CLASS_REASONS];
 };
 
+/* Bytes a pool page (or a lent one) spans: what is mapped for DMA. */
+static inline u32 skbpool_rxq_page_size(const struct skbpool_rxq *rxq)
+{
+	return PAGE_SIZE << rxq->order;
+}
+
+/* The page slot of buffer @id. */
+static inline struct skbpool_rxbuf *
+skbpool_rxq_page(const struct skbpool_rxq *rxq, u32 id)
+{
+	return &rxq->bufs[id >> rxq->split];
+}
+
+/* Where buffer @id starts in its page: a shift and a mask, no division. */
+static inline u32 skbpool_rxq_offset(const struct skbpool_rxq *rxq, u32 id)
+{
+	return (id & rxq->split) * rxq->truesize;
+}
+
 u32 skbpool_rx_truesize(u32 frame_len);
 struct skbpool_rxq *skbpool_rxq_alloc(struct skbpool_dev *sdev,
 				      const struct skbpool_rxq_params *p,
@@ -247,14 +275,17 @@ void skbpool_rxq_publish(struct skbpool_rxq *rxq);
 int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
 			gfp_t gfp);
 void skbpool_rxbuf_release(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf);
-int skbpool_rxq_arrays_alloc(struct skbpool_rxq_arrays *a, u32 capacity, int node);
+int skbpool_rxq_arrays_alloc(struct skbpool_rxq_arrays *a, u32 capacity,
+			     u32 split, int node);
 void skbpool_rxq_arrays_free(struct skbpool_rxq_arrays *a);
 void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays *a);
+void skbpool_rxq_add_page(struct skbpool_rxq *rxq, const struct skbpool_rxbuf *buf);
+u32 skbpool_rxq_whole_pages(const struct skbpool_rxq *rxq, u32 buffers);
 u32 skbpool_rxq_capacity_for(const struct skbpool_rxq *rxq, u32 buffers);
 u32 skbpool_rx_reclaim(struct skbpool_rxq *rxq, u32 budget);
 void skbpool_rxq_set_fence(struct skbpool_rxq *rxq);
 void skbpool_rxq_count(struct skbpool_rxq *rxq, u64_stats_t *counter, u32 n);
-struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va);
+struct sk_buff *skbpool_rxq_head(struct skbpool_rxq *rxq, void *va, u32 truesize);
 bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len,
 		       bool *pfmemalloc);
 void skbpool_rxq_mark(struct skbpool_rxq *rxq, struct sk_buff *skb,

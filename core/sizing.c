@@ -24,7 +24,8 @@
  *
  * A zero @s->nr_queues counts as one queue; a zero @s->buf_truesize gives
  * the floor.  An override is still kept to at least one ring (the ring must
- * be fillable) and to at most %SKBPOOL_CAP_BUFFERS.
+ * be fillable) and to at most %SKBPOOL_CAP_BUFFERS.  The result fills
+ * whole pages (an odd count of half-page buffers goes up by one).
  */
 void skbpool_size_reserve(struct skbpool_sizing *s)
 {
@@ -41,6 +42,9 @@ void skbpool_size_reserve(struct skbpool_sizing *s)
 		s->buffers = clamp(s->override, s->ring_size, s->cap);
 	else
 		s->buffers = clamp(s->share_buffers, s->floor, s->cap);
+	/* A pool holds whole pages: two half-page buffers share one. */
+	if (s->buf_truesize && s->buf_truesize < PAGE_SIZE)
+		s->buffers = roundup(s->buffers, PAGE_SIZE / s->buf_truesize);
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_size_reserve);
 

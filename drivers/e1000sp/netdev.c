@@ -31,6 +31,20 @@ static u32 e1000sp_rx_buf_len(const struct net_device *netdev)
 	return frame <= 2048 ? 2048 : roundup_pow_of_two(frame);
 }
 
+/*
+ * The longest frame the device stores.  With RCTL.LPE clear it discards
+ * frames over 1,522 bytes (8254x manual, RCTL.LPE), so a 2,048-byte BSIZE
+ * never fills and the pool may give a standard frame half a page (the
+ * in-tree e1000 relies on the same rule for its 1,522-byte buffers).
+ * With LPE set, a frame may fill the buffer.
+ */
+static u32 e1000sp_rx_frame_max(const struct net_device *netdev)
+{
+	if (netdev->mtu <= ETH_DATA_LEN)
+		return VLAN_ETH_FRAME_LEN + ETH_FCS_LEN;
+	return e1000sp_rx_buf_len(netdev);
+}
+
 static struct device *e1000sp_dma(const struct e1000sp_adapter *ad)
 {
 	return &ad->pdev->dev;
@@ -641,7 +655,7 @@ static int rings_alloc(struct e1000sp_adapter *ad)
 		tx->buf[i].bounce = -1;
 
 	params.ring_size = rx->count;
-	params.frame_len = rx->buf_len;
+	params.frame_len = e1000sp_rx_frame_max(ad->netdev);
 	rx->pool = skbpool_rxq_create(ad->pool_dev, &params);
 	if (IS_ERR(rx->pool)) {
 		int err = PTR_ERR(rx->pool);

@@ -154,7 +154,8 @@ static void buffer_comes_back(struct kunit *test)
 	KUNIT_ASSERT_GE(test, id, 0);
 	skb = rx_build(q, id, 100);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
-	KUNIT_EXPECT_PTR_EQ(test, virt_to_head_page(skb->data), q->bufs[id].page);
+	KUNIT_EXPECT_PTR_EQ(test, virt_to_head_page(skb->data),
+			    skbpool_rxq_page(q, id)->page);
 	KUNIT_EXPECT_EQ(test, skb->len, 100);
 	KUNIT_EXPECT_TRUE(test, skb->head_frag);
 	skbpool_rxq_read(q, &s);
@@ -169,6 +170,65 @@ static void buffer_comes_back(struct kunit *test)
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
 	KUNIT_EXPECT_EQ(test, s.recycled, 1);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
+/* A standard frame pins half a page, as a stock driver's page fragment
+ * would (its truesize decides how many frames a socket may queue); the two
+ * halves of a page never overlap, and each is mapped where the device is
+ * told to write.
+ */
+static void standard_frame_pins_half_a_page(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, RING);
+	u32 len = skbpool_rx_buf_len(q);
+	dma_addr_t dma[2];
+	struct sk_buff *skb[2];
+	int id[2], i;
+
+	KUNIT_EXPECT_EQ(test, q->split, 1);
+	local_bh_disable();
+	for (i = 0; i < 2; i++) {
+		id[i] = skbpool_rx_get(q, &dma[i]);
+		KUNIT_ASSERT_GE(test, id[i], 0);
+		memset(skbpool_rx_va(q, id[i]), 0x11 * (i + 1), len);
+	}
+	local_bh_enable();
+	KUNIT_ASSERT_EQ(test, id[0] >> 1, id[1] >> 1);	/* one page */
+	KUNIT_EXPECT_EQ(test, abs((int)(dma[0] - dma[1])), PAGE_SIZE / 2);
+	for (i = 0; i < 2; i++) {
+		skb[i] = rx_build_raw(q, id[i], len);
+		KUNIT_ASSERT_NOT_NULL(test, skb[i]);
+		KUNIT_EXPECT_LE(test, skb[i]->truesize,
+				SKB_TRUESIZE(SKB_WITH_OVERHEAD(PAGE_SIZE / 2)));
+	}
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, skb[i]->data[0], 0x11 * (i + 1));
+		KUNIT_EXPECT_EQ(test, skb[i]->data[len - 1], 0x11 * (i + 1));
+		KUNIT_EXPECT_EQ(test, skb_shinfo(skb[i])->nr_frags, 0);
+	}
+	consume_skb(skb[0]);
+	consume_skb(skb[1]);
+	reclaim_all(q);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
+/* Frames too large for half a page get a page (or more) each. */
+static void jumbo_frame_pins_whole_pages(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = RING, .frame_len = 9000 };
+	struct skbpool_rxq *q = skbpool_rxq_alloc(fake_dev_new(test), &p, RING);
+	struct sk_buff *skb;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, q->split, 0);
+	KUNIT_EXPECT_GE(test, skbpool_rx_buf_len(q), 9000);
+	skb = rx_frame(test, q);
+	KUNIT_EXPECT_GT(test, skb->truesize, 9000);
+	consume_skb(skb);
+	reclaim_all(q);
 	expect_exact(test, q);
 	skbpool_rxq_free(q);
 }
@@ -189,10 +249,13 @@ static void oversized_length_rejected(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
-/* One frame parked in an unread socket does not block the others. */
+/* One frame parked in an unread socket does not block the others, only
+ * the buffer that shares its page (rx.c: the page is the unit of return).
+ */
 static void held_buffer_does_not_block(struct kunit *test)
 {
 	struct skbpool_rxq *q = pool_new(test, 32);
+	u32 mates = 1U << q->split;
 	struct skbpool_rxq_snapshot s;
 	struct sk_buff *skbs[8];
 	int i;
@@ -203,8 +266,8 @@ static void held_buffer_does_not_block(struct kunit *test)
 		consume_skb(skbs[i]);
 	reclaim_all(q);
 	skbpool_rxq_read(q, &s);
-	KUNIT_EXPECT_EQ(test, s.in_flight, 1);
-	KUNIT_EXPECT_EQ(test, s.recycled, 7);
+	KUNIT_EXPECT_EQ(test, s.in_flight, mates);
+	KUNIT_EXPECT_EQ(test, s.recycled, 8 - mates);
 	consume_skb(skbs[0]);
 	reclaim_all(q);
 	skbpool_rxq_read(q, &s);
@@ -249,7 +312,7 @@ static void too_small_pool_grows_then_lends(struct kunit *test)
 	for (i = 0; i < 2 * RING; i++)
 		skbs[i] = rx_frame(test, q);
 	skbpool_rxq_read(q, &s);
-	KUNIT_EXPECT_EQ(test, s.slowpath, RING);
+	KUNIT_EXPECT_EQ(test, s.slowpath, RING >> q->split);	/* pages */
 	KUNIT_EXPECT_EQ(test, s.total, 2 * RING);
 	KUNIT_EXPECT_EQ(test, s.lent, 0);
 
@@ -355,7 +418,7 @@ static void bulk_frames_stop_at_fence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skbs[8 * RING - 1]->data[63], 0x5a);
 	for (i = 0; i < 8 * RING; i++)
 		KUNIT_EXPECT_PTR_NE(test, virt_to_head_page(skbs[8 * RING - 1]->data),
-				    q->bufs[i].page);
+				    skbpool_rxq_page(q, i)->page);
 
 	for (i = 8 * RING; i < 8 * RING + fence; i++)	/* critical: all of it */
 		skbs[i] = rx_frame(test, q);
@@ -374,6 +437,8 @@ static void bulk_frames_stop_at_fence(struct kunit *test)
 /* A dry get looks at no more than SKBPOOL_SCAN_PER_POLL held buffers in a
  * poll, and the next poll goes on where it stopped: buffers back deep in a
  * large parked FIFO are found within a few polls, not by one long walk.
+ * A poll whose scan found nothing grows the pool by a page; its spare
+ * buffers serve the next polls without a scan.
  */
 static void dry_scan_bounded_per_poll(struct kunit *test)
 {
@@ -381,7 +446,8 @@ static void dry_scan_bounded_per_poll(struct kunit *test)
 	struct skbpool_rxq *q = pool_new(test, n);
 	struct sk_buff **skbs = kunit_kcalloc(test, n, sizeof(*skbs), GFP_KERNEL);
 	struct skbpool_rxq_snapshot s;
-	int grown[4], polls, id = -1;
+	int got[8], polls, id = -1;
+	u64 grown = 0;
 	dma_addr_t dma;
 	u32 i;
 
@@ -392,26 +458,29 @@ static void dry_scan_bounded_per_poll(struct kunit *test)
 		consume_skb(skbs[i]);
 		skbs[i] = NULL;
 	}
-	for (polls = 0; polls < 4; polls++) {
+	for (polls = 0; polls < ARRAY_SIZE(got); polls++) {
 		local_bh_disable();
 		skbpool_rx_napi_begin(q);
 		id = skbpool_rx_get(q, &dma);
 		local_bh_enable();
 		KUNIT_ASSERT_GE(test, id, 0);
-		grown[polls] = id;
+		got[polls] = id;
 		if (id < n)
 			break;
-		/* Not found yet: the poll's scan ran out and the pool grew. */
-		KUNIT_EXPECT_EQ(test, q->scan_left, 0);
+		skbpool_rxq_read(q, &s);
+		/* Grown in this poll: its scan ran out first. */
+		if (s.slowpath > grown)
+			KUNIT_EXPECT_EQ(test, q->scan_left, 0);
+		grown = s.slowpath;
 	}
-	kunit_info(test, "found in poll %d", polls + 1);
-	KUNIT_EXPECT_GT(test, polls, 0);	/* not in one walk of 640 */
-	KUNIT_EXPECT_LE(test, polls, 2);	/* by the third poll: 640 / 256 */
 	skbpool_rxq_read(q, &s);
-	KUNIT_EXPECT_EQ(test, s.slowpath, polls);
+	kunit_info(test, "found in poll %d, %llu pages grown", polls + 1, s.slowpath);
+	KUNIT_EXPECT_LT(test, polls, ARRAY_SIZE(got));
+	KUNIT_EXPECT_GT(test, s.slowpath, 0);	/* not in one walk of 640 */
+	KUNIT_EXPECT_LE(test, s.slowpath, 2);	/* by the third scan: 640 / 256 */
 	local_bh_disable();
-	for (i = 0; i <= polls && i < 4; i++)
-		skbpool_rx_put(q, grown[i]);
+	for (i = 0; i <= polls && i < ARRAY_SIZE(got); i++)
+		skbpool_rx_put(q, got[i]);
 	local_bh_enable();
 	for (i = 0; i < n; i++)
 		consume_skb(skbs[i]);
@@ -576,6 +645,10 @@ static void resize_keeps_ids_valid(struct kunit *test)
 	KUNIT_EXPECT_LE(test, s.total, 4 * RING);
 	KUNIT_EXPECT_GE(test, s.total, RING);
 	KUNIT_EXPECT_EQ(test, s.in_flight, 1);
+	/* Whole pages only, and the held frame's page is still the pool's. */
+	KUNIT_EXPECT_EQ(test, s.total & ((1U << q->split) - 1), 0);
+	KUNIT_EXPECT_PTR_EQ(test, virt_to_head_page(held->data),
+			    skbpool_rxq_page(q, q->held[q->held_head & q->held_mask])->page);
 	KUNIT_EXPECT_EQ(test, skbpool_rxq_resize(q, 64 * RING), 0);
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.total, 64 * RING);
@@ -596,11 +669,16 @@ static void pool_dies_before_its_frames(struct kunit *test)
 	struct page *page;
 	int i;
 
+	int on_page = 0;
+
 	for (i = 0; i < 4; i++)
 		skbs[i] = rx_frame(test, q);
 	page = virt_to_head_page(skbs[0]->head);
+	for (i = 0; i < 4; i++)
+		on_page += virt_to_head_page(skbs[i]->head) == page;
 	skbpool_rxq_free(q);
-	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	/* One reference per frame on the page: the stack's, nothing else. */
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), on_page);
 	KUNIT_EXPECT_EQ(test, ((u8 *)skbs[0]->data)[0], 0x5a);
 	for (i = 0; i < 4; i++)
 		consume_skb(skbs[i]);
@@ -610,6 +688,8 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(pool_starts_full),
 	KUNIT_CASE(pool_rejects_bad_params),
 	KUNIT_CASE(buffer_comes_back),
+	KUNIT_CASE(standard_frame_pins_half_a_page),
+	KUNIT_CASE(jumbo_frame_pins_whole_pages),
 	KUNIT_CASE(held_buffer_does_not_block),
 	KUNIT_CASE(oversized_length_rejected),
 	KUNIT_CASE_SLOW(steady_state_never_allocates),

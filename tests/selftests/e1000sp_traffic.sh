@@ -53,8 +53,8 @@ snap "$NS_A" "$DEV_A" >/tmp/e1000-a0.$$
 snap "$NS_B" "$DEV_B" >/tmp/e1000-b0.$$
 e1000_traffic tagged
 
-# Steady state: a bounded socket buffer (-w 256K, about 60 frames of
-# 4 KiB truesize) leaves the stack holding fewer buffers than the pool.
+# Steady state: a bounded socket buffer (-w 256K, about 110 frames of
+# 2 KiB truesize) leaves the stack holding fewer buffers than the pool.
 slow0=$(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_alloc_slowpath)
 lent0=$(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_lent)
 rx0=$(e1000_sys "$NS_B" "$DEV_B" rx_packets)

@@ -77,7 +77,7 @@ kill "$(cat "/tmp/iperf3-pair.$$")" 2>/dev/null
 
 # Receive at least 100,000 frames on B (iperf3 TCP, A sends), at most 60 s.
 # Steady state means the stack holds fewer buffers than the pool has: the
-# socket buffer is bounded (-w 256K, about 60 frames of 4 KiB truesize),
+# socket buffer is bounded (-w 256K, about 110 frames of 2 KiB truesize),
 # where autotuning would let one socket park well over the 4-ring floor.
 ip netns exec "$NS_B" iperf3 -s -D -1 -p 5202 >/dev/null
 sleep 0.5

@@ -29,7 +29,7 @@ def hold(addr, port, rcvbuf=None):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     if rcvbuf is None:
         # SO_RCVBUFFORCE: past rmem_max, so the queue can hold hundreds of
-        # frames (each costs a page of truesize on a tagged NIC).
+        # frames (each costs half a page of truesize on a tagged NIC).
         s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)
     else:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
