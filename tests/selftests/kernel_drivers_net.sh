@@ -86,22 +86,6 @@ run_ethtool() {
 	echo "rc $?" >>"$f"
 }
 
-# A tagged port's frame pins a whole page (truesize 4,352 bytes against
-# the stock 2,688), so csum.py's socket, at the default rmem_max, holds
-# fewer of its 100 frames.  When hw/csum.py fails on a tagged port it runs
-# again with rmem_max raised, into CONFIG+rmem/: lib/kdn.py calls a case
-# that fails at the default and passes there a known failure (#17), and
-# any other failure a failure.
-rerun_csum_rmem() { # CONFIG
-	local max
-	grep -q '^not ok' "$OUT/$1/hw_csum.py.out" || return 0
-	max=$(sysctl -n net.core.rmem_max)
-	mkdir -p "$OUT/$1+rmem"
-	sysctl -qw net.core.rmem_max=$((16 << 20))
-	run_py "$1+rmem" hw/csum.py
-	sysctl -qw net.core.rmem_max="$max"
-}
-
 run_all() { # CONFIG DRIVER
 	local t ns
 	mkdir -p "$OUT/$1"
@@ -113,7 +97,6 @@ run_all() { # CONFIG DRIVER
 	for t in ping.py stats.py queues.py hw/csum.py; do
 		run_py "$1" "$t"
 	done
-	[[ $1 == *-tagged ]] && rerun_csum_rmem "$1"
 	run_ethtool "$1" "$2"
 }
 

@@ -11,11 +11,7 @@ pass:
                            e1000, unless NOT_FOR_SIMNIC says why not.
 
 A reference that ran nothing is a failure too: an empty comparison
-proves nothing.  A hw/csum.py case that fails on a tagged port at the
-default rmem_max and passes in the same run with rmem_max raised (the
-CONFIG+rmem/ directory) is reported as a known failure of the page-sized
-buffer's truesize (#17), with both results; each failure prints the
-test's own diagnostics.
+proves nothing.  Each failure prints the test's own diagnostics.
 """
 
 import os
@@ -50,12 +46,6 @@ KTAP = re.compile(r"^(not ok|ok) \d+ (\S+)(?: # (SKIP|XFAIL)\b ?(.*))?")
 FWD = re.compile(r"^TEST: (.*?)\s+\[\s*(OK|FAIL|SKIP|XFAIL)\s*\]")
 # (output file, case) -> the lines the test printed about the case
 DIAG = {}
-
-
-def truesize_known(results, config, name):
-    """A tagged hw/csum.py case that passes once rmem_max is raised."""
-    again = results.get(config + "+rmem", {}).get(name, ("-",))[0]
-    return config.endswith("-tagged") and name.startswith("csum.") and again == "pass"
 
 
 def parse(path):
@@ -121,7 +111,7 @@ def diagnostics(origin, name, limit=12):
 def main():
     top = sys.argv[1]
     results, origins = {}, {}
-    for config in CONFIGS + ["%s+rmem" % c for c in CONFIGS if c.endswith("-tagged")]:
+    for config in CONFIGS:
         results[config], origins[config] = load(top, config)
     setup_errors = {c: open(os.path.join(top, c + ".setup")).read().strip()
                     for c in CONFIGS if os.path.exists(os.path.join(top, c + ".setup"))}
@@ -161,11 +151,6 @@ def main():
                     note = "%s: %s, %s" % (whole[0][0], whole[0][1][0], whole[0][1][1])
             if config in setup_errors:
                 v, note = "fail", setup_errors[config]
-            if v != "pass" and truesize_known(results, config, n):
-                checks.append((label, "skip", "known failure (#17): fails at the default "
-                               "rmem_max, passes with it raised (this run): a tagged "
-                               "frame's truesize is a whole page", config, n))
-                continue
             checks.append((label, "pass" if v == "pass" else "fail",
                            note if v != "pass" else "", config, n))
 
