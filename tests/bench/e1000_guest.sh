@@ -33,6 +33,21 @@ trap e1000_cleanup EXIT
 
 e1000_nics || { echo "bench-e1000: the guest needs two e1000 NICs (E1000_NICS=2)"; exit 1; }
 
+# Booted with VM_IOMMU=1: both NICs must sit behind a translating, strict
+# IOMMU domain, or the figures would say nothing about one.
+iommu=none
+if grep -qw intel_iommu=on /proc/cmdline; then
+	for p in "${E1000_PCI[@]}"; do
+		t=$(cat "/sys/bus/pci/devices/$p/iommu_group/type" 2>/dev/null)
+		if [ "$t" != DMA ]; then
+			echo "bench-e1000: VM_IOMMU=1 but $p's IOMMU domain is '${t:-missing}', not DMA (strict)"
+			exit 1
+		fi
+	done
+	iommu="intel-iommu, strict DMA domain"
+	echo "bench-e1000: both NICs behind the IOMMU ($iommu)"
+fi
+
 setup() { # MODE
 	e1000_cleanup
 	case $1 in
@@ -102,24 +117,26 @@ for mode in tagged untagged stock; do
 	echo "$mode $ES_SENT $ES_GOT $ES_BULK_SENT $ES_BULK_GOT" >>"$out/survival"
 done
 
-python3 - "$out" <<'PY'
+python3 - "$out" "$iommu" <<'PY'
 import json, statistics, sys
 out = sys.argv[1]
 fig = {}
 for line in open(out + '/figures'):
     mode, mbps, pps, app = line.split()
     fig.setdefault(mode, []).append((float(mbps), float(pps), float(app)))
-res = {}
+res = {'iommu': sys.argv[2]}
 for mode, rows in fig.items():
     res[mode + '_tcp_mbps'] = round(statistics.median(r[0] for r in rows), 1)
     res[mode + '_pps'] = round(statistics.median(r[1] for r in rows))
     res[mode + '_app_pps'] = round(statistics.median(r[2] for r in rows))
     res[mode + '_rounds'] = rows
-# Side by side: the ratio within each round, then its median.
+# Side by side: the ratio within each round, then its median and the
+# spread (lowest, highest) over the rounds.
 for mode in ('tagged', 'untagged'):
-    for i, key in ((0, 'tcp'), (1, 'pps')):
-        res['%s_vs_stock_%s' % (mode, key)] = round(statistics.median(
-            a[i] / b[i] for a, b in zip(fig[mode], fig['stock']) if b[i]), 2)
+    for i, key in ((0, 'tcp'), (1, 'pps'), (2, 'app')):
+        r = [a[i] / b[i] for a, b in zip(fig[mode], fig['stock']) if b[i]]
+        res['%s_vs_stock_%s' % (mode, key)] = round(statistics.median(r), 2)
+        res['%s_vs_stock_%s_spread' % (mode, key)] = [round(min(r), 2), round(max(r), 2)]
 for line in open(out + '/survival'):
     mode, sent, got, bsent, bgot = line.split()
     res['survival_sent'] = int(sent)
