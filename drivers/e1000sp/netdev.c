@@ -697,7 +697,13 @@ static int rings_alloc(struct e1000sp_adapter *ad)
 	return 0;
 }
 
-/* RCTL from the ring's buffers and the current filters. */
+/*
+ * RCTL from the ring's buffers and the current filters.  BSIZE is the
+ * smallest size that holds the frame, but a pool or page_pool buffer of a
+ * standard MTU holds less (half a page: 1,664 bytes): that is safe only
+ * because LPE stays clear below a jumbo MTU and SBP is never set, so the
+ * device discards every frame over 1,522 bytes (e1000sp_rx_frame_max()).
+ */
 static u32 rctl_base(struct e1000sp_adapter *ad)
 {
 	u32 rctl = E1000SP_RCTL_EN | E1000SP_RCTL_BAM | E1000SP_RCTL_SECRC |
