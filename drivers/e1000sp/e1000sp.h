@@ -44,6 +44,8 @@
 struct e1000sp_rx_buf {
 	struct sk_buff *skb;	/* untagged: the posted skb */
 	dma_addr_t dma;		/* untagged: its mapping */
+	struct page *page;	/* untagged on page_pool: the fragment's page */
+	u32 offset;		/* untagged on page_pool: the frame's offset */
 	u32 id;			/* tagged: the skbpool buffer */
 };
 
@@ -73,6 +75,7 @@ struct e1000sp_rx_ring {
 	u32 buf_len;		/* what the device may write: RCTL.BSIZE */
 	bool discard;		/* inside a frame longer than one buffer */
 	struct skbpool_rxq *pool;
+	struct page_pool *pp;	/* untagged, rx_page_pool=1 (rx_pp.c) */
 	struct timer_list refill;	/* retries an empty ring */
 	struct u64_stats_sync syncp;
 	struct e1000sp_rx_stats stats;
@@ -172,5 +175,15 @@ int e1000sp_reconfigure(struct net_device *netdev,
 			const void *arg);
 void e1000sp_set_itr(struct e1000sp_adapter *ad);
 void e1000sp_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *s);
+
+/* rx_pp.c: the untagged ring on the kernel's page_pool */
+int e1000sp_pp_create(struct e1000sp_adapter *ad, u32 frame_max);
+int e1000sp_pp_post(struct e1000sp_rx_ring *rx, struct e1000sp_rx_buf *b,
+		    dma_addr_t *dma);
+void e1000sp_pp_recycle(struct e1000sp_rx_ring *rx, struct e1000sp_rx_buf *b,
+			bool napi);
+struct sk_buff *e1000sp_pp_take(struct e1000sp_rx_ring *rx,
+				struct e1000sp_rx_buf *b, u32 len);
+u32 e1000sp_pp_buf_len(void);
 
 #endif /* _E1000SP_H */

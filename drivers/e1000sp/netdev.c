@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 #include <net/ip6_checksum.h>
 #include <net/netdev_queues.h>
+#include <net/page_pool/types.h>
 #include <net/tcp.h>
 
 #include "e1000sp.h"
@@ -114,6 +115,9 @@ static int rx_post(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx, u32 i
 		if (id < 0)
 			return id;
 		b->id = id;
+	} else if (rx->pp) {
+		if (unlikely(e1000sp_pp_post(rx, b, &dma)))
+			return -ENOMEM;
 	} else {
 		skb = napi_alloc_skb(&ad->napi, rx->buf_len);
 		if (unlikely(!skb))
@@ -177,6 +181,10 @@ static void rx_recycle(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx,
 		skbpool_rx_put(rx->pool, b->id);
 		return;
 	}
+	if (rx->pp) {
+		e1000sp_pp_recycle(rx, b, true);
+		return;
+	}
 	dma_unmap_single(e1000sp_dma(ad), b->dma, rx->buf_len, DMA_FROM_DEVICE);
 	napi_consume_skb(b->skb, 1);
 	b->skb = NULL;
@@ -190,6 +198,8 @@ static struct sk_buff *rx_take(struct e1000sp_adapter *ad,
 
 	if (rx->pool)
 		return skbpool_rx_build(rx->pool, b->id, len);
+	if (rx->pp)
+		return e1000sp_pp_take(rx, b, len);
 	dma_unmap_single(e1000sp_dma(ad), b->dma, rx->buf_len, DMA_FROM_DEVICE);
 	skb = b->skb;
 	b->skb = NULL;
@@ -597,11 +607,19 @@ static void rx_ring_free(struct e1000sp_adapter *ad)
 		for (n = rx->next_to_clean; n != rx->next_to_use; n++) {
 			struct e1000sp_rx_buf *b = &rx->buf[n & (rx->count - 1)];
 
+			if (rx->pp) {
+				e1000sp_pp_recycle(rx, b, false);
+				continue;
+			}
 			dma_unmap_single(e1000sp_dma(ad), b->dma, rx->buf_len,
 					 DMA_FROM_DEVICE);
 			dev_kfree_skb_any(b->skb);
 		}
 	}
+	/* Pages the stack still holds come back to it and are freed then. */
+	if (rx->pp)
+		page_pool_destroy(rx->pp);
+	rx->pp = NULL;
 	skbpool_rxq_destroy(rx->pool);
 	rx->pool = NULL;
 	kvfree(rx->buf);
@@ -663,6 +681,12 @@ static int rings_alloc(struct e1000sp_adapter *ad)
 		rx->pool = NULL;
 		return err;
 	}
+	if (!rx->pool) {
+		int err = e1000sp_pp_create(ad, params.frame_len);
+
+		if (err)
+			return err;
+	}
 	tx->bounce = skbpool_txq_create(ad->pool_dev, 0, tx->count);
 	if (IS_ERR(tx->bounce)) {
 		int err = PTR_ERR(tx->bounce);
@@ -673,7 +697,13 @@ static int rings_alloc(struct e1000sp_adapter *ad)
 	return 0;
 }
 
-/* RCTL from the ring's buffers and the current filters. */
+/*
+ * RCTL from the ring's buffers and the current filters.  BSIZE is the
+ * smallest size that holds the frame, but a pool or page_pool buffer of a
+ * standard MTU holds less (half a page: 1,664 bytes): that is safe only
+ * because LPE stays clear below a jumbo MTU and SBP is never set, so the
+ * device discards every frame over 1,522 bytes (e1000sp_rx_frame_max()).
+ */
 static u32 rctl_base(struct e1000sp_adapter *ad)
 {
 	u32 rctl = E1000SP_RCTL_EN | E1000SP_RCTL_BAM | E1000SP_RCTL_SECRC |

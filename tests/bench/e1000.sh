@@ -2,43 +2,75 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench-e1000: one guest boot with two emulated 82540EM NICs back to
-# back; e1000sp tagged, e1000sp untagged and the in-tree e1000 measured in
-# turn (tests/bench/e1000_guest.sh).  Prints the table and writes
-# build/bench/e1000.json.  The guest's view of the repository is
-# read-only, so the figures come back as a marked line on its output.
+# back; e1000sp tagged, e1000sp untagged, e1000sp on page_pool and the
+# in-tree e1000 measured in turn (tests/bench/e1000_guest.sh).  Prints the
+# table, writes build/bench/e1000.json and draws build/bench/e1000.png.
+# The guest's view of the repository is read-only, so the figures come
+# back as a marked line on its output.  With VM_IOMMU=1 (tests/qemu/vm.sh) the same bench
+# runs behind a strict IOMMU and is written to e1000-iommu.* instead, so
+# both runs can be compared.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$repo/build/bench"
-log=$repo/build/bench/e1000.log
+name=e1000
+[ "${VM_IOMMU:-0}" = 1 ] && name=e1000-iommu
+out=$repo/build/bench/$name
 E1000_NICS=2 "$repo/tests/qemu/vm.sh" run 'bash tests/bench/e1000_guest.sh' |
-	tee "$log" | grep -v '^E1000_BENCH_JSON: '
+	tee "$out.log" | grep -v '^E1000_BENCH_JSON: '
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([^ ]*\).*/\1/p') TCG guest (2 vCPUs, $(uname -m)), host $cpu, $(nproc) cores"
-sed -n 's/^E1000_BENCH_JSON: //p' "$log" | python3 -c '
+sed -n 's/^E1000_BENCH_JSON: //p' "$out.log" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 r["machine"] = sys.argv[2]
-json.dump(r, open(sys.argv[1], "w"), indent=1)
+json.dump(r, open(sys.argv[1] + ".json", "w"), indent=1)
+cols = ("tagged", "untagged", "pagepool", "stock")
+
+
+def spread(mode, ref, key):
+    k = "%s_vs_%s_%s" % (mode, ref, key)
+    return "%.2f (%.2f-%.2f)" % ((r[k],) + tuple(r[k + "_spread"]))
+
+
+def rows(title, key, fmt, fig):
+    print(("%-32s" + (" %16" + fmt) * 4) % ((title,) + tuple(r[c + fig] for c in cols)))
+    print("%-32s %16s %16s %16s %16s" % (("  x in-tree, per round (spread)",) +
+          tuple(spread(c, "stock", key) for c in cols[:3]) + ("1",)))
+    print("%-32s %16s" % ("  x page_pool, per round", spread("tagged", "pagepool", key)))
+
+
 print()
-cols = ("tagged", "untagged", "stock")
-print("%-34s %10s %10s %10s" % ("", "e1000sp", "e1000sp", "in-tree"))
-print("%-34s %10s %10s %10s" % ("", "tagged", "untagged", "e1000"))
-print("%-34s %10.1f %10.1f %10.1f" % (("iperf3 TCP, Mbit/s",) +
-      tuple(r[c + "_tcp_mbps"] for c in cols)))
-print("%-34s %10.2f %10.2f %10.2f" % ("TCP x in-tree, side by side",
-      r["tagged_vs_stock_tcp"], r["untagged_vs_stock_tcp"], 1))
-print("%-34s %10d %10d %10d" % (("UDP 64 B, frames/s up the stack",) +
-      tuple(r[c + "_pps"] for c in cols)))
-print("%-34s %10.2f %10.2f %10.2f" % ("pps x in-tree, side by side",
-      r["tagged_vs_stock_pps"], r["untagged_vs_stock_pps"], 1))
-print("%-34s %10d %10d %10d" % (("UDP 64 B, datagrams/s to iperf3",) +
-      tuple(r[c + "_app_pps"] for c in cols)))
-print("%-34s %10s %10s %10s" % ("survival: critical delivered",
-      "%d/%d" % (r["survival_tagged"], r["survival_sent"]),
-      "%d/%d" % (r["survival_untagged"], r["survival_sent"]),
-      "%d/%d" % (r["survival_stock"], r["survival_sent"])))
+print("%-32s %16s %16s %16s %16s" % ("", "e1000sp", "e1000sp", "e1000sp", "in-tree"))
+print("%-32s %16s %16s %16s %16s" % ("", "tagged", "untagged", "page_pool", "e1000"))
+rows("UDP 64 B, datagrams/s to iperf3", "app", "d", "_app_pps")
+rows("iperf3 TCP, Mbit/s received", "tcp", ".1f", "_tcp_mbps")
+rows("UDP 64 B, frames/s up the stack", "pps", "d", "_pps")
+print("%-32s %16s %16s %16s %16s" % (("survival: critical delivered",) +
+      tuple("%d/%d" % (r["survival_" + c], r["survival_sent"]) for c in cols)))
 print("medians of %d interleaved rounds; ratios are per round, then the median" %
       len(r["stock_rounds"]))
+print("IOMMU: " + r["iommu"])
 print("machine: " + r["machine"])
-' "$repo/build/bench/e1000.json" "$machine"
-echo "== written: build/bench/e1000.json"
+with open(sys.argv[1] + ".dat", "w") as f:
+    for i, round_rows in enumerate(zip(*(r[c + "_rounds"] for c in cols)), 1):
+        f.write("%d %s\n" % (i, " ".join("%.0f %.1f" % (x[2], x[0]) for x in round_rows)))
+' "$out" "$machine"
+
+# What the applications got, round by round, the four side by side.
+gnuplot <<EOF || echo "bench-e1000: gnuplot failed: no chart"
+set terminal pngcairo noenhanced size 960,420 font ",10"
+set output "$out.png"
+set multiplot layout 1,2 title "bench-e1000 ($name): per round, side by side in one guest"
+set xlabel "round"
+set xtics 1
+set key bottom right
+set yrange [0:*]
+set ylabel "UDP 64 B datagrams/s read by iperf3"
+plot "$out.dat" u 1:2 w lp t "e1000sp tagged", "" u 1:4 w lp t "e1000sp untagged", \
+     "" u 1:6 w lp t "e1000sp page_pool", "" u 1:8 w lp t "in-tree e1000"
+set ylabel "TCP Mbit/s received by iperf3"
+plot "$out.dat" u 1:3 w lp t "e1000sp tagged", "" u 1:5 w lp t "e1000sp untagged", \
+     "" u 1:7 w lp t "e1000sp page_pool", "" u 1:9 w lp t "in-tree e1000"
+unset multiplot
+EOF
+echo "== written: build/bench/$name.json, build/bench/$name.png"

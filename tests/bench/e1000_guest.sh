@@ -3,9 +3,11 @@
 #
 # Runs in the guest for make bench-e1000 (tests/bench/e1000.sh): the two
 # emulated 82540EM NICs back to back, driven by e1000sp tagged, e1000sp
-# untagged and the in-tree e1000 in turn, ROUNDS rounds interleaved so
-# that drift in the emulator hits all three alike, and each ratio is taken
-# within one round (then the median over the rounds):
+# untagged (an skb per buffer, as the in-tree driver), e1000sp untagged on
+# the kernel's page_pool (rx_page_pool=1: what a driver author would pick
+# instead of skbpool) and the in-tree e1000 in turn, ROUNDS rounds
+# interleaved so that drift in the emulator hits all four alike, and each
+# ratio is taken within one round (then the median over the rounds):
 #   - iperf3 TCP from A to B, SECONDS long: Mbit/s received (tagged, the
 #     default reserve; what one autotuned TCP window parks beyond it is
 #     lent, counted and shown);
@@ -23,7 +25,7 @@ lib=$repo/tests/selftests/lib
 . "$lib/e1000.sh"
 . "$lib/survival.sh"
 ROUNDS=${ROUNDS:-6}
-MODES="tagged untagged stock"
+MODES="tagged untagged pagepool stock"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 SURVIVAL_COUNT=${SURVIVAL_COUNT:-5000}
 SURVIVAL_RATE=500
@@ -33,12 +35,30 @@ trap e1000_cleanup EXIT
 
 e1000_nics || { echo "bench-e1000: the guest needs two e1000 NICs (E1000_NICS=2)"; exit 1; }
 
+# Booted with VM_IOMMU=1: both NICs must sit behind a translating, strict
+# IOMMU domain, or the figures would say nothing about one.
+iommu=none
+if grep -qw intel_iommu=on /proc/cmdline; then
+	for p in "${E1000_PCI[@]}"; do
+		t=$(cat "/sys/bus/pci/devices/$p/iommu_group/type" 2>/dev/null)
+		if [ "$t" != DMA ]; then
+			echo "bench-e1000: VM_IOMMU=1 but $p's IOMMU domain is '${t:-missing}', not DMA (strict)"
+			exit 1
+		fi
+	done
+	iommu="intel-iommu, strict DMA domain"
+	echo "bench-e1000: both NICs behind the IOMMU ($iommu)"
+fi
+
 setup() { # MODE
 	e1000_cleanup
 	case $1 in
 	stock) e1000_pair e1000 || return 1 ;;
 	*) e1000_pair e1000sp || return 1 ;;
 	esac
+	if [ "$1" = pagepool ]; then
+		echo 1 >/sys/module/e1000sp/parameters/rx_page_pool && e1000_rebuild || return 1
+	fi
 	if [ "$1" = tagged ]; then
 		e1000_tag "$NS_A" "$DEV_A" on && e1000_tag "$NS_B" "$DEV_B" on && e1000_wait_link ||
 			return 1
@@ -91,7 +111,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	done
 done
 
-for mode in tagged untagged stock; do
+for mode in $MODES; do
 	if ! setup $mode; then
 		echo "bench-e1000: cannot set up $mode"
 		exit 1
@@ -102,24 +122,27 @@ for mode in tagged untagged stock; do
 	echo "$mode $ES_SENT $ES_GOT $ES_BULK_SENT $ES_BULK_GOT" >>"$out/survival"
 done
 
-python3 - "$out" <<'PY'
+python3 - "$out" "$iommu" <<'PY'
 import json, statistics, sys
 out = sys.argv[1]
 fig = {}
 for line in open(out + '/figures'):
     mode, mbps, pps, app = line.split()
     fig.setdefault(mode, []).append((float(mbps), float(pps), float(app)))
-res = {}
+res = {'iommu': sys.argv[2]}
 for mode, rows in fig.items():
     res[mode + '_tcp_mbps'] = round(statistics.median(r[0] for r in rows), 1)
     res[mode + '_pps'] = round(statistics.median(r[1] for r in rows))
     res[mode + '_app_pps'] = round(statistics.median(r[2] for r in rows))
     res[mode + '_rounds'] = rows
-# Side by side: the ratio within each round, then its median.
-for mode in ('tagged', 'untagged'):
-    for i, key in ((0, 'tcp'), (1, 'pps')):
-        res['%s_vs_stock_%s' % (mode, key)] = round(statistics.median(
-            a[i] / b[i] for a, b in zip(fig[mode], fig['stock']) if b[i]), 2)
+# Side by side: the ratio within each round, then its median and the
+# spread (lowest, highest) over the rounds.
+for mode, ref in (('tagged', 'stock'), ('untagged', 'stock'), ('pagepool', 'stock'),
+                  ('tagged', 'pagepool')):
+    for i, key in ((0, 'tcp'), (1, 'pps'), (2, 'app')):
+        r = [a[i] / b[i] for a, b in zip(fig[mode], fig[ref]) if b[i]]
+        res['%s_vs_%s_%s' % (mode, ref, key)] = round(statistics.median(r), 2)
+        res['%s_vs_%s_%s_spread' % (mode, ref, key)] = [round(min(r), 2), round(max(r), 2)]
 for line in open(out + '/survival'):
     mode, sent, got, bsent, bgot = line.split()
     res['survival_sent'] = int(sent)

@@ -12,7 +12,10 @@
 # Environment: FLAVOUR (base|debug), KDIR (a prepared kernel build tree
 # instead of the cached one), VM_MEM (default 2G), VM_TIMEOUT (seconds,
 # hard limit on the whole guest), E1000_NICS (emulated 82540EM NICs joined
-# back to back by a QEMU hub), VM_ACCEL (tcg|kvm: skip the KVM probe).
+# back to back by a QEMU hub), VM_ACCEL (tcg|kvm: skip the KVM probe),
+# VM_IOMMU=1 (a q35 machine with QEMU's intel-iommu in front of every PCI
+# device and a strict IOMMU in the guest: each DMA map and unmap goes
+# through the emulated IOMMU and its IOTLB invalidation).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -80,6 +83,9 @@ qemu_args() { # accel mode run-dir
 	[ "$1" = kvm ] && cpu=host
 	echo "-nodefaults -no-reboot -display none -accel $1 -cpu $cpu"
 	echo "-smp 2 -m ${VM_MEM:-2G} -kernel $bzimage"
+	# Before any PCI device: QEMU attaches devices to the IOMMU that
+	# exists when they are created.
+	[ "${VM_IOMMU:-0}" = 1 ] && echo "-machine q35 -device intel-iommu"
 	echo "-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
 	echo "-device virtio-9p-pci,fsdev=root,mount_tag=rootfs"
 	echo "-fsdev local,id=repo,path=$repo,security_model=none,readonly=on,multidevs=remap"
@@ -99,6 +105,7 @@ cmdline+=" init=$here/guest-init.sh panic_on_warn=1 panic=-1 oops=panic"
 cmdline+=" log_buf_len=4M loglevel=5"
 cmdline+=" SKBPOOL_MODE=$mode SKBPOOL_RUN=$run SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
 cmdline+=" SKBPOOL_KSRC=$ksrc"
+[ "${VM_IOMMU:-0}" = 1 ] && cmdline+=" intel_iommu=on iommu.strict=1"
 
 # shellcheck disable=SC2207 # qemu_args yields whitespace-separated words
 qargs=($(qemu_args "$(accel)" "$mode" "$run"))

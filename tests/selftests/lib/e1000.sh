@@ -18,6 +18,7 @@
 #                              NET4.1/24 + NET6::1/64 on A, .2/::2 on B
 #                              (default 192.0.2, 2001:db8), permanent
 #                              neighbours, links up, carrier and ping wait
+#   e1000_rebuild              both ends down and up (rings rebuilt)
 #   e1000_cleanup              namespaces, bindings, modules (trap EXIT)
 #   e1000_stat NS DEV NAME     one ethtool -S counter
 #   e1000_sys NS DEV NAME      one /sys/class/net/DEV/statistics counter
@@ -258,6 +259,14 @@ e1000_rings() { # RX TX
 	in_a ethtool -G "$DEV_A" rx "$1" tx "$2" && in_b ethtool -G "$DEV_B" rx "$1" tx "$2" || return 1
 	in_a ethtool -g "$DEV_A" | awk '/^Current/ { c = 1 } c && $1 == "RX:" { r = $2 } c && $1 == "TX:" { t = $2 }
 		END { exit !(r == '"$1"' && t == '"$2"') }'
+}
+
+# Rebuild both ends' rings (down and up): what is read when a ring is
+# built (e1000sp's rx_page_pool) takes effect.
+e1000_rebuild() {
+	ip -n "$NS_A" link set "$DEV_A" down && ip -n "$NS_A" link set "$DEV_A" up &&
+		ip -n "$NS_B" link set "$DEV_B" down && ip -n "$NS_B" link set "$DEV_B" up &&
+		e1000_wait_link
 }
 
 # MTU on both ends, then a full-size ping both ways that may not fragment.

@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# e1000sp's untagged RX ring on the kernel's page_pool (rx_page_pool=1,
+# drivers/e1000sp/rx_pp.c): the third way bench-e1000 measures.  The pool
+# is the kernel's (netdev netlink page-pool-get lists it for the port),
+# ping and iperf3 TCP and UDP flow with the NIC counters agreeing, its
+# pages are recycled (100,000 frames take a small fraction of that in
+# pages from the allocator), a jumbo MTU falls back to the skb path and
+# back, and with the parameter off again the ring has no pool.
+# skbpool-timeout: 300
+. "$(dirname "$0")/lib/ktap.sh"
+. "$(dirname "$0")/lib/e1000.sh"
+
+PARAM=/sys/module/e1000sp/parameters/rx_page_pool
+KSRC=$(ls -d "${SKBPOOL_CACHE:-/root/.cache/skbpool}"/src-*/linux-source-6.12 2>/dev/null | head -n 1)
+cleanup() {
+	[ -w "$PARAM" ] && echo 0 >"$PARAM"
+	e1000_cleanup
+}
+trap cleanup EXIT
+
+e1000_nics || ktap_skip_all "the guest has fewer than two e1000 NICs (E1000_NICS=2)"
+[ -f "$KSRC/tools/net/ynl/cli.py" ] || ktap_skip_all "no 6.12 source tree with tools/net/ynl"
+
+# The kernel's netdev family, as seen from B's namespace.
+ynl_b() {
+	in_b python3 "$KSRC/tools/net/ynl/cli.py" --output-json \
+		--spec "$KSRC/Documentation/netlink/specs/netdev.yaml" "$@"
+}
+# Live (not detached) page_pools of B's port: their ids, one per line.
+pools_b() {
+	local ifindex
+	ifindex=$(in_b cat "/sys/class/net/$DEV_B/ifindex")
+	ynl_b --dump page-pool-get | python3 -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p.get("ifindex") == int(sys.argv[1]) and "detach-time" not in p:
+        print(p["id"])' "$ifindex"
+}
+# One counter of B's pool (page-pool-stats-get), summed over its pools.
+pool_stat_b() { # NAME
+	local ids
+	mapfile -t ids < <(pools_b)
+	ynl_b --dump page-pool-stats-get | python3 -c '
+import json, sys
+ids = set(int(i) for i in sys.argv[2:])
+print(sum(s.get(sys.argv[1], 0) for s in json.load(sys.stdin) if s["info"]["id"] in ids))' \
+		"$1" "${ids[@]}"
+}
+
+ktap_plan 12
+if ! e1000_pair e1000sp; then
+	ktap_fail "bind e1000sp and link the NICs across two namespaces"
+	ktap_finish
+fi
+ktap_pass "bind e1000sp and link the NICs across two namespaces"
+
+if [ -z "$(pools_b)" ] && echo 1 >"$PARAM" && e1000_rebuild && [ "$(pools_b | wc -l)" = 1 ]; then
+	ktap_pass "rx_page_pool=1: after a rebuild page-pool-get lists one pool for $DEV_B (none before)"
+else
+	ktap_fail "rx_page_pool=1: page-pool-get lists one pool for $DEV_B" \
+		"pools now: '$(pools_b | tr '\n' ' ')'"
+fi
+
+e1000_traffic page_pool
+
+# Steady state: 100,000 frames or more on B take pages from the pool's
+# cache, not from the allocator: each page carries two frames, and a
+# recycled one carries two more.
+slow0=$(pool_stat_b alloc-slow)
+rx0=$(e1000_sys "$NS_B" "$DEV_B" rx_packets)
+in_b iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
+sleep 0.5
+for _ in 1 2 3 4 5 6; do
+	in_a timeout 60 iperf3 -c "$E1000_N4.2" -p 5201 -t 5 -w 256K >/dev/null
+	[ $(($(e1000_sys "$NS_B" "$DEV_B" rx_packets) - rx0)) -ge 100000 ] && break
+	in_b iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
+	sleep 0.5
+done
+rx=$(($(e1000_sys "$NS_B" "$DEV_B" rx_packets) - rx0))
+slow=$(($(pool_stat_b alloc-slow) - slow0))
+recycled=$(($(pool_stat_b recycle-cached) + $(pool_stat_b recycle-ring)))
+ktap_info "page_pool: $rx frames received, $slow pages from the allocator, $recycled pages recycled in all"
+if [ "$rx" -ge 100000 ] && [ "$slow" -lt $((rx / 20)) ] && [ "$recycled" -gt $((rx / 4)) ]; then
+	ktap_pass "page_pool recycles: $rx frames took $slow pages from the allocator"
+else
+	ktap_fail "page_pool recycles" "$rx frames, $slow pages from the allocator, $recycled recycled"
+fi
+
+# A 9000-byte frame does not fit half a page: the ring goes back to skbs.
+if e1000_mtu 9000 && [ -z "$(pools_b)" ]; then
+	ktap_pass "MTU 9000: no page_pool (frames too large for a fragment), jumbo ping both ways"
+else
+	ktap_fail "MTU 9000: no page_pool, jumbo ping both ways" "pools: '$(pools_b | tr '\n' ' ')'"
+fi
+if e1000_mtu 1500 && [ "$(pools_b | wc -l)" = 1 ]; then
+	ktap_pass "MTU 1500: the page_pool is back, full-size ping both ways"
+else
+	ktap_fail "MTU 1500: the page_pool is back" "pools: '$(pools_b | tr '\n' ' ')'"
+fi
+
+if echo 0 >"$PARAM" && e1000_rebuild && [ -z "$(pools_b)" ] && e1000_ping; then
+	ktap_pass "rx_page_pool=0: after a rebuild no pool, ping both ways"
+else
+	ktap_fail "rx_page_pool=0: after a rebuild no pool, ping both ways" \
+		"pools: '$(pools_b | tr '\n' ' ')'"
+fi
+ktap_finish
