@@ -262,8 +262,11 @@ e1000_rings() { # RX TX
 }
 
 # Rebuild both ends' rings (down and up): what is read when a ring is
-# built (e1000sp's rx_page_pool) takes effect.
+# built (e1000sp's rx_page_pool) takes effect.  The ports keep their IPv6
+# addresses across the down.
 e1000_rebuild() {
+	in_a sysctl -qw "net.ipv6.conf.$DEV_A.keep_addr_on_down=1" &&
+		in_b sysctl -qw "net.ipv6.conf.$DEV_B.keep_addr_on_down=1" || return 1
 	ip -n "$NS_A" link set "$DEV_A" down && ip -n "$NS_A" link set "$DEV_A" up &&
 		ip -n "$NS_B" link set "$DEV_B" down && ip -n "$NS_B" link set "$DEV_B" up &&
 		e1000_wait_link
