@@ -6,15 +6,20 @@
 # is the kernel's (netdev netlink page-pool-get lists it for the port),
 # ping and iperf3 TCP and UDP flow with the NIC counters agreeing, its
 # pages are recycled (100,000 frames take a small fraction of that in
-# pages from the allocator), a jumbo MTU falls back to the skb path and
-# back, and with the parameter off again the ring has no pool.
+# pages from the allocator), a ring resize gets a new pool, a ring torn
+# down while a socket holds its frames leaves the pool detached until the
+# socket lets go and then releases it, a jumbo MTU falls back to the skb
+# path and back, and with the parameter off again the ring has no pool.
 # skbpool-timeout: 300
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/e1000.sh"
 
 PARAM=/sys/module/e1000sp/parameters/rx_page_pool
+LIB=$(dirname "$0")/lib
+HOLDER=
 KSRC=$(ls -d "${SKBPOOL_CACHE:-/root/.cache/skbpool}"/src-*/linux-source-6.12 2>/dev/null | head -n 1)
 cleanup() {
+	[ -n "$HOLDER" ] && kill -9 "$HOLDER" 2>/dev/null
 	[ -w "$PARAM" ] && echo 0 >"$PARAM"
 	e1000_cleanup
 }
@@ -38,6 +43,15 @@ for p in json.load(sys.stdin):
     if p.get("ifindex") == int(sys.argv[1]) and "detach-time" not in p:
         print(p["id"])' "$ifindex"
 }
+# Pages in flight of page_pool ID, and whether it is detached ("ID
+# INFLIGHT detached|live"), or nothing once the pool is gone.
+pool_state_b() { # ID
+	ynl_b --dump page-pool-get | python3 -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p["id"] == int(sys.argv[1]):
+        print(p["id"], p.get("inflight", 0), "detached" if "detach-time" in p else "live")' "$1"
+}
 # One counter of B's pool (page-pool-stats-get), summed over its pools.
 pool_stat_b() { # NAME
 	local ids
@@ -49,7 +63,7 @@ print(sum(s.get(sys.argv[1], 0) for s in json.load(sys.stdin) if s["info"]["id"]
 		"$1" "${ids[@]}"
 }
 
-ktap_plan 12
+ktap_plan 14
 if ! e1000_pair e1000sp; then
 	ktap_fail "bind e1000sp and link the NICs across two namespaces"
 	ktap_finish
@@ -86,6 +100,44 @@ if [ "$rx" -ge 100000 ] && [ "$slow" -lt $((rx / 20)) ] && [ "$recycled" -gt $((
 	ktap_pass "page_pool recycles: $rx frames took $slow pages from the allocator"
 else
 	ktap_fail "page_pool recycles" "$rx frames, $slow pages from the allocator, $recycled recycled"
+fi
+
+# ethtool -G builds new rings: a new pool replaces the old one.
+old=$(pools_b)
+if e1000_rings 512 256 && e1000_wait_link && new=$(pools_b) && [ "$(wc -l <<<"$new")" = 1 ] &&
+   [ "$new" != "$old" ] && [ -z "$(pool_state_b "$old")" ] && e1000_ping; then
+	ktap_pass "ring resize: a new pool ($old -> $new), the old one gone, ping both ways"
+else
+	ktap_fail "ring resize: a new pool, the old one gone" \
+		"pools before '$old', now '$(pools_b | tr '\n' ' ')', old: '$(pool_state_b "$old")'"
+fi
+
+# A socket that reads nothing holds 300 frames while the ring is torn
+# down: the pool stays, detached, until they are freed, then it goes.
+in_b python3 "$LIB/udp.py" hold "$E1000_N4.2" 6100 &
+HOLDER=$!
+sleep 1
+in_a python3 "$LIB/udp.py" send "$E1000_N4.2" 6100 300 1000 1000 >/dev/null
+sleep 1
+held=$(pools_b)
+before=$(pool_state_b "$held")
+e1000_rebuild
+after=$(pool_state_b "$held")
+kill -9 "$HOLDER"
+wait "$HOLDER" 2>/dev/null
+HOLDER=
+gone=
+for _ in $(seq 1 30); do
+	[ -z "$(pool_state_b "$held")" ] && gone=1 && break
+	sleep 0.5
+done
+ktap_info "frames held across a rebuild: before '$before', after '$after', released: ${gone:-no}"
+if [ "$(awk '{ print ($2 >= 100) }' <<<"$before")" = 1 ] && [[ $after == "$held "*" detached" ]] &&
+   [ "$(awk '{ print $2 }' <<<"$after")" -gt 0 ] && [ -n "$gone" ] && [ "$(pools_b | wc -l)" = 1 ]; then
+	ktap_pass "teardown with 300 frames held: the old pool detached with pages in flight, released once they were freed"
+else
+	ktap_fail "teardown with frames held: detached, then released" \
+		"before '$before', after '$after', released ${gone:-no}, live pools '$(pools_b | tr '\n' ' ')'"
 fi
 
 # A 9000-byte frame does not fit half a page: the ring goes back to skbs.
