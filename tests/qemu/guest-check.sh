@@ -14,6 +14,10 @@ run_dir=$1
 repo=$SKBPOOL_REPO
 filter=$(cat "$run_dir/filter" 2>/dev/null)
 default_timeout=300
+# The debug kernel (KASAN, lockdep, kmemleak) runs the same work several
+# times slower under the emulator: its timeouts stretch by SKBPOOL_SLOW
+# (vm.sh sets it per flavour), the one place the bound changes.
+slow=${SKBPOOL_SLOW:-1}
 kmsg=/tmp/kmsg.log
 splat_re='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU|general protection fault|refcount_t:|list_(add|del) corruption|blocked for more than|unreferenced object|NETDEV WATCHDOG'
 
@@ -100,7 +104,7 @@ done
 for s in "${tests[@]}"; do
 	name=${s%.sh}
 	t=$(sed -n 's/^# skbpool-timeout: *\([0-9]*\).*/\1/p' "$repo/tests/selftests/$s" | head -n 1)
-	t=${t:-$default_timeout}
+	t=$((${t:-$default_timeout} * slow))
 	announce "$name"
 	mark=$(kmsg_mark)
 	echo "skbpool-harness: start $name" >/dev/kmsg

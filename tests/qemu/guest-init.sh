@@ -16,6 +16,7 @@
 #   SKBPOOL_REPO  the repository
 #   SKBPOOL_MODROOT  staged modules (lib/modules/<release>)
 #   SKBPOOL_KSRC  the test kernel's source tree (its tools/testing/selftests)
+#   SKBPOOL_SLOW  how many times slower this kernel flavour runs (timeouts)
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux} LANG=C.UTF-8
 

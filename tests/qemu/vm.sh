@@ -25,6 +25,12 @@ mode=${1:?usage: vm.sh check [FILTER] | run CMD... | shell}
 shift
 
 flavour=${FLAVOUR:-base}
+# How much slower the flavour runs the same work under TCG (KASAN, lockdep
+# and kmemleak on every allocation and lock): the guest's and each test's
+# time limits stretch by it.  Measured by make check-debug: see
+# Documentation/testing.rst.
+slow=1
+[ "$flavour" = debug ] && slow=3
 kdir=${KDIR:-$("$here/kernel.sh" "$flavour")}
 kver=$(cat "$kdir/include/config/kernel.release")
 # The kernel's own selftests (netdevice.sh) run in place from its source
@@ -104,7 +110,7 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
 cmdline+=" init=$here/guest-init.sh panic_on_warn=1 panic=-1 oops=panic"
 cmdline+=" log_buf_len=4M loglevel=5"
 cmdline+=" SKBPOOL_MODE=$mode SKBPOOL_RUN=$run SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
-cmdline+=" SKBPOOL_KSRC=$ksrc"
+cmdline+=" SKBPOOL_KSRC=$ksrc SKBPOOL_SLOW=$slow"
 [ "${VM_IOMMU:-0}" = 1 ] && cmdline+=" intel_iommu=on iommu.strict=1"
 
 # shellcheck disable=SC2207 # qemu_args yields whitespace-separated words
@@ -114,11 +120,12 @@ qargs+=(-append "$cmdline")
 case $mode in
 check)
 	printf '%s' "${1:-}" >"$run/filter"
-	timeout -k 10 "${VM_TIMEOUT:-3000}" qemu-system-x86_64 "${qargs[@]}" \
+	limit=${VM_TIMEOUT:-$((3000 * slow))}
+	timeout -k 10 "$limit" qemu-system-x86_64 "${qargs[@]}" \
 		-serial "file:$run/console.log" </dev/null &
 	qpid=$!
 	tail -n +1 -F --pid=$qpid "$run/out" 2>/dev/null
-	wait $qpid || echo "# qemu exited with status $? (124: VM_TIMEOUT ${VM_TIMEOUT:-3000}s reached)"
+	wait $qpid || echo "# qemu exited with status $? (124: VM_TIMEOUT ${limit}s reached)"
 	exec python3 "$here/ktap.py" "$run/out" "$run/console.log"
 	;;
 run)
