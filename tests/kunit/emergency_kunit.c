@@ -600,10 +600,15 @@ static void emergency_never_grows(struct kunit *test)
 	}
 	local_bh_disable();
 	id = skbpool_rx_get(q, &dma);
+	local_bh_enable();
 	KUNIT_EXPECT_TRUE(test, id >= 0 && (id & SKBPOOL_RX_LENT));
+	/* Activating a stub allocates with GFP_KERNEL: never with BH off. */
 	kunit_activate_static_stub(test, skbpool_rx_lend_page, no_page);
+	local_bh_disable();
 	KUNIT_EXPECT_EQ(test, skbpool_rx_get(q, &dma), -ENOBUFS);
+	local_bh_enable();
 	kunit_deactivate_static_stub(test, skbpool_rx_lend_page);
+	local_bh_disable();
 	if (id >= 0)
 		skbpool_rx_put(q, id);
 	local_bh_enable();
