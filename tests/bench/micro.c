@@ -21,6 +21,15 @@
  *                     classify, drop and reuse the buffer; no skb
  *   poll              one NAPI poll of NAPI_POLL_WEIGHT frames, each a
  *                     skbpool_rx_path: what a busy queue pays per poll
+ *   em_poll_drop      one NAPI poll of NAPI_POLL_WEIGHT bulk UDP frames on
+ *                     a device in emergency, each got, classified, dropped
+ *                     and its buffer reused, the frame already in the
+ *                     buffer as the device's DMA leaves it: the flood's
+ *                     cost, to set against "poll"
+ *   em_poll_getput    its parts: the same poll's gets and puts alone
+ *   em_poll_classify  and NAPI_POLL_WEIGHT classifications of the frame
+ *                     alone (no rules, no learned flows), the classifier
+ *                     reached as the KUnit suites reach it
  *   parked_poll_floor one NAPI poll of NAPI_POLL_WEIGHT gets on a pool of
  *                     one floor (4 rings of 256) that stuck sockets hold
  *                     entirely, in emergency, every loan slot taken: each
@@ -28,7 +37,8 @@
  *   parked_poll_cap   the same on a pool at the cap (65,536 buffers)
  *
  * Each figure: ROUNDS rounds of ITERS operations; per-operation minimum and
- * median over the rounds, in ns (ktime) and in cycles (get_cycles()).
+ * median over the rounds, in ns (ktime) and in cycles (get_cycles()), and
+ * (skbpool_bench/rounds) each round's ns per operation.
  */
 #include <linux/bottom_half.h>
 #include <linux/debugfs.h>
@@ -42,6 +52,10 @@
 #include <net/page_pool/helpers.h>
 
 #include <skbpool/skbpool.h>
+
+#include "../../core/classify.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 #define ITERS	20000
 #define POLL_ITERS	500
@@ -58,6 +72,9 @@ struct bench_ctx {
 	struct net_device *em_netdev;
 	struct skbpool_dev *em_sdev;
 	struct skbpool_rxq *em_rxq;
+	struct net_device *drop_netdev;
+	struct skbpool_dev *drop_sdev;
+	struct skbpool_rxq *drop_rxq;
 	struct page_pool *pp;
 	struct napi_struct napi;
 };
@@ -74,8 +91,8 @@ static struct dentry *bench_dir;
 
 enum {
 	F_SKBPOOL, F_PAGE_POOL, F_ALLOC_PAGE, F_NAPI_SKB, F_NETDEV_SKB, F_RX_PATH,
-	F_NAPI_BEGIN, F_EM_CRIT, F_EM_DROP, F_POLL, F_PARKED_FLOOR, F_PARKED_CAP,
-	F_MAX
+	F_NAPI_BEGIN, F_EM_CRIT, F_EM_DROP, F_POLL, F_EM_POLL_DROP,
+	F_EM_POLL_GETPUT, F_EM_POLL_CLASSIFY, F_PARKED_FLOOR, F_PARKED_CAP, F_MAX
 };
 
 static struct figure figures[F_MAX] = {
@@ -89,6 +106,9 @@ static struct figure figures[F_MAX] = {
 	[F_EM_CRIT] = { .name = "em_rx_critical" },
 	[F_EM_DROP] = { .name = "em_rx_drop" },
 	[F_POLL] = { .name = "poll" },
+	[F_EM_POLL_DROP] = { .name = "em_poll_drop" },
+	[F_EM_POLL_GETPUT] = { .name = "em_poll_getput" },
+	[F_EM_POLL_CLASSIFY] = { .name = "em_poll_classify" },
 	[F_PARKED_FLOOR] = { .name = "parked_poll_floor" },
 	[F_PARKED_CAP] = { .name = "parked_poll_cap" },
 };
@@ -233,6 +253,57 @@ static int op_poll(void)
 	return err;
 }
 
+/*
+ * Only bulk frames ever reach this pool and a dropped buffer goes back on
+ * top of the free list, so each get finds the frame bench_init() wrote; a
+ * frame that builds an skb is an error in the table, not a fast figure.
+ */
+static int op_em_poll_drop(void)
+{
+	struct sk_buff *skb;
+	dma_addr_t dma;
+	int i, id;
+
+	skbpool_rx_napi_begin(ctx.drop_rxq);
+	for (i = 0; i < NAPI_POLL_WEIGHT; i++) {
+		id = skbpool_rx_get(ctx.drop_rxq, &dma);
+		if (id < 0)
+			return id;
+		skb = skbpool_rx_build(ctx.drop_rxq, id, sizeof(udp_frame));
+		if (skb) {
+			napi_consume_skb(skb, NAPI_POLL_WEIGHT);
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
+
+static int op_em_poll_getput(void)
+{
+	dma_addr_t dma;
+	int i, id;
+
+	skbpool_rx_napi_begin(ctx.drop_rxq);
+	for (i = 0; i < NAPI_POLL_WEIGHT; i++) {
+		id = skbpool_rx_get(ctx.drop_rxq, &dma);
+		if (id < 0)
+			return id;
+		skbpool_rx_put(ctx.drop_rxq, id);
+	}
+	return 0;
+}
+
+static int op_em_poll_classify(void)
+{
+	int i;
+
+	for (i = 0; i < NAPI_POLL_WEIGHT; i++)
+		if (skbpool_classify(udp_frame, sizeof(udp_frame), NULL, NULL, 0,
+				     NULL) != SKBPOOL_DROP_NOMATCH)
+			return -EPROTO;
+	return 0;
+}
+
 /* Every get must be refused: nothing is back and no loan can be posted. */
 static int parked_poll(struct parked *p)
 {
@@ -267,6 +338,9 @@ static int (*const ops[F_MAX])(void) = {
 	[F_EM_CRIT] = op_em_crit,
 	[F_EM_DROP] = op_em_drop,
 	[F_POLL] = op_poll,
+	[F_EM_POLL_DROP] = op_em_poll_drop,
+	[F_EM_POLL_GETPUT] = op_em_poll_getput,
+	[F_EM_POLL_CLASSIFY] = op_em_poll_classify,
 	[F_PARKED_FLOOR] = op_parked_floor,
 	[F_PARKED_CAP] = op_parked_cap,
 };
@@ -326,21 +400,45 @@ static int micro_show(struct seq_file *m, void *v)
 		   ROUNDS, ITERS, POLL_ITERS);
 	for (f = 0; f < F_MAX; f++) {
 		struct figure *fig = &figures[f];
+		u64 ns[ROUNDS], cycles[ROUNDS];
 
 		if (fig->err) {
 			seq_printf(m, "%s error %d\n", fig->name, fig->err);
 			continue;
 		}
-		sort(fig->ns, ROUNDS, sizeof(u64), cmp_u64, NULL);
-		sort(fig->cycles, ROUNDS, sizeof(u64), cmp_u64, NULL);
+		/* Sorted copies: "rounds" shows each round as it ran. */
+		memcpy(ns, fig->ns, sizeof(ns));
+		memcpy(cycles, fig->cycles, sizeof(cycles));
+		sort(ns, ROUNDS, sizeof(u64), cmp_u64, NULL);
+		sort(cycles, ROUNDS, sizeof(u64), cmp_u64, NULL);
 		seq_printf(m, "%s %llu %llu %llu %llu\n", fig->name,
-			   per_op_x100(fig->ns[0], f), per_op_x100(fig->ns[ROUNDS / 2], f),
-			   per_op_x100(fig->cycles[0], f),
-			   per_op_x100(fig->cycles[ROUNDS / 2], f));
+			   per_op_x100(ns[0], f), per_op_x100(ns[ROUNDS / 2], f),
+			   per_op_x100(cycles[0], f), per_op_x100(cycles[ROUNDS / 2], f));
 	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(micro);
+
+/*
+ * Per round, each figure's ns per operation (x100) in the order the rounds
+ * ran: figures measured back to back in one round share the emulator's
+ * drift, so their per-round ratios are the tight comparison.
+ */
+static int rounds_show(struct seq_file *m, void *v)
+{
+	int f, r;
+
+	for (f = 0; f < F_MAX; f++) {
+		if (figures[f].err)
+			continue;
+		seq_puts(m, figures[f].name);
+		for (r = 0; r < ROUNDS; r++)
+			seq_printf(m, " %llu", per_op_x100(figures[f].ns[r], f));
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rounds);
 
 static int bench_restart(struct net_device *netdev)
 {
@@ -458,6 +556,44 @@ static int parked_setup(struct parked *p, u32 ring)
 	return 0;
 }
 
+/* A second device in emergency whose buffers only ever hold bulk frames. */
+static int drop_setup(const struct skbpool_rxq_params *rp)
+{
+	dma_addr_t dma;
+	int err, id;
+
+	ctx.drop_netdev = alloc_etherdev(0);
+	if (!ctx.drop_netdev)
+		return -ENOMEM;
+	ctx.drop_sdev = skbpool_dev_register(ctx.drop_netdev, ctx.dev, &bench_ops);
+	err = PTR_ERR_OR_ZERO(ctx.drop_sdev);
+	if (err) {
+		ctx.drop_sdev = NULL;
+		return err;
+	}
+	rtnl_lock();
+	err = skbpool_ethtool_set_priv_flags(ctx.drop_sdev, SKBPOOL_PRIV_FLAG_TAG |
+					     SKBPOOL_PRIV_FLAG_EMERGENCY);
+	if (!err) {
+		ctx.drop_rxq = skbpool_rxq_create(ctx.drop_sdev, rp);
+		err = PTR_ERR_OR_ZERO(ctx.drop_rxq);
+	}
+	rtnl_unlock();
+	if (err) {
+		ctx.drop_rxq = NULL;
+		return err;
+	}
+	local_bh_disable();
+	skbpool_rx_napi_begin(ctx.drop_rxq);
+	id = skbpool_rx_get(ctx.drop_rxq, &dma);
+	if (id >= 0) {
+		memcpy(skbpool_rx_va(ctx.drop_rxq, id), udp_frame, sizeof(udp_frame));
+		skbpool_rx_put(ctx.drop_rxq, id);
+	}
+	local_bh_enable();
+	return id < 0 ? id : 0;
+}
+
 static void bench_teardown(void)
 {
 	parked_teardown(&parked_floor);
@@ -465,11 +601,15 @@ static void bench_teardown(void)
 	rtnl_lock();
 	skbpool_rxq_destroy(ctx.rxq);
 	skbpool_rxq_destroy(ctx.em_rxq);
+	skbpool_rxq_destroy(ctx.drop_rxq);
 	rtnl_unlock();
 	skbpool_dev_unregister(ctx.sdev);
 	skbpool_dev_unregister(ctx.em_sdev);
+	skbpool_dev_unregister(ctx.drop_sdev);
 	if (ctx.em_netdev)
 		free_netdev(ctx.em_netdev);
+	if (ctx.drop_netdev)
+		free_netdev(ctx.drop_netdev);
 	if (!IS_ERR_OR_NULL(ctx.pp))
 		page_pool_destroy(ctx.pp);
 	if (!IS_ERR_OR_NULL(ctx.dev))
@@ -529,6 +669,8 @@ static int __init bench_init(void)
 		rtnl_unlock();
 	}
 	if (!err)
+		err = drop_setup(&rp);
+	if (!err)
 		err = parked_setup(&parked_floor, 256);
 	if (!err)
 		err = parked_setup(&parked_cap, SKBPOOL_BENCH_CAP_RING);
@@ -539,6 +681,7 @@ static int __init bench_init(void)
 	bench_run();
 	bench_dir = debugfs_create_dir("skbpool_bench", NULL);
 	debugfs_create_file("micro", 0444, bench_dir, NULL, &micro_fops);
+	debugfs_create_file("rounds", 0444, bench_dir, NULL, &rounds_fops);
 	return 0;
 }
 
