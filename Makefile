@@ -27,7 +27,7 @@ VM_SH := tests/qemu/vm.sh
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
-	vm-shell bench-micro bench-simnic bench-e1000 bench-field check-field clean help
+	vm-shell bench-micro bench-simnic bench-e1000 bench-flood bench-field check-field clean help
 
 all: modules tools
 
@@ -94,6 +94,9 @@ bench-micro: modules
 bench-e1000: modules
 	@tests/bench/e1000.sh
 
+bench-flood: modules
+	@tests/bench/flood.sh
+
 fuzz: deps
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' tests/fuzz/run.sh
 
@@ -127,6 +130,8 @@ help:
 	@echo "make bench-e1000 e1000sp tagged/untagged/page_pool vs the in-tree e1000: datagrams and TCP the"
 	@echo "                 application got, pps, survival (build/bench/e1000.json, .png; VM_IOMMU=1: behind"
 	@echo "                 a strict IOMMU, build/bench/e1000-iommu.*)"
+	@echo "make bench-flood the flood a NIC takes before a critical flow beside it loses a datagram:"
+	@echo "                 e1000sp tagged in emergency vs the in-tree e1000 (build/bench/flood.json, .png)"
 	@echo "make bench-field swap over NBD and NFS in a memory-starved guest, flooded, wire pulled; e1000sp vs in-tree e1000"
 	@echo "                 (build/bench/field.json and charts; FIELD_ROUNDS, FIELD_CONFIGS, FIELD_WORKLOADS)"
 	@echo "make check-field the short form make check runs: one swap-nbd run, tagged client, 2 x RAM"
