@@ -7,6 +7,8 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
+#include <skbpool/compat.h>
+
 #include "debugfs.h"
 #include "emergency.h"
 #include "main.h"
@@ -43,6 +45,8 @@ static int __init skbpool_init(void)
 	skbpool_debugfs_init();
 	pr_info("skbpool %s: vm.min_free_kbytes is %llu\n", SKBPOOL_VERSION,
 		skbpool_min_free_kbytes());
+	if (!skbpool_skb_head_cache())
+		pr_info("skbpool: no skb head stash on this kernel (its skb head cache is exported from Linux 6.9): critical frames take heads from the NAPI cache only\n");
 	return 0;
 
 err_resync:
