@@ -39,8 +39,8 @@
 #include <linux/seq_file.h>
 #include <linux/sort.h>
 #include <linux/timex.h>
-#include <net/page_pool/helpers.h>
 
+#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #define ITERS	20000
