@@ -26,8 +26,11 @@ VM_SH := tests/qemu/vm.sh
 # prints its progress.
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
+VERSION := $(shell cat VERSION)
+
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
-	vm-shell bench-micro bench-simnic bench-e1000 bench-field check-field clean help
+	vm-shell bench-micro bench-simnic bench-e1000 bench-field check-field install-dkms \
+	clean help
 
 all: modules tools
 
@@ -105,6 +108,16 @@ bench-simnic: modules
 bench-field: modules tools
 	@tests/field/field.sh bench
 
+# The DKMS source tree, /usr/src/skbpool-VERSION under DESTDIR: what
+# dkms.conf builds (the modules' sources, no tests), and dkms.conf.
+DKMS_SRC = $(DESTDIR)/usr/src/skbpool-$(VERSION)
+install-dkms:
+	rm -rf '$(DKMS_SRC)'
+	mkdir -p '$(DKMS_SRC)'
+	find Kbuild VERSION dkms.conf core drivers include -type f \
+		\( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild -o -name VERSION -o -name dkms.conf \) \
+		-exec cp --parents -t '$(DKMS_SRC)' {} +
+
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
 	@$(MAKE) -s -C tools/ethtool-ext clean
@@ -131,3 +144,4 @@ help:
 	@echo "                 (build/bench/field.json and charts; FIELD_ROUNDS, FIELD_CONFIGS, FIELD_WORKLOADS)"
 	@echo "make check-field the short form make check runs: one swap-nbd run, tagged client, 2 x RAM"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"
+	@echo "make install-dkms DESTDIR=...  the DKMS source tree, DESTDIR/usr/src/skbpool-VERSION"

@@ -18,7 +18,7 @@
 #include "sizing.h"
 #include "stash.h"
 
-#define SKBPOOL_VERSION "0.1.0"
+/* SKBPOOL_VERSION: the VERSION file's, given by core/Kbuild. */
 
 unsigned int skbpool_share_pct = 25;
 module_param_named(reserve_share_pct, skbpool_share_pct, uint, 0644);
