@@ -8,6 +8,7 @@
 #   make demo         boot a guest and show skbpool at work
 #   make fuzz         the classifier under libFuzzer for FUZZ_SECONDS
 #   make bench-field  swap over NBD and NFS between two guests (hours at the defaults)
+#   make deb          Debian packages skbpool-dkms and ethtool-ext in build/deb/
 #   make help         the rest
 
 FLAVOUR ?= base
@@ -26,8 +27,11 @@ VM_SH := tests/qemu/vm.sh
 # prints its progress.
 KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) || exit 1
 
+VERSION := $(shell cat VERSION)
+
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
-	vm-shell bench-micro bench-simnic bench-e1000 bench-flood bench-field check-field clean help
+	vm-shell bench-micro bench-simnic bench-e1000 bench-flood bench-field check-field \
+	install-dkms deb clean help
 
 all: modules tools
 
@@ -108,6 +112,39 @@ bench-simnic: modules
 bench-field: modules tools
 	@tests/field/field.sh bench
 
+# The DKMS source tree, /usr/src/skbpool-VERSION under DESTDIR: what
+# dkms.conf builds (the modules' sources, no tests), and dkms.conf.
+DKMS_SRC = $(DESTDIR)/usr/src/skbpool-$(VERSION)
+install-dkms:
+	rm -rf '$(DKMS_SRC)'
+	mkdir -p '$(DKMS_SRC)'
+	find Kbuild VERSION dkms.conf core drivers include -type f \
+		\( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild -o -name VERSION -o -name dkms.conf \) \
+		-exec cp --parents -t '$(DKMS_SRC)' {} +
+
+# skbpool-dkms and ethtool-ext, built by dpkg-buildpackage from a clean copy
+# of the tree (what git tracks or would add, uncommitted changes included),
+# then checked by lintian (debian/*.lintian-overrides say what is let pass).
+DEB_DIR := build/deb
+deb:
+	@tests/qemu/deps.sh deb
+	@c=$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf); \
+	d=$$(dpkg-parsechangelog -S Version | sed 's/-[^-]*$$//'); \
+	if [ "$$c" != '$(VERSION)' ] || [ "$$d" != '$(VERSION)' ]; then \
+		echo "make deb: VERSION $(VERSION), dkms.conf $$c, debian/changelog $$d: they must agree" >&2; \
+		exit 1; \
+	fi
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src/skbpool-$(VERSION)
+	@# A file deleted but not yet committed is named by git, and left out.
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_DIR)/src/skbpool-$(VERSION)
+	cd $(DEB_DIR)/src/skbpool-$(VERSION) && dpkg-buildpackage -us -uc -b
+	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/
+	rm -rf $(DEB_DIR)/src
+	lintian --fail-on error,warning $(DEB_DIR)/*.deb
+	@ls -l $(DEB_DIR)/*.deb
+
 clean:
 	@if [ -f build/.kdir ]; then $(MAKE) -s -C "$$(cat build/.kdir)" M=$(CURDIR) clean; fi
 	@$(MAKE) -s -C tools/ethtool-ext clean
@@ -136,3 +173,5 @@ help:
 	@echo "                 (build/bench/field.json and charts; FIELD_ROUNDS, FIELD_CONFIGS, FIELD_WORKLOADS)"
 	@echo "make check-field the short form make check runs: one swap-nbd run, tagged client, 2 x RAM"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"
+	@echo "make deb         Debian packages skbpool-dkms (the modules through DKMS) and ethtool-ext in build/deb/"
+	@echo "make install-dkms DESTDIR=...  the DKMS source tree, DESTDIR/usr/src/skbpool-VERSION"

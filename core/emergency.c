@@ -23,15 +23,15 @@
  * transition is a compare-and-exchange on the device's state, so it is
  * counted once however many queues see it at the same moment.
  */
-#include <linux/moduleparam.h>
-#include <linux/timekeeping.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/vmstat.h>
-#include <net/hotdata.h>
-#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
+
+#include <skbpool/compat.h>
 
 #include "dev.h"
 #include "emergency.h"
@@ -194,18 +194,28 @@ static bool emergency_switch(struct skbpool_dev *sdev, bool on,
  * (TX completions feed the NAPI cache) sees no failure while fresh
  * allocations still fail, leaves, and lets bulk traffic in.  It runs only
  * when the hold has expired: once per poll at most, never per frame.
+ * Where the skb head cache is out of reach (6.1), a whole skb is
+ * allocated: its head from that cache, and a little data.
  *
  * Return: true when the allocation succeeded.
  */
 bool skbpool_emergency_probe(void)
 {
+	struct kmem_cache *heads = skbpool_skb_head_cache();
 	struct sk_buff *skb;
 
 	KUNIT_STATIC_STUB_REDIRECT(skbpool_emergency_probe);
-	skb = kmem_cache_alloc(net_hotdata.skbuff_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!heads) {
+		skb = alloc_skb(0, GFP_ATOMIC | __GFP_NOWARN);
+		if (!skb)
+			return false;
+		consume_skb(skb);
+		return true;
+	}
+	skb = kmem_cache_alloc(heads, GFP_ATOMIC | __GFP_NOWARN);
 	if (!skb)
 		return false;
-	kmem_cache_free(net_hotdata.skbuff_cache, skb);
+	kmem_cache_free(heads, skb);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_probe);

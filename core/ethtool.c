@@ -6,6 +6,7 @@
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
 
+#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "classify.h"

@@ -30,8 +30,9 @@
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
-#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
+
+#include <skbpool/compat.h>
 
 #include "emergency.h"
 #include "lend.h"

@@ -7,6 +7,8 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
+#include <skbpool/compat.h>
+
 #include "debugfs.h"
 #include "emergency.h"
 #include "main.h"
@@ -16,7 +18,7 @@
 #include "sizing.h"
 #include "stash.h"
 
-#define SKBPOOL_VERSION "0.1.0"
+/* SKBPOOL_VERSION: the VERSION file's, given by core/Kbuild. */
 
 unsigned int skbpool_share_pct = 25;
 module_param_named(reserve_share_pct, skbpool_share_pct, uint, 0644);
@@ -43,6 +45,8 @@ static int __init skbpool_init(void)
 	skbpool_debugfs_init();
 	pr_info("skbpool %s: vm.min_free_kbytes is %llu\n", SKBPOOL_VERSION,
 		skbpool_min_free_kbytes());
+	if (!skbpool_skb_head_cache())
+		pr_info("skbpool: no skb head stash on this kernel (its skb head cache is exported from Linux 6.9): critical frames take heads from the NAPI cache only\n");
 	return 0;
 
 err_resync:

@@ -32,6 +32,7 @@
 #include <net/sock.h>
 #include <uapi/linux/skbpool.h>
 
+#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "classify.h"
@@ -50,12 +51,15 @@ enum {
 
 /* Rendered from the spec, see the comment at the top. */
 
-/* Integer value ranges */
-static const struct netlink_range_validation skbpool_a_queue_override_range = {
+/*
+ * Integer value ranges: read-only after init rather than const, as 6.1's
+ * nla_policy points at a writable range.
+ */
+static __ro_after_init struct netlink_range_validation skbpool_a_queue_override_range = {
 	.max	= SKBPOOL_OVERRIDE_MAX,
 };
 
-static const struct netlink_range_validation skbpool_a_dev_override_range = {
+static __ro_after_init struct netlink_range_validation skbpool_a_dev_override_range = {
 	.max	= SKBPOOL_OVERRIDE_MAX,
 };
 
@@ -660,8 +664,9 @@ static int nl_set_queues(struct skbpool_dev *sdev, struct genl_info *info, bool 
 		if (!seen)
 			return -ENOMEM;
 	}
-	nlmsg_for_each_attr_type(nest, SKBPOOL_A_DEV_QUEUE, info->nlhdr,
-				 GENL_HDRLEN, rem) {
+	nlmsg_for_each_attr(nest, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nest) != SKBPOOL_A_DEV_QUEUE)
+			continue;
 		err = nl_set_queue(sdev, nest, apply, seen, info->extack);
 		if (err)
 			break;
@@ -978,12 +983,12 @@ struct nl_list_ctx {
 static int nl_list_start(struct netlink_callback *cb, const struct nl_selector *sel)
 {
 	struct nl_list_ctx *ctx = (struct nl_list_ctx *)cb->ctx;
-	const struct genl_info *info = genl_info_dump(cb);
 	struct skbpool_dev *sdev;
 
 	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
 	rtnl_lock();
-	sdev = nl_lookup(genl_info_net(info), info->attrs, sel, false, cb->extack);
+	sdev = nl_lookup(sock_net(cb->skb->sk), skbpool_genl_dump_attrs(cb), sel, false,
+			 cb->extack);
 	if (!IS_ERR_OR_NULL(sdev))
 		ctx->only = sdev->netdev->ifindex;
 	rtnl_unlock();
@@ -1222,8 +1227,6 @@ static struct genl_family skbpool_nl_family __ro_after_init = {
 	.netnsok	= true,
 	.parallel_ops	= true,
 	.module		= THIS_MODULE,
-	.split_ops	= skbpool_nl_ops,
-	.n_split_ops	= ARRAY_SIZE(skbpool_nl_ops),
 	.mcgrps		= skbpool_nl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(skbpool_nl_mcgrps),
 };
@@ -1375,7 +1378,8 @@ void skbpool_nl_exhausted(struct skbpool_rxq *rxq)
  */
 int skbpool_nl_init(void)
 {
-	return genl_register_family(&skbpool_nl_family);
+	return skbpool_genl_register_family(&skbpool_nl_family, skbpool_nl_ops,
+					    ARRAY_SIZE(skbpool_nl_ops));
 }
 
 /**
@@ -1387,5 +1391,5 @@ int skbpool_nl_init(void)
 void skbpool_nl_exit(void)
 {
 	cancel_work_sync(&event_work);
-	genl_unregister_family(&skbpool_nl_family);
+	skbpool_genl_unregister_family(&skbpool_nl_family);
 }

@@ -22,8 +22,9 @@
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
-#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
+
+#include <skbpool/compat.h>
 
 #include "classify.h"
 #include "dev.h"

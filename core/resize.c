@@ -20,6 +20,8 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
+#include <skbpool/compat.h>
+
 #include "resize.h"
 #include "rx.h"
 #include "sizing.h"

@@ -33,10 +33,9 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
-#include <net/hotdata.h>
-#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
+#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "classify.h"

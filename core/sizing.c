@@ -16,6 +16,8 @@
 #include <linux/mm.h>
 #include <kunit/visibility.h>
 
+#include <skbpool/compat.h>
+
 #include "sizing.h"
 
 /**
@@ -134,7 +136,7 @@ unsigned long skbpool_lowmem_free_pages(void)
 				continue;
 			free = zone_page_state(zone, NR_FREE_PAGES) -
 			       zone_page_state(zone, NR_FREE_CMA_PAGES) -
-			       READ_ONCE(zone->nr_free_highatomic) -
+			       skbpool_zone_highatomic(zone) -
 			       READ_ONCE(zone->watermark_boost) -
 			       READ_ONCE(zone->lowmem_reserve[classzone]);
 			pages += max(free, 0L);

@@ -9,11 +9,16 @@
  * it brings do not fail as readily) and hands the batch over; NAPI swaps it
  * in at its next take.  A failed refill counts as an allocation failure on
  * the device's RX path, for emergency mode.
+ *
+ * Heads come from the kernel's skb head cache; where it is out of reach
+ * (6.1, include/skbpool/compat.h) a queue has no stash: skbpool_stash_init()
+ * leaves it empty, and critical frames get heads from the NAPI cache only.
  */
 #include <linux/skbuff.h>
 #include <linux/slab.h>
-#include <net/hotdata.h>
 #include <kunit/visibility.h>
+
+#include <skbpool/compat.h>
 
 #include "emergency.h"
 #include "rx.h"
@@ -34,7 +39,7 @@ static void stash_refill(struct work_struct *work)
 	if (smp_load_acquire(&st->spare_ready))
 		return;
 	want = SKBPOOL_STASH_SIZE - st->spare_count;
-	st->spare_count += kmem_cache_alloc_bulk(net_hotdata.skbuff_cache,
+	st->spare_count += kmem_cache_alloc_bulk(skbpool_skb_head_cache(),
 						 GFP_NOIO | __GFP_NOWARN, want,
 						 (void **)st->spare + st->spare_count);
 	if (st->spare_count < SKBPOOL_STASH_SIZE)
@@ -62,12 +67,14 @@ static void stash_swap(struct skbpool_stash *st)
  * @rxq: the queue
  *
  * Context: the queue's NAPI poll.
- * Return: a head (not zeroed) or NULL when the stash is empty.
+ * Return: a head (not zeroed) or NULL when the stash is empty or absent.
  */
 struct sk_buff *skbpool_stash_take(struct skbpool_rxq *rxq)
 {
 	struct skbpool_stash *st = &rxq->stash;
 
+	if (unlikely(!st->heads))
+		return NULL;
 	if (unlikely(st->count <= SKBPOOL_STASH_SIZE / 2))
 		stash_swap(st);
 	return st->count ? st->heads[--st->count] : NULL;
@@ -78,18 +85,21 @@ struct sk_buff *skbpool_stash_take(struct skbpool_rxq *rxq)
  * @rxq: the queue
  *
  * Context: process context, GFP_KERNEL.
- * Return: 0 or -ENOMEM, with nothing left allocated.
+ * Return: 0 (the stash left empty where the kernel's skb head cache is out
+ * of reach) or -ENOMEM, with nothing left allocated.
  */
 int skbpool_stash_init(struct skbpool_rxq *rxq)
 {
 	struct skbpool_stash *st = &rxq->stash;
 
 	INIT_WORK(&st->work, stash_refill);
+	if (!skbpool_skb_head_cache())
+		return 0;
 	st->heads = kcalloc(SKBPOOL_STASH_SIZE, sizeof(*st->heads), GFP_KERNEL);
 	st->spare = kcalloc(SKBPOOL_STASH_SIZE, sizeof(*st->spare), GFP_KERNEL);
 	if (!st->heads || !st->spare)
 		goto err;
-	st->count = kmem_cache_alloc_bulk(net_hotdata.skbuff_cache, GFP_KERNEL,
+	st->count = kmem_cache_alloc_bulk(skbpool_skb_head_cache(), GFP_KERNEL,
 					  SKBPOOL_STASH_SIZE, (void **)st->heads);
 	if (st->count)
 		return 0;
@@ -109,10 +119,10 @@ void skbpool_stash_fini(struct skbpool_rxq *rxq)
 	if (st->work.func)
 		cancel_work_sync(&st->work);
 	if (st->count)
-		kmem_cache_free_bulk(net_hotdata.skbuff_cache, st->count,
+		kmem_cache_free_bulk(skbpool_skb_head_cache(), st->count,
 				     (void **)st->heads);
 	if (st->spare_count)
-		kmem_cache_free_bulk(net_hotdata.skbuff_cache, st->spare_count,
+		kmem_cache_free_bulk(skbpool_skb_head_cache(), st->spare_count,
 				     (void **)st->spare);
 	kfree(st->heads);
 	kfree(st->spare);

@@ -9,15 +9,17 @@
 #include <linux/netdevice.h>
 #include <linux/tracepoint.h>
 
+#include <skbpool/compat.h>
+
 TRACE_EVENT(skbpool_emergency,
 	    TP_PROTO(const struct net_device *netdev, bool active, const char *reason),
 	    TP_ARGS(netdev, active, reason),
 	    TP_STRUCT__entry(__string(dev, netdev->name)
 			     __field(bool, active)
 			     __string(reason, reason)),
-	    TP_fast_assign(__assign_str(dev);
+	    TP_fast_assign(skbpool_assign_str(dev, netdev->name);
 			   __entry->active = active;
-			   __assign_str(reason);),
+			   skbpool_assign_str(reason, reason);),
 	    TP_printk("dev=%s emergency=%s reason=%s", __get_str(dev),
 		      __entry->active ? "on" : "off", __get_str(reason))
 );

@@ -16,6 +16,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
+#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "hw.h"

@@ -13,7 +13,6 @@
 #include <linux/rtnetlink.h>
 #include <net/ip6_checksum.h>
 #include <net/netdev_queues.h>
-#include <net/page_pool/types.h>
 #include <net/tcp.h>
 
 #include "e1000sp.h"

@@ -18,7 +18,6 @@
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
-#include <net/page_pool/helpers.h>
 
 #include "e1000sp.h"
 
@@ -46,13 +45,12 @@ int e1000sp_pp_create(struct e1000sp_adapter *ad, u32 frame_max)
 		.pool_size = ad->rx.count,
 		.nid = NUMA_NO_NODE,
 		.dev = &ad->pdev->dev,
-		.napi = &ad->napi,
-		.netdev = ad->netdev,
 		.dma_dir = DMA_FROM_DEVICE,
-		.flags = PP_FLAG_DMA_MAP,
+		.flags = PP_FLAG_DMA_MAP | SKBPOOL_PP_FLAG_FRAG,
 	};
 	struct page_pool *pool;
 
+	skbpool_pp_params_owner(&pp, &ad->napi, ad->netdev);
 	ad->rx.pp = NULL;
 	if (!READ_ONCE(rx_page_pool) ||
 	    E1000SP_PP_HEADROOM + frame_max +

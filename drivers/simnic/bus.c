@@ -47,7 +47,8 @@ static void simnic_dev_release(struct device *dev)
 	kfree(sdev);
 }
 
-static const struct bus_type simnic_bus;
+/* const where the kernel allows it (include/skbpool/compat.h) */
+static skbpool_bus_type simnic_bus;
 
 /*
  * Ports already deleted with "ip link del" left their slot empty.  The
@@ -109,7 +110,7 @@ static int simnic_dev_create(u32 id, u32 nr_ports, u32 nr_queues)
 	return 0;
 }
 
-static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
+static ssize_t new_device_store(skbpool_bus_type *bus, const char *buf,
 				size_t count)
 {
 	u32 id, ports = 1, queues = 1;
@@ -130,7 +131,7 @@ static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
 }
 static BUS_ATTR_WO(new_device);
 
-static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
+static ssize_t del_device_store(skbpool_bus_type *bus, const char *buf,
 				size_t count)
 {
 	struct simnic_dev *sdev;
@@ -168,7 +169,7 @@ static struct simnic_port *simnic_port_by_fd(int nsfd, int ifindex)
 	return netdev_priv(netdev);
 }
 
-static ssize_t link_device_store(const struct bus_type *bus, const char *buf,
+static ssize_t link_device_store(skbpool_bus_type *bus, const char *buf,
 				 size_t count)
 {
 	int fd_a, if_a, fd_b, if_b, err = 0;
@@ -195,7 +196,7 @@ static ssize_t link_device_store(const struct bus_type *bus, const char *buf,
 }
 static BUS_ATTR_WO(link_device);
 
-static ssize_t unlink_device_store(const struct bus_type *bus, const char *buf,
+static ssize_t unlink_device_store(skbpool_bus_type *bus, const char *buf,
 				   size_t count)
 {
 	struct simnic_port *port;
@@ -226,7 +227,7 @@ static struct attribute *simnic_bus_attrs[] = {
 };
 ATTRIBUTE_GROUPS(simnic_bus);
 
-static const struct bus_type simnic_bus = {
+static skbpool_bus_type simnic_bus = {
 	.name = SIMNIC_DRV_NAME,
 	.dev_name = SIMNIC_DRV_NAME,
 	.bus_groups = simnic_bus_groups,
@@ -303,6 +304,8 @@ static int __init simnic_init(void)
 	err = bus_register(&simnic_bus);
 	if (err)
 		goto err_link;
+	if (!SIMNIC_QSTATS)
+		pr_info("simnic: no per-queue statistics in the netdev netlink family on this kernel (netdev_stat_ops is Linux 6.10): only device totals, in ip -s and ethtool -S\n");
 	return 0;
 err_link:
 	rtnl_link_unregister(&simnic_link_ops);

@@ -762,7 +762,7 @@ int simnic_port_create(struct simnic_dev *sdev, u32 index)
 
 	netdev->netdev_ops = &simnic_netdev_ops;
 	netdev->ethtool_ops = &simnic_ethtool_ops;
-	netdev->stat_ops = &simnic_stat_ops;
+	simnic_qstats_attach(netdev);
 	netdev->rtnl_link_ops = &simnic_link_ops;
 	netdev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
 			   NETIF_F_TSO | NETIF_F_TSO6;

@@ -97,8 +97,17 @@ static void simnic_qstats_base(struct net_device *netdev,
 		qstats_tx_add(&port->qp[i].tx, tx);
 }
 
-const struct netdev_stat_ops simnic_stat_ops = {
+static const struct netdev_stat_ops simnic_stat_ops = {
 	.get_queue_stats_rx	= simnic_qstats_rx,
 	.get_queue_stats_tx	= simnic_qstats_tx,
 	.get_base_stats		= simnic_qstats_base,
 };
+
+/**
+ * simnic_qstats_attach() - report per-queue statistics for @netdev
+ * @netdev: a port being set up, not registered yet
+ */
+void simnic_qstats_attach(struct net_device *netdev)
+{
+	netdev->stat_ops = &simnic_stat_ops;
+}

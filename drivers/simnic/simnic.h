@@ -19,6 +19,7 @@
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 
+#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #define SIMNIC_DRV_NAME		"simnic"
@@ -141,7 +142,6 @@ struct simnic_dev {
 };
 
 extern const struct ethtool_ops simnic_ethtool_ops;
-extern const struct netdev_stat_ops simnic_stat_ops;
 extern const struct net_device_ops simnic_netdev_ops;
 extern struct rtnl_link_ops simnic_link_ops;
 
@@ -158,5 +158,19 @@ void simnic_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *s);
 void simnic_debugfs_port_init(struct simnic_port *port);
 int simnic_debugfs_init(void);
 void simnic_debugfs_exit(void);
+
+/*
+ * qstats.c: per-queue statistics for the netdev family, built where the
+ * kernel has netdev_stat_ops (include/skbpool/compat.h).
+ */
+#ifdef SKBPOOL_HAVE_NETDEV_STAT_OPS
+#define SIMNIC_QSTATS	true
+void simnic_qstats_attach(struct net_device *netdev);
+#else
+#define SIMNIC_QSTATS	false
+static inline void simnic_qstats_attach(struct net_device *netdev)
+{
+}
+#endif
 
 #endif /* _SIMNIC_H */

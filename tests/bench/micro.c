@@ -49,8 +49,8 @@
 #include <linux/seq_file.h>
 #include <linux/sort.h>
 #include <linux/timex.h>
-#include <net/page_pool/helpers.h>
 
+#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "../../core/classify.h"

@@ -3,7 +3,15 @@
 #
 # Install the Debian packages the build and the tests need, only those that
 # are missing, so a second run costs one dpkg-query.
+#
+#   deps.sh        what make, make check and the rest need
+#   deps.sh deb    what make deb needs: debian/control's Build-Depends,
+#                  dpkg-buildpackage and lintian
 set -euo pipefail
+
+deb_packages=(
+	dpkg-dev debhelper dh-dkms libmnl-dev pkg-config lintian
+)
 
 packages=(
 	# the test kernel and what building it takes
@@ -21,6 +29,11 @@ packages=(
 	# runtimes are only recommended by clang, and recommends are skipped
 	sparse shellcheck clang libclang-rt-dev libmnl-dev pkg-config groff-base
 )
+case ${1:-} in
+'') ;;
+deb) packages=("${deb_packages[@]}") ;;
+*) echo "deps.sh: unknown set '$1' (deb)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
