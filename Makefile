@@ -31,7 +31,7 @@ VERSION := $(shell cat VERSION)
 
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
 	vm-shell bench-micro bench-simnic bench-e1000 bench-flood bench-field check-field \
-	install-dkms deb clean help
+	install-dkms deb build-distro clean help
 
 all: modules tools
 
@@ -112,6 +112,12 @@ bench-simnic: modules
 bench-field: modules tools
 	@tests/field/field.sh bench
 
+# The modules against Debian 12's stock 6.1 and 6.12 headers, W=1, a
+# warning fails (tests/distro-build.sh); not part of make check, which
+# builds against the test kernel only.
+build-distro:
+	@tests/distro-build.sh
+
 # The DKMS source tree, /usr/src/skbpool-VERSION under DESTDIR: what
 # dkms.conf builds (the modules' sources, no tests), and dkms.conf.
 DKMS_SRC = $(DESTDIR)/usr/src/skbpool-$(VERSION)
@@ -173,5 +179,6 @@ help:
 	@echo "                 (build/bench/field.json and charts; FIELD_ROUNDS, FIELD_CONFIGS, FIELD_WORKLOADS)"
 	@echo "make check-field the short form make check runs: one swap-nbd run, tagged client, 2 x RAM"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"
+	@echo "make build-distro the modules against Debian 12's stock 6.1 and 6.12 headers, W=1, warnings fail"
 	@echo "make deb         Debian packages skbpool-dkms (the modules through DKMS) and ethtool-ext in build/deb/"
 	@echo "make install-dkms DESTDIR=...  the DKMS source tree, DESTDIR/usr/src/skbpool-VERSION"

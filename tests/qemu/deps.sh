@@ -7,6 +7,8 @@
 #   deps.sh        what make, make check and the rest need
 #   deps.sh deb    what make deb needs: debian/control's Build-Depends,
 #                  dpkg-buildpackage and lintian
+#   deps.sh distro the headers of Debian 12's stock kernels, the newest 6.1
+#                  and 6.12 (make build-distro)
 set -euo pipefail
 
 deb_packages=(
@@ -32,7 +34,8 @@ packages=(
 case ${1:-} in
 '') ;;
 deb) packages=("${deb_packages[@]}") ;;
-*) echo "deps.sh: unknown set '$1' (deb)" >&2; exit 2 ;;
+distro) packages=(linux-headers-amd64 linux-headers-6.12-amd64 build-essential) ;;
+*) echo "deps.sh: unknown set '$1' (deb, distro)" >&2; exit 2 ;;
 esac
 
 missing=()
