@@ -72,9 +72,6 @@ struct bench_ctx {
 	struct net_device *em_netdev;
 	struct skbpool_dev *em_sdev;
 	struct skbpool_rxq *em_rxq;
-	struct net_device *drop_netdev;
-	struct skbpool_dev *drop_sdev;
-	struct skbpool_rxq *drop_rxq;
 	struct page_pool *pp;
 	struct napi_struct napi;
 };
@@ -127,7 +124,8 @@ struct parked {
 	u32 nr_loans;
 };
 
-static struct parked parked_floor, parked_cap;
+/* The drop device: tagged, in emergency, nothing held. */
+static struct parked parked_floor, parked_cap, drop_dev;
 
 /* An ARP request (critical) and a UDP datagram no rule claims (bulk). */
 static const u8 arp_frame[42] = {
@@ -254,22 +252,29 @@ static int op_poll(void)
 }
 
 /*
- * Only bulk frames ever reach this pool and a dropped buffer goes back on
- * top of the free list, so each get finds the frame bench_init() wrote; a
+ * A poll of NAPI_POLL_WEIGHT bulk frames on the drop device: each got and
+ * then dropped by skbpool_rx_build() (@build), or only put back.  Only
+ * bulk frames ever reach this pool and a dropped buffer goes back on top
+ * of the free list, so each get finds the frame drop_setup() wrote; a
  * frame that builds an skb is an error in the table, not a fast figure.
  */
-static int op_em_poll_drop(void)
+static int em_poll(bool build)
 {
+	struct skbpool_rxq *rxq = drop_dev.rxq;
 	struct sk_buff *skb;
 	dma_addr_t dma;
 	int i, id;
 
-	skbpool_rx_napi_begin(ctx.drop_rxq);
+	skbpool_rx_napi_begin(rxq);
 	for (i = 0; i < NAPI_POLL_WEIGHT; i++) {
-		id = skbpool_rx_get(ctx.drop_rxq, &dma);
+		id = skbpool_rx_get(rxq, &dma);
 		if (id < 0)
 			return id;
-		skb = skbpool_rx_build(ctx.drop_rxq, id, sizeof(udp_frame));
+		if (!build) {
+			skbpool_rx_put(rxq, id);
+			continue;
+		}
+		skb = skbpool_rx_build(rxq, id, sizeof(udp_frame));
 		if (skb) {
 			napi_consume_skb(skb, NAPI_POLL_WEIGHT);
 			return -EPROTO;
@@ -278,19 +283,14 @@ static int op_em_poll_drop(void)
 	return 0;
 }
 
+static int op_em_poll_drop(void)
+{
+	return em_poll(true);
+}
+
 static int op_em_poll_getput(void)
 {
-	dma_addr_t dma;
-	int i, id;
-
-	skbpool_rx_napi_begin(ctx.drop_rxq);
-	for (i = 0; i < NAPI_POLL_WEIGHT; i++) {
-		id = skbpool_rx_get(ctx.drop_rxq, &dma);
-		if (id < 0)
-			return id;
-		skbpool_rx_put(ctx.drop_rxq, id);
-	}
-	return 0;
+	return em_poll(false);
 }
 
 static int op_em_poll_classify(void)
@@ -494,14 +494,10 @@ static void parked_teardown(struct parked *p)
 /* A tagged device in emergency whose one pool (sized by @ring: the floor is
  * four rings, the cap 65,536 buffers) is held whole, its loan slots full.
  */
-static int parked_setup(struct parked *p, u32 ring)
+/* A tagged device in emergency with one queue, @rp. */
+static int em_dev_setup(struct parked *p, const struct skbpool_rxq_params *rp)
 {
-	struct skbpool_rxq_params rp = {
-		.qid = 0, .ring_size = ring, .frame_len = FRAME + ETH_HLEN,
-	};
-	u64 total;
-	dma_addr_t dma;
-	int err, id;
+	int err;
 
 	p->netdev = alloc_etherdev(0);
 	if (!p->netdev)
@@ -516,7 +512,7 @@ static int parked_setup(struct parked *p, u32 ring)
 	err = skbpool_ethtool_set_priv_flags(p->sdev, SKBPOOL_PRIV_FLAG_TAG |
 					     SKBPOOL_PRIV_FLAG_EMERGENCY);
 	if (!err) {
-		p->rxq = skbpool_rxq_create(p->sdev, &rp);
+		p->rxq = skbpool_rxq_create(p->sdev, rp);
 		err = PTR_ERR_OR_ZERO(p->rxq);
 	}
 	rtnl_unlock();
@@ -524,6 +520,21 @@ static int parked_setup(struct parked *p, u32 ring)
 		p->rxq = NULL;
 		return err;
 	}
+	return 0;
+}
+
+static int parked_setup(struct parked *p, u32 ring)
+{
+	struct skbpool_rxq_params rp = {
+		.qid = 0, .ring_size = ring, .frame_len = FRAME + ETH_HLEN,
+	};
+	u64 total;
+	dma_addr_t dma;
+	int err, id;
+
+	err = em_dev_setup(p, &rp);
+	if (err)
+		return err;
 	total = parked_total(p);
 	p->held = kvcalloc(total, sizeof(*p->held), GFP_KERNEL);
 	p->loans = kvcalloc(ring, sizeof(*p->loans), GFP_KERNEL);
@@ -556,39 +567,21 @@ static int parked_setup(struct parked *p, u32 ring)
 	return 0;
 }
 
-/* A second device in emergency whose buffers only ever hold bulk frames. */
+/* The drop device, its buffers only ever holding bulk frames. */
 static int drop_setup(const struct skbpool_rxq_params *rp)
 {
 	dma_addr_t dma;
 	int err, id;
 
-	ctx.drop_netdev = alloc_etherdev(0);
-	if (!ctx.drop_netdev)
-		return -ENOMEM;
-	ctx.drop_sdev = skbpool_dev_register(ctx.drop_netdev, ctx.dev, &bench_ops);
-	err = PTR_ERR_OR_ZERO(ctx.drop_sdev);
-	if (err) {
-		ctx.drop_sdev = NULL;
+	err = em_dev_setup(&drop_dev, rp);
+	if (err)
 		return err;
-	}
-	rtnl_lock();
-	err = skbpool_ethtool_set_priv_flags(ctx.drop_sdev, SKBPOOL_PRIV_FLAG_TAG |
-					     SKBPOOL_PRIV_FLAG_EMERGENCY);
-	if (!err) {
-		ctx.drop_rxq = skbpool_rxq_create(ctx.drop_sdev, rp);
-		err = PTR_ERR_OR_ZERO(ctx.drop_rxq);
-	}
-	rtnl_unlock();
-	if (err) {
-		ctx.drop_rxq = NULL;
-		return err;
-	}
 	local_bh_disable();
-	skbpool_rx_napi_begin(ctx.drop_rxq);
-	id = skbpool_rx_get(ctx.drop_rxq, &dma);
+	skbpool_rx_napi_begin(drop_dev.rxq);
+	id = skbpool_rx_get(drop_dev.rxq, &dma);
 	if (id >= 0) {
-		memcpy(skbpool_rx_va(ctx.drop_rxq, id), udp_frame, sizeof(udp_frame));
-		skbpool_rx_put(ctx.drop_rxq, id);
+		memcpy(skbpool_rx_va(drop_dev.rxq, id), udp_frame, sizeof(udp_frame));
+		skbpool_rx_put(drop_dev.rxq, id);
 	}
 	local_bh_enable();
 	return id < 0 ? id : 0;
@@ -598,18 +591,15 @@ static void bench_teardown(void)
 {
 	parked_teardown(&parked_floor);
 	parked_teardown(&parked_cap);
+	parked_teardown(&drop_dev);
 	rtnl_lock();
 	skbpool_rxq_destroy(ctx.rxq);
 	skbpool_rxq_destroy(ctx.em_rxq);
-	skbpool_rxq_destroy(ctx.drop_rxq);
 	rtnl_unlock();
 	skbpool_dev_unregister(ctx.sdev);
 	skbpool_dev_unregister(ctx.em_sdev);
-	skbpool_dev_unregister(ctx.drop_sdev);
 	if (ctx.em_netdev)
 		free_netdev(ctx.em_netdev);
-	if (ctx.drop_netdev)
-		free_netdev(ctx.drop_netdev);
 	if (!IS_ERR_OR_NULL(ctx.pp))
 		page_pool_destroy(ctx.pp);
 	if (!IS_ERR_OR_NULL(ctx.dev))
