@@ -24,6 +24,9 @@ else
 fi
 
 e1000_traffic "in-tree e1000"
+# Its ring resize races its own transmit path (lib/e1000.sh, e1000_rings).
+# shellcheck disable=SC2034 # read by lib/e1000.sh
+E1000_RESIZE_PAUSES_FLOW=1
 e1000_bg_start
 e1000_reconfigure_checks
 e1000_bg_stop
