@@ -131,7 +131,12 @@ flood_pkts=$(sv_json "$SCRATCH/flood.json" sent)
 nomatch=$(delta skbpool_rx_drop_nomatch)
 missed=$(delta hw_rx_missed)
 ktap_info "flood: ${flood_pkts:-?} datagrams sent, $nomatch dropped as not critical, $missed missed by the MAC"
-if [ "${flood_pkts:-0}" -gt 0 ] && [ "$nomatch" -le "$flood_pkts" ] &&
+# Every flood datagram is dropped or missed.  A few other frames may be
+# dropped as unknown beside it (the debug kernel once counted 30,001 for
+# 30,000: the counter cannot say which; a late segment of a flow, an IPv6
+# control frame), hence the slack of 16; critical frames are not among
+# them, test 3 delivered all 2,000.
+if [ "${flood_pkts:-0}" -gt 0 ] && [ "$nomatch" -le $((flood_pkts + 16)) ] &&
    [ $((nomatch + missed)) -ge "$flood_pkts" ]; then
 	ktap_pass "forced: the flood is dropped before any skb is built"
 else
