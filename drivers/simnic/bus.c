@@ -24,9 +24,15 @@
 
 #define SIMNIC_MAX_PORTS	8
 
-/* Guards simnic_devices; taken before RTNL. */
+/* Guards simnic_devices and simnic_exiting; taken before RTNL. */
 static DEFINE_MUTEX(simnic_devices_lock);
 static LIST_HEAD(simnic_devices);
+/*
+ * Set by the module's exit before it destroys the devices: a new_device
+ * write that waited for the lock meanwhile must not create one, which
+ * would outlive the module (the bus attributes go only after).
+ */
+static bool simnic_exiting;
 
 static struct simnic_dev *simnic_find(u32 id)
 {
@@ -125,7 +131,10 @@ static ssize_t new_device_store(skbpool_bus_type *bus, const char *buf,
 		return -EINVAL;
 	}
 	mutex_lock(&simnic_devices_lock);
-	err = simnic_find(id) ? -EEXIST : simnic_dev_create(id, ports, queues);
+	if (simnic_exiting)
+		err = -ENODEV;
+	else
+		err = simnic_find(id) ? -EEXIST : simnic_dev_create(id, ports, queues);
 	mutex_unlock(&simnic_devices_lock);
 	return err ? err : count;
 }
@@ -319,6 +328,7 @@ static void __exit simnic_exit(void)
 	struct simnic_dev *sdev, *tmp;
 
 	mutex_lock(&simnic_devices_lock);
+	simnic_exiting = true;
 	list_for_each_entry_safe(sdev, tmp, &simnic_devices, node) {
 		list_del(&sdev->node);
 		simnic_dev_destroy(sdev);
