@@ -363,26 +363,43 @@ void skbpool_rxq_destroy(struct skbpool_rxq *rxq)
 EXPORT_SYMBOL_GPL(skbpool_rxq_destroy);
 
 /**
- * skbpool_dev_read_rx() - every RX counter of a device, live and gone
+ * skbpool_dev_read_totals() - a device's counters over all its queues
  * @sdev: the device
- * @sum: filled in: the pools destroyed, the live ones and the parked ones
+ * @t: filled in: the live and parked queues' counters added to those of the
+ *	queues destroyed before (so every counter only grows); the gauge
+ *	@t->tx_in_use counts live TX queues only
+ *
+ * The one reader behind both ethtool -S and netlink's dev-get.
  *
  * Context: skbpool_lock held.
  */
-void skbpool_dev_read_rx(const struct skbpool_dev *sdev, struct skbpool_rxq_snapshot *sum)
+void skbpool_dev_read_totals(const struct skbpool_dev *sdev, struct skbpool_dev_totals *t)
 {
 	struct skbpool_rxq_snapshot snap;
 	struct skbpool_rxq *rxq;
+	struct skbpool_txq *txq;
 
 	lockdep_assert_held(&skbpool_lock);
-	*sum = sdev->gone.rx;
+	t->rx = sdev->gone.rx;
 	list_for_each_entry(rxq, &sdev->rxqs, node) {
 		skbpool_rxq_read(rxq, &snap);
-		skbpool_rxq_snapshot_add(sum, &snap);
+		skbpool_rxq_snapshot_add(&t->rx, &snap);
 	}
 	list_for_each_entry(rxq, &sdev->parked, node) {
 		skbpool_rxq_read(rxq, &snap);
-		skbpool_rxq_snapshot_add(sum, &snap);
+		skbpool_rxq_snapshot_add(&t->rx, &snap);
+	}
+	t->tx_bounce = sdev->gone.tx_bounce;
+	t->tx_busy = sdev->gone.tx_busy;
+	t->tx_in_use = 0;
+	list_for_each_entry(txq, &sdev->txqs, node) {
+		t->tx_bounce += skbpool_txq_bounced(txq);
+		t->tx_busy += skbpool_txq_busy(txq);
+		t->tx_in_use += skbpool_txq_in_use(txq);
+	}
+	list_for_each_entry(txq, &sdev->parked_txqs, node) {
+		t->tx_bounce += skbpool_txq_bounced(txq);
+		t->tx_busy += skbpool_txq_busy(txq);
 	}
 }
 

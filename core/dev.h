@@ -70,7 +70,21 @@ struct skbpool_dev {
 extern struct list_head skbpool_devices;
 extern struct mutex skbpool_lock;
 
-void skbpool_dev_read_rx(const struct skbpool_dev *sdev, struct skbpool_rxq_snapshot *sum);
+/**
+ * struct skbpool_dev_totals - a device's counters over all its queues
+ * @rx: every RX pool's, destroyed and parked ones included
+ * @tx_bounce: frames copied into TX bounce buffers
+ * @tx_busy: frames that found no free bounce buffer
+ * @tx_in_use: bounce buffers in use now (a gauge)
+ */
+struct skbpool_dev_totals {
+	struct skbpool_rxq_snapshot rx;
+	u64 tx_bounce;
+	u64 tx_busy;
+	u64 tx_in_use;
+};
+
+void skbpool_dev_read_totals(const struct skbpool_dev *sdev, struct skbpool_dev_totals *t);
 void skbpool_dev_take_parked(struct skbpool_dev *sdev, u32 from_qid,
 			     struct list_head *list);
 void skbpool_rxqs_free(struct list_head *list);

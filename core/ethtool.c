@@ -165,51 +165,38 @@ EXPORT_SYMBOL_GPL(skbpool_ethtool_stats_strings);
  */
 void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 {
-	struct skbpool_rxq_snapshot sum;
 	struct skbpool_emergency_info em;
 	struct skbpool_sizing s = {};
-	u64 dropped = 0;
-	int i;
-	u64 bounce, bounce_inuse = 0, busy;
+	struct skbpool_dev_totals t;
 	struct skbpool_rxq *rxq;
-	struct skbpool_txq *txq;
+	u64 dropped = 0;
 	u64 *v = *data;
+	int i;
 
 	mutex_lock(&skbpool_lock);
-	skbpool_dev_read_rx(sdev, &sum);
-	bounce = sdev->gone.tx_bounce;
-	busy = sdev->gone.tx_busy;
-	list_for_each_entry(txq, &sdev->txqs, node) {
-		bounce += skbpool_txq_bounced(txq);
-		bounce_inuse += skbpool_txq_in_use(txq);
-		busy += skbpool_txq_busy(txq);
-	}
-	list_for_each_entry(txq, &sdev->parked_txqs, node) {
-		bounce += skbpool_txq_bounced(txq);
-		busy += skbpool_txq_busy(txq);
-	}
+	skbpool_dev_read_totals(sdev, &t);
 	rxq = list_first_entry_or_null(&sdev->rxqs, struct skbpool_rxq, node);
 	if (rxq)
 		skbpool_size_rxq(sdev, &rxq->params, &s);
 	mutex_unlock(&skbpool_lock);
 
-	*v++ = sum.total;
-	*v++ = sum.free;
-	*v++ = sum.in_flight;
-	*v++ = sum.recycled;
-	*v++ = sum.slowpath;
-	*v++ = sum.stash_used;
-	*v++ = sum.build_failed;
-	*v++ = sum.exhausted;
-	*v++ = sum.lent;
-	*v++ = sum.fence;
-	*v++ = sum.fence_copied;
-	*v++ = sum.fence_dropped;
-	*v++ = sum.pfmemalloc;
-	*v++ = sum.pages_alloc;
-	*v++ = bounce;
-	*v++ = bounce_inuse;
-	*v++ = busy;
+	*v++ = t.rx.total;
+	*v++ = t.rx.free;
+	*v++ = t.rx.in_flight;
+	*v++ = t.rx.recycled;
+	*v++ = t.rx.slowpath;
+	*v++ = t.rx.stash_used;
+	*v++ = t.rx.build_failed;
+	*v++ = t.rx.exhausted;
+	*v++ = t.rx.lent;
+	*v++ = t.rx.fence;
+	*v++ = t.rx.fence_copied;
+	*v++ = t.rx.fence_dropped;
+	*v++ = t.rx.pfmemalloc;
+	*v++ = t.rx.pages_alloc;
+	*v++ = t.tx_bounce;
+	*v++ = t.tx_in_use;
+	*v++ = t.tx_busy;
 	*v++ = rxq ? s.min_free_kbytes : skbpool_min_free_kbytes();
 	*v++ = READ_ONCE(skbpool_share_pct);
 	*v++ = s.nr_queues;
@@ -221,10 +208,10 @@ void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 	*v++ = em.active;
 	*v++ = em.enters;
 	for (i = SKBPOOL_FIRST_DROP; i < SKBPOOL_CLASS_REASONS; i++)
-		dropped += sum.cls[i];
+		dropped += t.rx.cls[i];
 	*v++ = dropped;
 	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)
-		*v++ = sum.cls[i];
+		*v++ = t.rx.cls[i];
 	/* the device's namespace's, shared by its tagged devices (netns.c) */
 	*v++ = skbpool_dev_flows_unlearned(sdev);
 	*data = v;

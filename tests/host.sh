@@ -4,7 +4,7 @@
 # Host-side tests, no guest (part of make check): ethtool-ext's unit tests
 # (argument parsing, output formatting, error decoding), its make install
 # (tests/install_check.sh) and the check that
-# the netlink spec, the uapi header and core/netlink.c agree.  Each suite's
+# the netlink spec, the uapi header and core/netlink-gen.c agree.  Each suite's
 # KTAP is shown indented; the closing line is "N passed, N failed" over
 # their leaf tests.  Exit 1 when anything failed.
 #

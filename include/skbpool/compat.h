@@ -5,7 +5,7 @@
  * difference the code meets is bridged here: the code uses the newer
  * kernel's interface, or one of the helpers below where there is no way
  * to give it the older kernel.  Two are met in place, each saying so: the
- * netlink ranges in core/netlink.c, and simnic's qstats.c.
+ * netlink ranges in core/netlink-gen.c, and simnic's qstats.c.
  *
  * Each item says what the newer kernel has, since when, and what the older
  * one gets instead.  What a kernel has is told by a header macro where one

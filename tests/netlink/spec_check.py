@@ -11,9 +11,11 @@ tree, and compares what it renders with what the repository has:
   - the spec is valid against the genetlink-legacy schema;
   - include/uapi/linux/skbpool.h defines the same names with the same
     values as the rendered uapi header (both compiled and printed);
-  - core/netlink.c has the same request policies, range checks, ops table
+  - core/netlink-gen.c has the same request policies, range checks, ops table
     entries and multicast groups as the rendered kernel source, entry by
-    entry.
+    entry;
+  - core/netlink-gen.h declares every handler, policy and group the
+    rendered kernel header declares, with the same prototypes.
 
 KTAP on stdout, exit 1 when anything differs.
 """
@@ -27,7 +29,8 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SPEC = 'Documentation/netlink/specs/skbpool.yaml'
 UAPI = 'include/uapi/linux/skbpool.h'
-KERNEL_C = 'core/netlink.c'
+KERNEL_C = 'core/netlink-gen.c'
+KERNEL_H = 'core/netlink-gen.h'
 
 results = []
 
@@ -109,6 +112,17 @@ def mcgrps(text):
     return re.findall(r'\[(\w+)\] = \{ "([^"]+)", \}', m.group(1)) if m else []
 
 
+def declarations(text):
+    """The header's declarations (prototypes, externs, enum entries), each
+    on one line with its whitespace normalized."""
+    body = re.sub(r'/\*.*?\*/', '', text, flags=re.S)
+    body = re.sub(r'^#.*$', '', body, flags=re.M)
+    decls = {norm(d) for d in re.findall(r'^[a-z][^;{}]*\);', body, re.S | re.M)}
+    decls |= {norm(d) for d in re.findall(r'^extern [^;]*;', body, re.M)}
+    decls |= {f'group {g}' for g in re.findall(r'^\t(SKBPOOL_NLGRP_\w+),', body, re.M)}
+    return decls
+
+
 def diff(what, want, have):
     """Lines saying where have differs from want, empty when they agree."""
     out = []
@@ -128,7 +142,7 @@ def main():
         return 2
     ksrc = sys.argv[1]
     print('KTAP version 1')
-    print('1..4')
+    print('1..5')
     with tempfile.TemporaryDirectory() as scratch:
         os.makedirs(os.path.join(scratch, 'Documentation/netlink/specs'))
         open(os.path.join(scratch, 'MAINTAINERS'), 'w').close()
@@ -153,6 +167,7 @@ def main():
         try:
             generate(ksrc, scratch, 'uapi', '--header', gen_h)
             generate(ksrc, scratch, 'kernel', '--source', gen_c)
+            generate(ksrc, scratch, 'kernel', '--header', os.path.join(scratch, 'gen-k.h'))
         except subprocess.CalledProcessError as e:
             report(False, 'ynl-gen-c renders the spec', e.stderr[-2000:])
             return 1
@@ -197,6 +212,13 @@ def main():
         if mcgrps(gen) != mcgrps(code):
             problems.append(f'mcast groups: spec renders {mcgrps(gen)}, code has {mcgrps(code)}')
         report(not problems, 'kernel policies and ops match the spec', '\n'.join(problems))
+
+        with open(os.path.join(scratch, 'gen-k.h')) as f:
+            want = declarations(f.read())
+        with open(os.path.join(REPO, KERNEL_H)) as f:
+            have = declarations(f.read())
+        problems = [f'missing from {KERNEL_H}: {d}' for d in sorted(want - have)]
+        report(not problems, 'kernel header declares what the spec renders', '\n'.join(problems))
 
     failed = results.count(False)
     print(f'# spec_check: {len(results) - failed} passed, {failed} failed')
