@@ -241,6 +241,9 @@ enum skbpool_class_reason skbpool_classify(const void *frame, u32 len,
 					   u32 now, u8 *flow_flags);
 bool skbpool_flow_key_from_frame(const void *frame, u32 len,
 				 struct skbpool_flow_key *key);
+bool skbpool_flow_find(const struct skbpool_flows *flows, const struct skbpool_flow_key *key,
+		       u32 now, u8 *flags);
+void skbpool_flow_any_port(const struct skbpool_flow_key *key, struct skbpool_flow_key *any);
 bool skbpool_flow_learn(struct skbpool_flows *flows,
 			const struct skbpool_flow_key *key, u32 now);
 bool skbpool_flow_read(const struct skbpool_flows *flows, u32 i, u32 now,

@@ -117,6 +117,9 @@ struct skbpool_rxq_stats {
 	u64_stats_t cls[SKBPOOL_CLASS_REASONS];
 };
 
+/* Held buffers dry gets may look at in one NAPI poll (rx.c, rxq_refill_free()). */
+#define SKBPOOL_SCAN_PER_POLL	256
+
 /**
  * struct skbpool_rxq - one RX queue's pool
  * @bufs: page slots; buffer id >> @split indexes this array (lent ids,
@@ -261,6 +264,7 @@ static inline u32 skbpool_rxq_offset(const struct skbpool_rxq *rxq, u32 id)
 }
 
 u32 skbpool_rx_truesize(u32 frame_len);
+int skbpool_rxq_node(const struct skbpool_rxq *rxq);
 struct skbpool_rxq *skbpool_rxq_alloc(struct skbpool_dev *sdev,
 				      const struct skbpool_rxq_params *p,
 				      u32 buffers);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few kernel definitions core/classify.c uses, for its userspace build
+ * The few kernel definitions core/classify.c and core/flows.c use, for its userspace build
  * under libFuzzer.  Nothing more: a new kernel facility in the classifier
  * shows up here as a build error of the fuzzer, which is the point -- the
  * classifier must stay pure (no skb, no allocation, no lock).

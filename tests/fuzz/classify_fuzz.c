@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for core/classify.c, built with ASan and UBSan
+ * libFuzzer target for core/classify.c and core/flows.c, built with ASan and UBSan
  * (tests/fuzz/run.sh, make fuzz).
  *
  * Each input is one Ethernet frame.  It is judged by skbpool_classify()

@@ -30,7 +30,7 @@ python3 tests/fuzz/gen_corpus.py "$out/seeds"
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-strict-aliasing -std=gnu11 -Wall -Wextra -Werror \
 	-Itests/fuzz \
-	core/classify.c tests/fuzz/classify_fuzz.c -o "$bin"
+	core/classify.c core/flows.c tests/fuzz/classify_fuzz.c -o "$bin"
 
 seeds=$(find "$out/seeds" -type f | wc -l)
 echo "fuzz: classify_fuzz for ${secs}s ($seeds seeds, $(find "$out/corpus" -type f | wc -l) inputs kept from earlier runs)"
