@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The out-of-line half of include/skbpool/compat.h: what an older kernel
+ * The out-of-line half of core/compat.h: what an older kernel
  * lacks and takes more than an inline to make up.  Each part is built
  * only where compat.h says the kernel lacks it.
  */
@@ -9,7 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 
-#include <skbpool/compat.h>
+#include "compat.h"
 
 #ifdef SKBPOOL_COMPAT_EXTACK_FMT
 /*

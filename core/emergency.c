@@ -31,8 +31,7 @@
 #include <linux/vmstat.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/compat.h>
-
+#include "compat.h"
 #include "dev.h"
 #include "emergency.h"
 #include "netlink.h"

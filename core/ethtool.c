@@ -6,10 +6,10 @@
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
 
-#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "classify.h"
+#include "compat.h"
 #include "dev.h"
 #include "emergency.h"
 #include "main.h"

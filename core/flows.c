@@ -15,6 +15,7 @@
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/export.h>
+#include <linux/limits.h>
 #include <linux/stddef.h>
 #include <asm/barrier.h>
 #include <kunit/visibility.h>

@@ -32,8 +32,7 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/compat.h>
-
+#include "compat.h"
 #include "emergency.h"
 #include "lend.h"
 #include "rx.h"

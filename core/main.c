@@ -7,8 +7,7 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
-#include <skbpool/compat.h>
-
+#include "compat.h"
 #include "debugfs.h"
 #include "emergency.h"
 #include "main.h"

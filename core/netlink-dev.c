@@ -16,15 +16,15 @@
 #include <net/sock.h>
 #include <uapi/linux/skbpool.h>
 
-#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "classify.h"
+#include "compat.h"
 #include "dev.h"
 #include "emergency.h"
-#include "netlink.h"
 #include "netlink-gen.h"
 #include "netlink-lookup.h"
+#include "netlink.h"
 #include "rx.h"
 #include "sizing.h"
 #include "tx.h"

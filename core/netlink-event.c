@@ -12,12 +12,11 @@
 #include <net/netlink.h>
 #include <uapi/linux/skbpool.h>
 
-#include <skbpool/compat.h>
-
+#include "compat.h"
 #include "dev.h"
 #include "emergency.h"
-#include "netlink.h"
 #include "netlink-gen.h"
+#include "netlink.h"
 #include "rx.h"
 
 /**

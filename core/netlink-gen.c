@@ -8,7 +8,7 @@
  * what the kernel checks.  Two departures, each for a reason:
  *
  * - the ranges are __ro_after_init, not const: 6.1's nla_policy points at
- *   a writable range (include/skbpool/compat.h builds there too);
+ *   a writable range (core/compat.h builds there too);
  * - the family struct is here, as ynl-gen-c writes it for "genetlink"
  *   families; it does not for "genetlink-legacy" ones (ours, for
  *   uns-admin-perm), whose handler file would otherwise hold it.
@@ -21,8 +21,7 @@
 #include <net/netlink.h>
 #include <uapi/linux/skbpool.h>
 
-#include <skbpool/compat.h>
-
+#include "compat.h"
 #include "netlink-gen.h"
 
 /*

@@ -10,7 +10,7 @@
 #include <net/netlink.h>
 #include <uapi/linux/skbpool.h>
 
-#include <skbpool/compat.h>
+#include "compat.h"
 
 /* Common nested types */
 extern const struct nla_policy skbpool_prefix_nl_policy[SKBPOOL_A_PREFIX_ADDR + 1];

@@ -16,9 +16,8 @@
 #include <net/sock.h>
 #include <uapi/linux/skbpool.h>
 
-#include <skbpool/compat.h>
-
 #include "classify.h"
+#include "compat.h"
 #include "dev.h"
 #include "netlink-gen.h"
 #include "netlink-lookup.h"

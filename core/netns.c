@@ -24,9 +24,8 @@
 #include <net/netns/generic.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/compat.h>
-
 #include "classify.h"
+#include "compat.h"
 #include "dev.h"
 #include "netns.h"
 

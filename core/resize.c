@@ -20,8 +20,7 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/compat.h>
-
+#include "compat.h"
 #include "resize.h"
 #include "rx.h"
 #include "sizing.h"

@@ -36,10 +36,10 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "classify.h"
+#include "compat.h"
 #include "dev.h"
 #include "emergency.h"
 #include "lend.h"

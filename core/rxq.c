@@ -15,10 +15,10 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/compat.h>
 #include <skbpool/skbpool.h>
 
 #include "classify.h"
+#include "compat.h"
 #include "dev.h"
 #include "lend.h"
 #include "resize.h"

@@ -16,8 +16,7 @@
 #include <linux/mm.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/compat.h>
-
+#include "compat.h"
 #include "sizing.h"
 
 /**

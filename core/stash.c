@@ -11,15 +11,14 @@
  * the device's RX path, for emergency mode.
  *
  * Heads come from the kernel's skb head cache; where it is out of reach
- * (6.1, include/skbpool/compat.h) a queue has no stash: skbpool_stash_init()
+ * (6.1, core/compat.h) a queue has no stash: skbpool_stash_init()
  * leaves it empty, and critical frames get heads from the NAPI cache only.
  */
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
-#include <skbpool/compat.h>
-
+#include "compat.h"
 #include "emergency.h"
 #include "rx.h"
 #include "stash.h"

@@ -9,7 +9,7 @@
 #include <linux/netdevice.h>
 #include <linux/tracepoint.h>
 
-#include <skbpool/compat.h>
+#include "compat.h"
 
 TRACE_EVENT(skbpool_emergency,
 	    TP_PROTO(const struct net_device *netdev, bool active, const char *reason),
