@@ -6,6 +6,7 @@
 #   - scripts/checkpatch.pl --strict on every C source and header
 #   - scripts/kernel-doc on the public headers, the classifier's and the
 #     sizing's, and exported functions
+#   - rst2html on every Documentation/ page: no docutils warning
 #   - shellcheck on every shell script, python3 -m py_compile on python
 #   - tools/ethtool-ext built with -Wall -Wextra -Werror, and checkpatch
 #
@@ -87,6 +88,17 @@ if [ -n "$out" ]; then
 	echo "$out"
 	fail "kernel-doc warnings"
 fi
+
+# Every page renders as the kernel's Documentation/ would need it to: no
+# docutils warning (rst2html from python3-docutils, tests/qemu/deps.sh).
+step "Documentation: rst2html"
+mapfile -t rst < <(git ls-files --cached --others --exclude-standard 'Documentation/*.rst')
+for f in "${rst[@]}"; do
+	if ! out=$(rst2html --halt=warning --report=warning --strict "$f" 2>&1 >/dev/null); then
+		echo "$out"
+		fail "rst2html: $f"
+	fi
+done
 
 step "shellcheck"
 mapfile -t sh < <(git ls-files --cached --others --exclude-standard '*.sh' '.ci/run')

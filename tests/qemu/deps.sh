@@ -30,6 +30,7 @@ packages=(
 	# host-side checks, fuzzing and the tool; libFuzzer and the sanitizer
 	# runtimes are only recommended by clang, and recommends are skipped
 	sparse shellcheck clang libclang-rt-dev libmnl-dev pkg-config groff-base
+	python3-docutils
 )
 case ${1:-} in
 '') ;;
