@@ -83,7 +83,7 @@ check-field: modules tools
 check-debug:
 	@$(MAKE) --no-print-directory FLAVOUR=debug check
 
-demo: modules
+demo: modules tools
 	@tests/demo-run.sh
 
 vm-run: modules
@@ -98,7 +98,7 @@ bench-micro: modules
 bench-e1000: modules
 	@tests/bench/e1000.sh
 
-bench-flood: modules
+bench-flood: modules tools
 	@tests/bench/flood.sh
 
 fuzz: deps

@@ -15,6 +15,7 @@
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
+. "$(dirname "$0")/lib/ext.sh"
 
 FAULT=/sys/kernel/debug
 
@@ -121,14 +122,14 @@ else
 	ktap_fail "tagging survives a failed slab allocation anywhere in simnic"
 fi
 
-# Rule adds with one slab allocation failing at budget S: each either adds
-# its rule or fails and adds nothing.
+# Rule adds (netlink rule-add, from ethtool-ext) with one slab allocation
+# failing at budget S: each either adds its rule or fails and adds nothing.
 ok=0 failed=0 broken=0
 for s in 0 64 256 1024 4096 8192 12288 16384; do
 	before=$(rules)
 	arm failslab "$s" skbpool
-	if faulty nsenter --net="/run/netns/$a_NSX" sh -c \
-		"echo '$a_DEVX add critical proto udp dport 7000' >/sys/kernel/debug/skbpool/rules" 2>/dev/null; then
+	if faulty ip netns exec "$a_NSX" "$EXT" rule add "$a_DEVX" critical proto udp dport 7000 \
+		>/dev/null 2>&1; then
 		want=$((before + 1))
 		ok=$((ok + 1))
 	else
@@ -138,15 +139,14 @@ for s in 0 64 256 1024 4096 8192 12288 16384; do
 	echo 0 >"$FAULT/failslab/probability"
 	[ "$(rules)" -eq "$want" ] || broken=$((broken + 1))
 done
-nsenter --net="/run/netns/$a_NSX" sh -c "echo '$a_DEVX flush' >/sys/kernel/debug/skbpool/rules"
+while ext "$a_NSX" rule del "$a_DEVX" 0 >/dev/null 2>&1; do :; done
 ktap_info "rule add: $ok added, $failed refused, $broken left the table wrong"
 if [ $broken -eq 0 ] && [ $failed -gt 0 ] && [ $ok -gt 0 ]; then
 	ktap_pass "a rule add that cannot allocate fails and adds nothing"
 else
 	ktap_fail "a rule add that cannot allocate fails and adds nothing"
 fi
-nsenter --net="/run/netns/$a_NSX" sh -c \
-	"echo '$a_DEVX add critical proto udp dport 7000' >/sys/kernel/debug/skbpool/rules"
+ext "$a_NSX" rule add "$a_DEVX" critical proto udp dport 7000 >/dev/null
 if [ "$(rules)" -eq 1 ]; then
 	ktap_pass "the same add succeeds without injection"
 else

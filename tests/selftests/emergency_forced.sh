@@ -11,6 +11,7 @@
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
+. "$(dirname "$0")/lib/ext.sh"
 
 LIB=$(dirname "$0")/lib
 SCRATCH=/tmp/skbpool-forced-$$
@@ -31,7 +32,8 @@ trap cleanup EXIT
 in_x() { ip netns exec "$f_NSX" "$@"; }
 in_y() { ip netns exec "$f_NSY" "$@"; }
 # debugfs is not visible under "ip netns exec" (it remounts /sys).
-rules() { nsenter --net="/run/netns/$f_NSX" sh -c "echo '$f_DEVX $*' >/sys/kernel/debug/skbpool/rules"; }
+# "rules add RULE...": through netlink, as an admin adds one.
+rules() { ext "$f_NSX" rule "$1" "$f_DEVX" "${@:2}" >/dev/null; }
 stat_x() { pair_stat "$f_NSX" "$f_DEVX" "$1"; }
 
 # All of A's counters at once, as NAME=VALUE lines.

@@ -26,8 +26,22 @@ sv_json() { # FILE KEY
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2" 2>/dev/null
 }
 
-sv_rules() { # NS DEV RULE...
-	nsenter --net="/run/netns/$1" sh -c "echo '$2 ${*:3}' >/sys/kernel/debug/skbpool/rules"
+# Rules through netlink, as an admin sets them (ethtool-ext, built on the
+# host): sv_rules NS DEV add RULE... adds one at the end; sv_rules NS DEV
+# flush removes every rule of DEV.
+SV_EXT=$(cd "$SV_LIB/../../.." && pwd)/tools/ethtool-ext/ethtool-ext
+sv_rules() { # NS DEV add RULE... | NS DEV flush
+	local ns=$1 dev=$2 op=$3
+	shift 3
+	case $op in
+	add) ip netns exec "$ns" "$SV_EXT" rule add "$dev" "$@" >/dev/null ;;
+	flush)
+		while ip netns exec "$ns" "$SV_EXT" rule del "$dev" 0 >/dev/null 2>&1; do
+			:
+		done
+		;;
+	*) echo "sv_rules: unknown operation '$op'" >&2; return 2 ;;
+	esac
 }
 
 # Injection settings; the probability is written last, through an fd
