@@ -7,6 +7,7 @@
 #   make check        everything CI runs: lint, then all tests in one guest
 #   make demo         boot a guest and show skbpool at work
 #   make fuzz         the classifier under libFuzzer for FUZZ_SECONDS
+#   make fuzz-all     every fuzz target, FUZZ_SECONDS each
 #   make bench-field  swap over NBD and NFS between two guests (hours at the defaults)
 #   make deb          Debian packages skbpool-dkms and ethtool-ext in build/deb/
 #   make help         the rest
@@ -29,7 +30,7 @@ KDIR_SH = kdir='$(KDIR)'; [ -n "$$kdir" ] || kdir=$$($(KERNEL_SH) $(FLAVOUR)) ||
 
 VERSION := $(shell cat VERSION)
 
-.PHONY: all modules tools deps kernel check check-host check-debug lint fuzz demo vm-run \
+.PHONY: all modules tools deps kernel check check-host check-debug lint fuzz fuzz-all demo vm-run \
 	vm-shell bench-micro bench-simnic bench-e1000 bench-flood bench-field check-field \
 	install-dkms deb build-distro clean help
 
@@ -61,13 +62,17 @@ lint: modules tools
 check-host: tools
 	@$(KDIR_SH); tests/host.sh "$$kdir"
 
-# The classifier fuzzer runs on the host, before the guest, as the test
-# "classify_fuzz" (so T selects it like any other), for at least a minute;
-# a finding fails check.
+# The fuzzers run on the host, before the guest, as the tests
+# "classify_fuzz" and "args_fuzz" (so T selects them like any other): the
+# classifier for at least a minute, ethtool-ext's parser for 20 s; a
+# finding fails check.
 check: modules tools lint check-host
 	@if [ -z '$(T)' ] || echo classify_fuzz | grep -qE -- '$(T)'; then \
 		s='$(FUZZ_SECONDS)'; [ "$$s" -ge 60 ] 2>/dev/null || s=60; \
-		FUZZ_SECONDS=$$s tests/fuzz/run.sh; \
+		FUZZ_SECONDS=$$s tests/fuzz/run.sh classify; \
+	fi
+	@if [ -z '$(T)' ] || echo args_fuzz | grep -qE -- '$(T)'; then \
+		FUZZ_SECONDS=20 tests/fuzz/run.sh args; \
 	fi
 	@E1000_NICS=$${E1000_NICS:-2} $(VM_SH) check '$(T)'
 	@if [ -z '$(T)' ] || echo field_swap_nbd_tagged | grep -qE -- '$(T)'; then \
@@ -102,7 +107,10 @@ bench-flood: modules tools
 	@tests/bench/flood.sh
 
 fuzz: deps
-	@FUZZ_SECONDS='$(FUZZ_SECONDS)' tests/fuzz/run.sh
+	@FUZZ_SECONDS='$(FUZZ_SECONDS)' tests/fuzz/run.sh classify
+
+fuzz-all: deps
+	@for t in classify args; do FUZZ_SECONDS='$(FUZZ_SECONDS)' tests/fuzz/run.sh $$t || exit 1; done
 
 bench-simnic: modules
 	@tests/bench/simnic.sh
@@ -165,6 +173,7 @@ help:
 	@echo "make lint        W=1, sparse, checkpatch --strict, kernel-doc, shellcheck, ethtool-ext with -Werror"
 	@echo "make demo        boot a guest and show skbpool at work"
 	@echo "make fuzz        the classifier under libFuzzer, ASan, UBSan for FUZZ_SECONDS (default 60)"
+	@echo "make fuzz-all    every fuzz target (classifier, ethtool-ext's parser), FUZZ_SECONDS each"
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
 	@echo "                 (E1000_NICS=N: N emulated 82540EM NICs on one QEMU hub; VM_IOMMU=1: q35 with intel-iommu, strict)"
 	@echo "make vm-shell    an interactive guest shell"

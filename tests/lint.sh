@@ -68,13 +68,14 @@ for f in "${toolsrc[@]}"; do
 done
 
 # The fuzz targets are userspace C in kernel style; libFuzzer fixes the
-# CamelCase names of their entry points.  tests/fuzz/classify_compat.h is
+# CamelCase names of their entry points, and ethtool-ext's API the
+# stdint types args_fuzz.c passes it.  tests/fuzz/classify_compat.h is
 # left out: it re-creates kernel primitives (typedefs, volatile accesses,
 # barriers) that checkpatch rightly flags anywhere else.
 mapfile -t fuzzsrc < <(git ls-files --cached --others --exclude-standard 'tests/fuzz/*.c')
 for f in "${fuzzsrc[@]}"; do
 	if ! out=$("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
-		--show-types --ignore "$ignore,CAMELCASE" -f "$f" 2>&1); then
+		--show-types --ignore "$ignore,CAMELCASE,PREFER_KERNEL_TYPES" -f "$f" 2>&1); then
 		echo "$out"
 		fail "checkpatch: $f"
 	fi

@@ -39,13 +39,22 @@ struct parser {
 	size_t errlen;
 };
 
+/*
+ * The error names the word as given; a control character in it becomes
+ * '?', so the message stays one printable line (a newline or an escape
+ * sequence from the command line must not reach the terminal).
+ */
 static int fail(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
+	char *c;
 
 	va_start(ap, fmt);
 	vsnprintf(p->err, p->errlen, fmt, ap);
 	va_end(ap);
+	for (c = p->err; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return -1;
 }
 
