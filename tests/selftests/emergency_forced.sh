@@ -162,8 +162,12 @@ nomatch=$(delta skbpool_rx_drop_nomatch)
 # How much of the flood falls inside the window depends on the emulator's
 # pace; what must hold is that a real part of it did, and was dropped by
 # us (the next check shows nothing but critical frames was delivered).
+# A real part is 1000 frames, SKBPOOL_SLOW times fewer on the debug
+# kernel, whose iperf3 sends about a third as many (its first whole run:
+# 1712 sent, 558 dropped inside the window).
+min_drop=$((1000 / ${SKBPOOL_SLOW:-1}))
 ktap_info "flood: iperf3 sent ${flood_pkts:-?} datagrams, $nomatch dropped in emergency as not critical"
-if [ "${flood_pkts:-0}" -gt 0 ] && [ "$nomatch" -ge 1000 ]; then
+if [ "${flood_pkts:-0}" -gt 0 ] && [ "$nomatch" -ge "$min_drop" ]; then
 	ktap_pass "the flood is dropped before any skb is built"
 else
 	ktap_fail "the flood is dropped" "sent ${flood_pkts:-?}, dropped $nomatch"
