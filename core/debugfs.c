@@ -12,7 +12,6 @@
  * Each lists the devices of the reader's network namespace.
  */
 #include <linux/debugfs.h>
-#include <linux/inet.h>
 #include <linux/netdevice.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>

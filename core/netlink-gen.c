@@ -15,6 +15,15 @@
  *
  * The handlers are by object: netlink-dev.c, netlink-rule.c (rules and
  * learned flows), netlink-event.c (the events group, init and exit).
+ *
+ * Namespaces: the family is netnsok and every lookup goes through the
+ * caller's netns, so a device elsewhere is "no such device", never shown.
+ *
+ * Permissions: writes are GENL_UNS_ADMIN_PERM, CAP_NET_ADMIN over the user
+ * namespace owning the caller's netns (the device's, see above).  That is
+ * what ethtool asks for to set the "skbpool" private flag and the ring
+ * sizes, which set the floor of the reserve: a stricter check here would
+ * be bypassed through ethtool and only make the two interfaces disagree.
  */
 
 #include <net/genetlink.h>

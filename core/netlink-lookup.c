@@ -40,7 +40,7 @@ static struct skbpool_dev *sdev_of(const struct net_device *netdev)
  */
 struct skbpool_dev *skbpool_nl_lookup(struct net *net, struct nlattr **tb,
 				      const struct nl_selector *sel, bool required,
-				     struct netlink_ext_ack *extack)
+				      struct netlink_ext_ack *extack)
 {
 	struct nlattr *named_by = tb[sel->ifname] ?: tb[sel->ifindex];
 	struct net_device *netdev = NULL;

@@ -23,10 +23,12 @@
  * in_flight = held, free = total - in_flight.  Once all of them are in
  * flight, ids with SKBPOOL_RX_LENT name pages lent for one frame (lend.c).
  *
- * Every function here runs in the queue's NAPI poll and touches only this
- * queue: no locks, no atomic read-modify-write, no divisions.  A resize is
- * prepared elsewhere and applied here (resize.c); the pool's life outside
- * the poll (allocation, parking, counters) is rxq.c's.
+ * Every function here but the buffer allocation and release (which rxq.c
+ * and resize.c also call, outside the poll) runs in the queue's NAPI poll
+ * and touches only this queue: no locks, no atomic read-modify-write, no
+ * divisions.  A resize is prepared elsewhere and applied here (resize.c);
+ * the pool's life outside the poll (allocation, parking, counters) is
+ * rxq.c's.
  */
 #include <linux/dma-mapping.h>
 #include <linux/log2.h>

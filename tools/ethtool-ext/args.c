@@ -40,15 +40,19 @@ struct parser {
 };
 
 /*
- * The error names the word as given; a control character in it becomes
- * '?', so the message stays one printable line (a newline or an escape
- * sequence from the command line must not reach the terminal).
+ * The error names the word as given; a C0 control character or DEL in it
+ * becomes '?', so the message stays one line and an ESC from the command
+ * line does not reach the terminal.  Bytes from 0x80 up are left alone:
+ * they are UTF-8 in any name a user types (an 8-bit terminal reading 0x9b
+ * as CSI is not served).
  */
 static int fail(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
 	char *c;
 
+	if (!p->errlen)
+		return -1;
 	va_start(ap, fmt);
 	vsnprintf(p->err, p->errlen, fmt, ap);
 	va_end(ap);
