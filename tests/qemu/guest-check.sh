@@ -37,6 +37,12 @@ kmsg_splat() {
 	tail -c +$(($1 + 1)) "$kmsg" | grep -E -m1 -- "$splat_re" |
 		sed 's/^[^;]*;//'
 }
+# The kernel's report around that first splat, as KTAP comments: CI keeps
+# only the harness's output, and a splat line alone does not say where.
+kmsg_context() { # MARK
+	tail -c +$(($1 + 1)) "$kmsg" | sed 's/^[^;]*;//' |
+		grep -E -m1 -A40 -- "$splat_re" | sed 's/^/    # /'
+}
 
 echo "KTAP version 1"
 index=0
@@ -113,6 +119,7 @@ for s in "${tests[@]}"; do
 	rc=${PIPESTATUS[0]}
 	splat=$(kmsg_splat "$mark")
 	if [ -n "$splat" ]; then
+		kmsg_context "$mark"
 		result "not ok" "$name" "kernel reported: $splat"
 	elif [ "$rc" -eq 0 ]; then
 		result ok "$name"

@@ -25,10 +25,18 @@
 No fault injection: the page allocator really has that little left, so
 kswapd runs, GFP_ATOMIC callers dig into the reserves below min, and those
 that cannot fail.  The hog makes itself the OOM killer's first choice
-(oom_score_adj 1000), so a test's own processes are never the victim.
+(oom_score_adj 1000), so a test's own processes are never the victim,
+and locks the pages it runs from (its interpreter, libraries and heap as
+they are at start) in memory: with no swap those are the only pages reclaim
+can take from it, and a hog that must fault its own code back in through
+9p, under the pressure it made, cannot give memory back in time (before this the OOM
+killer took it in 3 of 5 runs of reserve_restart, while it faulted in its
+own code).
 Allocations stop short of the target, never in direct reclaim, and one
 chunk is 1 MiB (256 KiB within 4 MiB of the target).
 """
+import ctypes
+import ctypes.util
 import json
 import mmap
 import os
@@ -124,6 +132,18 @@ def target_pages(spec, marks):
     return base
 
 
+MCL_CURRENT = 1
+
+
+def lock_self():
+    """mlockall(MCL_CURRENT): the pages mapped now stay resident; what the
+    hog maps later (its anonymous chunks) is not locked, so it stays what
+    the kernel may swap where there is swap."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if libc.mlockall(MCL_CURRENT) != 0:
+        sys.exit("hog.py: mlockall: " + os.strerror(ctypes.get_errno()))
+
+
 def main():
     if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
@@ -132,6 +152,7 @@ def main():
     target_pages(floor_spec, watermarks(near=False))  # a bad one fails here
     with open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
+    lock_self()
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     fill = b"\xa5" * CHUNK
