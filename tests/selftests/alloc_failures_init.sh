@@ -4,16 +4,18 @@
 # Every allocation made while the modules load and while devices register
 # may fail: skbpool's init (netlink family, pernet state, debugfs), simnic's
 # (its bus, debugfs) and a simnic device's creation through new_device.
-# (e1000sp's probe is not walked yet: an allocation failing under
+# The task's Nth allocation made from module code fails (lib/fail_nth.py
+# around one finit_module or write; counted only for allocations with a
+# module's code on the stack: the loader, the VFS and 9p, which serves the
+# guest's root, are left alone), for N = 1, 2, ... until a run reaches no
+# Nth.  After each run the module is either loaded and working or absent
+# with nothing left behind (no netlink family, bus, debugfs directory or
+# netdev), and it loads cleanly again; the kernel logs no warning (the
+# harness fails the test on one).
+#
+# e1000sp's probe is not walked yet: an allocation failing under
 # pci_enable_device() makes ACPICA dereference NULL while it evaluates
-# _PRT, a kernel bug outside this project that the walk must step around.)  The task's Nth
-# allocation made from module code fails (lib/fail_nth.py around one
-# finit_module or write; counted only for allocations with a module's code
-# on the stack: the loader, the VFS and 9p, which serves the guest's root,
-# are left alone), for N = 1, 2, ... until a run reaches no Nth.  After each run the module is either
-# loaded and working or absent with nothing left behind (no netlink family,
-# no debugfs directory, no netdev), and it loads cleanly again; the kernel
-# logs no warning (the harness fails the test on one).
+# _PRT, a kernel bug outside this project that the walk must step around.
 # skbpool-timeout: 600
 . "$(dirname "$0")/lib/ktap.sh"
 

@@ -27,11 +27,10 @@ kswapd runs, GFP_ATOMIC callers dig into the reserves below min, and those
 that cannot fail.  The hog makes itself the OOM killer's first choice
 (oom_score_adj 1000), so a test's own processes are never the victim,
 and locks the pages it runs from (its interpreter, libraries and heap as
-they are at start) in memory: with no swap those are the only pages reclaim
-can take from it, and a hog that must fault its own code back in through
-9p, under the pressure it made, cannot give memory back in time (before this the OOM
-killer took it in 3 of 5 runs of reserve_restart, while it faulted in its
-own code).
+they are at start): with no swap those are the only pages reclaim can take
+from it, and a hog that must fault its own code back in through 9p, under
+the pressure it made, cannot give memory back in time; the OOM killer
+then takes it.
 Allocations stop short of the target, never in direct reclaim, and one
 chunk is 1 MiB (256 KiB within 4 MiB of the target).
 """
