@@ -112,11 +112,13 @@ for s in "${tests[@]}"; do
 	t=$(sed -n 's/^# skbpool-timeout: *\([0-9]*\).*/\1/p' "$repo/tests/selftests/$s" | head -n 1)
 	t=$((${t:-$default_timeout} * slow))
 	announce "$name"
+	started=$SECONDS
 	mark=$(kmsg_mark)
 	echo "skbpool-harness: start $name" >/dev/kmsg
 	(cd "$repo/tests/selftests" && timeout -k 10 "$t" bash "./$s") 2>&1 </dev/null |
 		sed -u 's/^/    /'
 	rc=${PIPESTATUS[0]}
+	echo "# time: $name $((SECONDS - started)) s"
 	splat=$(kmsg_splat "$mark")
 	if [ -n "$splat" ]; then
 		kmsg_context "$mark"

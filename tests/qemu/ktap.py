@@ -10,8 +10,10 @@ the test it announced last gets a synthetic "not ok" naming the first splat
 the console shows.  The counts are of leaf tests (KUnit cases, selftest
 subtests); a parent that failed although its children passed (a script that
 crashed after its last subtest, a splat, a timeout) counts as one failure.
-Ends with the plain line "N passed, N failed, N skipped"; exits 1 when
-anything failed or nothing ran.
+Then the slowest selftests (the guest's "# time: NAME N s" lines), so
+that the suite's budget is visible where it is spent.  Ends with the plain
+line "N passed, N failed, N skipped"; exits 1 when anything failed or
+nothing ran.
 """
 import re
 import sys
@@ -23,6 +25,7 @@ SPLAT = re.compile(r'WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|'
                    r'recursive locking|inconsistent lock state|general protection fault|'
                    r'refcount_t:|corruption|blocked for more than')
 PANIC = re.compile(r'Kernel panic')
+TIME = re.compile(r'^# time: (\S+) (\d+) s$')
 
 
 def count(lines):
@@ -90,6 +93,11 @@ def main():
         print(f'# plan said {plan} tests, {top} reported')
         failed += 1
 
+    times = sorted(((int(m.group(2)), m.group(1)) for m in map(TIME.match, results) if m),
+                   reverse=True)
+    if times:
+        slowest = ', '.join(f'{name} {secs} s' for secs, name in times[:8])
+        print(f'# selftests took {sum(s for s, _ in times)} s; slowest: {slowest}')
     print(f'{passed} passed, {failed} failed, {skipped} skipped')
     if passed + failed + skipped == 0:
         print('# no test ran (does T= match any test name?)')
