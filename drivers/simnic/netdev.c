@@ -683,10 +683,30 @@ static int simnic_change_mtu(struct net_device *netdev, int mtu)
 	return simnic_reconfigure(netdev, simnic_apply_mtu, &mtu);
 }
 
+/*
+ * The device segments TCP with a pseudo-header taken from the IPv6 header,
+ * which behind a routing header names the next hop, not the final
+ * destination the checksum covers (RFC 8200, 8.1), as hardware that
+ * parses only the base header would.  The core keeps such frames from TSO
+ * only on NETIF_F_IPV6_CSUM devices; a NETIF_F_HW_CSUM one asks for them
+ * to be segmented in software.
+ */
+static netdev_features_t simnic_features_check(struct sk_buff *skb,
+					       struct net_device *netdev,
+					       netdev_features_t features)
+{
+	features = vlan_features_check(skb, features);
+	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6 &&
+	    skb_network_header_len(skb) != sizeof(struct ipv6hdr))
+		features &= ~NETIF_F_GSO_MASK;
+	return features;
+}
+
 const struct net_device_ops simnic_netdev_ops = {
 	.ndo_open		= simnic_open,
 	.ndo_stop		= simnic_stop,
 	.ndo_start_xmit		= simnic_xmit,
+	.ndo_features_check	= simnic_features_check,
 	.ndo_tx_timeout		= simnic_tx_timeout,
 	.ndo_get_stats64	= simnic_get_stats64,
 	.ndo_change_mtu		= simnic_change_mtu,
