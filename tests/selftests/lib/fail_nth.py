@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Make the Nth fault-injection point this task passes fail, around one
-kernel call, and say whether it was reached (/proc/thread-self/fail-nth).
+finit_module(2), and say whether it was reached
+(/proc/thread-self/fail-nth).  A shell cannot load a module itself, and
+fail-nth is not inherited by a child such as insmod.
 
-    fail_nth.py N load MODULE_FILE    finit_module(2) the file
-    fail_nth.py N write FILE TEXT     write TEXT to FILE in one write(2)
+    fail_nth.py N MODULE_FILE
 
 Prints one line, "OK FIRED ERROR": OK is true when the call succeeded,
 FIRED false when the call passed fewer than N points, so no failure
@@ -23,21 +24,14 @@ NTH = "/proc/thread-self/fail-nth"
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[2] not in ("load", "write"):
+    if len(sys.argv) != 3:
         sys.exit(__doc__)
-    n, op = int(sys.argv[1]), sys.argv[2]
+    n = int(sys.argv[1])
     libc = ctypes.CDLL(None, use_errno=True)
-    if op == "load":
-        fd = os.open(sys.argv[3], os.O_RDONLY)
-    else:
-        fd = os.open(sys.argv[3], os.O_WRONLY)
-        text = sys.argv[4].encode()
+    fd = os.open(sys.argv[2], os.O_RDONLY)
     with open(NTH, "w") as f:
         f.write(str(n))
-    if op == "load":
-        rc = libc.syscall(SYS_FINIT_MODULE, fd, b"", 0)
-    else:
-        rc = libc.write(fd, text, len(text))
+    rc = libc.syscall(SYS_FINIT_MODULE, fd, b"", 0)
     err = ctypes.get_errno() if rc < 0 else 0
     with open(NTH) as f:
         left = int(f.read())
