@@ -539,6 +539,13 @@ static void qpair_down(struct simnic_port *port, u32 i)
 	struct simnic_txq *tx = &qp->tx;
 	u32 n;
 
+	/*
+	 * Frames the device wrote that NAPI never cleaned: the wire carried
+	 * them and the host throws them away, so they are dropped, as the
+	 * counters' sum (frames sent = received + dropped + missed + too
+	 * long) says.  No writer or reader is left; quiesce ordered hw_head.
+	 */
+	rx_count(rx, &rx->stats.dropped, rx->hw_head - rx->next_to_clean);
 	if (!rx->pool) {
 		for (n = rx->next_to_clean; n != rx->next_to_use; n++) {
 			struct simnic_rx_desc *d = &rx->desc[n & (rx->size - 1)];
