@@ -16,6 +16,7 @@ FLAVOUR ?= base
 T ?=
 CMD ?=
 FUZZ_SECONDS ?= 60
+SOAK_MINUTES ?= 30
 # Emulated 82540EM NICs joined back to back (tests/qemu/vm.sh); make check
 # boots with two so the e1000sp tests always run.
 E1000_NICS ?=
@@ -32,7 +33,7 @@ VERSION := $(shell cat VERSION)
 
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz fuzz-all demo vm-run \
 	vm-shell bench-micro bench-simnic bench-e1000 bench-flood bench-field check-field \
-	install-dkms deb build-distro clean help
+	soak install-dkms deb build-distro clean help
 
 all: modules tools
 
@@ -115,6 +116,11 @@ fuzz-all: deps
 bench-simnic: modules
 	@tests/bench/simnic.sh
 
+# SOAK_MINUTES (default 30) of churn under traffic, checked every minute:
+# tests/soak/guest.sh.  FLAVOUR=debug for the debug kernel.
+soak: modules tools
+	@SOAK_MINUTES='$(SOAK_MINUTES)' tests/soak/soak.sh
+
 # FIELD_ROUNDS, FIELD_CONFIGS, FIELD_WORKLOADS and the rest: see
 # tests/field/field.sh.
 bench-field: modules tools
@@ -187,6 +193,8 @@ help:
 	@echo "make bench-field swap over NBD and NFS in a memory-starved guest, flooded, wire pulled; e1000sp vs in-tree e1000"
 	@echo "                 (build/bench/field.json and charts; FIELD_ROUNDS, FIELD_CONFIGS, FIELD_WORKLOADS)"
 	@echo "make check-field the short form make check runs: one swap-nbd run, tagged client, 2 x RAM"
+	@echo "make soak        SOAK_MINUTES (default 30) of traffic and config churn, checked every minute;"
+	@echo "                 FLAVOUR=debug on the debug kernel (build/soak/FLAVOUR.log, .txt)"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"
 	@echo "make build-distro the modules against Debian 12's stock 6.1 and 6.12 headers, W=1, warnings fail"
 	@echo "make deb         Debian packages skbpool-dkms (the modules through DKMS) and ethtool-ext in build/deb/"

@@ -4,9 +4,10 @@
 # An NBD device whose export lives in one namespace and whose client (the
 # kernel's nbd, which marks its socket SOCK_MEMALLOC) is in another:
 #   nbd_load                          modprobe nbd (it may race udev: retried)
-#   nbd_attach NS_SRV ADDR NS_CLI DIR SIZE
+#   nbd_attach NS_SRV ADDR NS_CLI DIR SIZE [DEV]
 #                                     export DIR/disk.img of SIZE from NS_SRV
-#                                     on ADDR, connect /dev/nbd0 from NS_CLI
+#                                     on ADDR, connect DEV (/dev/nbd0) from
+#                                     NS_CLI
 #                                     (-t 60: a request unanswered for a
 #                                     minute fails, the test does not hang
 #                                     in D state); sets NBD_DEV
@@ -26,8 +27,8 @@ nbd_load() {
 	return 1
 }
 
-nbd_attach() { # NS_SRV ADDR NS_CLI DIR SIZE
-	local _
+nbd_attach() { # NS_SRV ADDR NS_CLI DIR SIZE [DEV]
+	local dev=${6:-/dev/nbd0} _
 	truncate -s "$5" "$4/disk.img" || return 1
 	cat >"$4/nbd.conf" <<-CONF
 		[generic]
@@ -39,11 +40,11 @@ nbd_attach() { # NS_SRV ADDR NS_CLI DIR SIZE
 	CONF
 	ip netns exec "$1" nbd-server -C "$4/nbd.conf" >/dev/null 2>&1 || return 1
 	for _ in 1 2 3 4 5; do
-		ip netns exec "$3" nbd-client "$2" /dev/nbd0 -N disk -t 60 >/dev/null 2>&1 && break
+		ip netns exec "$3" nbd-client "$2" "$dev" -N disk -t 60 >/dev/null 2>&1 && break
 		sleep 0.5
 	done
-	[ "$(cat /sys/block/nbd0/size 2>/dev/null)" -gt 0 ] 2>/dev/null || return 1
-	NBD_DEV=/dev/nbd0
+	[ "$(cat "/sys/block/${dev#/dev/}/size" 2>/dev/null)" -gt 0 ] 2>/dev/null || return 1
+	NBD_DEV=$dev
 }
 
 nbd_verify() { # MIB DIR

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Any number of simnic pairs, each across its own two namespaces:
-#   pair_new NAME ID_X ID_Y NET4 NET6   creates NAME_x/NAME_y namespaces
+#   pair_new NAME ID_X ID_Y NET4 NET6 [QUEUES]
+#                                       creates NAME_x/NAME_y namespaces
 #       (names suffixed with the PID), ports with NET4.1/24 + NET6::1/64 on
 #       x and .2/::2 on y, neighbours permanent both ways (so no ARP or ND
 #       has to succeed under fault injection), link up.  Sets
@@ -31,12 +32,12 @@ pair_cleanup() {
 	modprobe -r simnic 2>/dev/null
 }
 
-pair_new() { # NAME ID_X ID_Y NET4 NET6
+pair_new() { # NAME ID_X ID_Y NET4 NET6 [QUEUES]
 	local name=$1 nsx=$1-x-$$ nsy=$1-y-$$ dx dy fx fy ix iy
 	modprobe simnic || return 1
-	echo "$2 1 1" >/sys/bus/simnic/new_device || return 1
+	echo "$2 1 ${6:-1}" >/sys/bus/simnic/new_device || return 1
 	PAIR_IDS+=("$2")
-	echo "$3 1 1" >/sys/bus/simnic/new_device || return 1
+	echo "$3 1 ${6:-1}" >/sys/bus/simnic/new_device || return 1
 	PAIR_IDS+=("$3")
 	dx=$(ls "/sys/bus/simnic/devices/simnic$2/net/")
 	dy=$(ls "/sys/bus/simnic/devices/simnic$3/net/")

@@ -6,9 +6,12 @@
         COUNT datagrams of SIZE bytes at RATE/s, starting once GO_FILE
         exists (at once without one); GO_FILE.<pid> says it is ready
   udpflow.py recv ADDR PORT IDLE_S [READY_FILE]
-        print how many distinct sequence numbers arrived, as JSON, once
-        nothing came for IDLE_S seconds (60 s before the first one);
-        READY_FILE is created once the socket is bound
+        print how many distinct sequence numbers arrived, and the longest
+        wait between two arrivals in seconds, as JSON, once nothing came
+        for IDLE_S seconds (60 s before the first one) or on SIGTERM;
+        READY_FILE is created once the socket is bound.  first_mono and
+        last_mono are the first and last arrivals on CLOCK_MONOTONIC, to
+        compare with the sender's start_mono and end_mono
 
 The sender paces itself on a monotonic clock and prints what it sent as
 JSON.  Sends that fail (ENOBUFS and friends) are counted, not retried, so
@@ -16,6 +19,7 @@ JSON.  Sends that fail (ENOBUFS and friends) are counted, not retried, so
 """
 import json
 import os
+import signal
 import socket
 import struct
 import sys
@@ -56,8 +60,18 @@ def send(addr, port, count, rate, size=64, go=None):
             sent += 1
         except OSError:
             failed += 1
+    end = time.monotonic()
     print(json.dumps({"sent": sent, "send_failed": failed,
-                      "seconds": round(time.monotonic() - start, 3)}))
+                      "seconds": round(end - start, 3),
+                      "start_mono": round(start, 3), "end_mono": round(end, 3)}))
+
+
+class Stop(Exception):
+    pass
+
+
+def stop(*_):
+    raise Stop()
 
 
 def recv(addr, port, idle, ready=None):
@@ -67,20 +81,33 @@ def recv(addr, port, idle, ready=None):
     if ready:
         open(ready, "w").close()
     seen = set()
+    first, last, gap = None, None, 0.0
+    signal.signal(signal.SIGTERM, stop)
     s.settimeout(60)
-    while True:
-        try:
-            data = s.recv(65536)
-        except socket.timeout:
-            break
-        if len(data) < 8:
-            continue
-        seq = struct.unpack("!Q", data[:8])[0]
-        if seq == WARMUP:
-            continue
-        seen.add(seq)
-        s.settimeout(idle)
-    print(json.dumps({"received": len(seen)}))
+    try:
+        while True:
+            try:
+                data = s.recv(65536)
+            except socket.timeout:
+                break
+            if len(data) < 8:
+                continue
+            seq = struct.unpack("!Q", data[:8])[0]
+            if seq == WARMUP:
+                continue
+            now = time.monotonic()
+            if last is not None:
+                gap = max(gap, now - last)
+            else:
+                first = now
+            last = now
+            seen.add(seq)
+            s.settimeout(idle)
+    except Stop:
+        pass
+    print(json.dumps({"received": len(seen), "max_gap_s": round(gap, 3),
+                      "first_mono": first and round(first, 3),
+                      "last_mono": last and round(last, 3)}))
 
 
 def main(argv):

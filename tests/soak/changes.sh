@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The soak's configuration changes, one function per kind, each applied to
+# one pair ("s", the simnic pair, or "e", the e1000sp pair) while traffic
+# runs.  A change that leaves a link or a queue worse off (link down,
+# stalled completions, untagged) undoes itself within a few seconds, so
+# the critical stream's gap bound holds.  Sourced by guest.sh, which owns
+# the SIDE_* maps and the counters these update:
+#   change_one PAIR       a random kind on PAIR (counted in CHANGED/FAILED)
+#   change_settle         every pair back to a calm state for the checks
+
+CHANGE_KINDS=(tag reserve_dev reserve_queue emergency rule rings channels mtu link fault hog)
+declare -A CHANGED FAILED
+HOG_SINCE=
+
+pick() { # WORD...: one of them
+	shift $((RANDOM % $#))
+	echo "$1"
+}
+
+side_of() { pick "${1}x" "${1}y"; }
+
+in_side() { # SIDE CMD...
+	local side=$1
+	shift
+	ip netns exec "${SIDE_NS[$side]}" "$@"
+}
+
+both() { # PAIR CMD... (CMD's DEV placeholder @ is each side's device)
+	local pair=$1 side args
+	shift
+	for side in "${pair}x" "${pair}y"; do
+		args=("${@//@/${SIDE_DEV[$side]}}")
+		in_side "$side" "${args[@]}" || return 1
+	done
+}
+
+# Untag one side (its queues rebuilt without a pool, the pool freed while
+# its buffers may still be in sockets), re-tag it after 1 to 3 s.
+change_tag() {
+	local side
+	side=$(side_of "$1")
+	in_side "$side" ethtool --set-priv-flags "${SIDE_DEV[$side]}" skbpool off || return 1
+	sleep $((1 + RANDOM % 3))
+	in_side "$side" ethtool --set-priv-flags "${SIDE_DEV[$side]}" skbpool on
+}
+
+change_reserve_dev() {
+	local side
+	side=$(side_of "$1")
+	in_side "$side" "$EXT" size "${SIDE_DEV[$side]}" all "$(pick 64 256 1024 auto)"
+}
+
+change_reserve_queue() {
+	local side
+	side=$(side_of "$1")
+	in_side "$side" "$EXT" size "${SIDE_DEV[$side]}" 0 "$(pick 64 256 1024 auto)"
+}
+
+change_emergency() {
+	local side
+	side=$(side_of "$1")
+	in_side "$side" "$EXT" emergency "${SIDE_DEV[$side]}" "$(pick on off auto auto)"
+}
+
+# Add a bulk rule after the base rules, or delete the last one added.
+change_rule() {
+	local side n
+	side=$(side_of "$1")
+	n=${SIDE_RULES[$side]}
+	if [ "$n" -gt 0 ] && [ $((RANDOM % 2)) -eq 0 ]; then
+		in_side "$side" "$EXT" rule del "${SIDE_DEV[$side]}" \
+			$((${SIDE_BASE[$side]} + n - 1)) || return 1
+		SIDE_RULES[$side]=$((n - 1))
+	else
+		in_side "$side" "$EXT" rule add "${SIDE_DEV[$side]}" bulk proto udp \
+			dport $((20000 + RANDOM % 10000)) || return 1
+		SIDE_RULES[$side]=$((n + 1))
+	fi
+}
+
+change_rings() {
+	local n
+	n=$(pick 128 256 512 1024)
+	both "$1" ethtool -G @ rx "$n" tx "$n"
+}
+
+change_channels() {
+	[ "$1" = s ] || { change_link "$1"; return; }
+	both "$1" ethtool -L @ combined "$(pick 1 2 3 4)"
+}
+
+change_mtu() {
+	local mtu
+	mtu=$(pick 1280 1500 4000 9000)
+	both "$1" ip link set dev @ mtu "$mtu"
+}
+
+# An administrative down flushes even permanent neighbours: they are put
+# back, so nothing depends on ARP answering under pressure.
+change_link() {
+	local side
+	side=$(side_of "$1")
+	in_side "$side" ip link set dev "${SIDE_DEV[$side]}" down || return 1
+	sleep 1
+	in_side "$side" ip link set dev "${SIDE_DEV[$side]}" up && neigh_again "$1"
+}
+
+neigh_again() { # PAIR
+	local x=${1}x y=${1}y mx my
+	mx=$(in_side "$x" cat "/sys/class/net/${SIDE_DEV[$x]}/address") &&
+		my=$(in_side "$y" cat "/sys/class/net/${SIDE_DEV[$y]}/address") &&
+		in_side "$x" ip neigh replace "${SIDE_ADDR[$y]}" lladdr "$my" \
+			dev "${SIDE_DEV[$x]}" nud permanent &&
+		in_side "$y" ip neigh replace "${SIDE_ADDR[$x]}" lladdr "$mx" \
+			dev "${SIDE_DEV[$y]}" nud permanent
+}
+
+# simnic's fault knobs (debugfs, from the initial namespace); e1000sp has
+# none, so its pair gets a link flap instead.
+change_fault() {
+	local side dir
+	[ "$1" = s ] || { change_link "$1"; return; }
+	side=$(side_of "$1")
+	dir=/sys/kernel/debug/simnic/simnic${SIDE_ID[$side]}-0
+	case $(pick rx_alloc corrupt link_down stall_tx) in
+	rx_alloc) echo 20 >"$dir/fail_rx_alloc" ;;
+	corrupt) echo 3 >"$dir/corrupt_next" ;;
+	link_down) echo 1 >"$dir/link_down" && sleep 1 && echo 0 >"$dir/link_down" ;;
+	stall_tx) echo 1 >"$dir/stall_tx_completions" && sleep 1 &&
+		echo 0 >"$dir/stall_tx_completions" ;;
+	esac
+}
+
+# Free memory driven down to halfway between the min and low watermarks
+# for 10 to 20 s (hog_tick ends it): the automatic emergency's ground.
+change_hog() {
+	[ -z "$HOG" ] || return 0
+	hog_start min+50 "$SOAK_TMP"
+	HOG_SINCE=$SECONDS
+	HOG_FOR=$((10 + RANDOM % 11))
+}
+
+hog_tick() {
+	[ -n "$HOG" ] && [ $((SECONDS - HOG_SINCE)) -ge "$HOG_FOR" ] && hog_stop
+	return 0
+}
+
+change_one() { # PAIR
+	local kind
+	kind=$(pick "${CHANGE_KINDS[@]}")
+	CHANGED[$kind]=$((${CHANGED[$kind]:-0} + 1))
+	if ! "change_$kind" "$1" >>"$SOAK_TMP/changes.log" 2>&1; then
+		FAILED[$kind]=$((${FAILED[$kind]:-0} + 1))
+		echo "soak: change $kind on pair $1 failed: $(tail -n 1 "$SOAK_TMP/changes.log")"
+	fi
+}
+
+change_settle() {
+	local side
+	hog_stop
+	for side in "${!SIDE_NS[@]}"; do
+		in_side "$side" "$EXT" emergency "${SIDE_DEV[$side]}" auto
+		in_side "$side" ip link set dev "${SIDE_DEV[$side]}" mtu 1500
+		in_side "$side" ip link set dev "${SIDE_DEV[$side]}" up
+		in_side "$side" ethtool --set-priv-flags "${SIDE_DEV[$side]}" skbpool on
+	done
+	for side in "${!SIDE_NS[@]}"; do
+		[ "${side#?}" = x ] && neigh_again "${side%x}"
+	done
+	return 0
+}

@@ -1,0 +1,442 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The soak, inside one guest (make soak; tests/soak/soak.sh boots it):
+# SOAK_MINUTES rounds of one minute.  Each round a tagged simnic pair is
+# made afresh (4 queues; simnic is unloaded and loaded again between
+# rounds) beside the tagged e1000sp pair that lives through the whole run,
+# and each pair carries for 30 s:
+#   - TCP bulk x -> y and UDP bulk y -> x (iperf3, not critical),
+#   - a critical UDP stream x -> y, 100 datagrams/s (a port rule on y),
+#   - an nbd device on x, exported from y (port rules both ways), written
+#     and read back in 4 MiB passes compared byte for byte,
+# while changes.sh changes something every 1 to 4 s.  Then the changes
+# settle, the traffic stops, and the round's checks run (soak_check):
+#   - no pool buffer leaked: with traffic stopped and every queue polled
+#     again (the pool takes buffers back in its poll), no queue has more
+#     than LEAK_SLACK buffers held by the stack (ethtool-ext),
+#   - no counter that only grows went back (ethtool -S, every 10 s),
+#   - simnic: the frames one side sent = the frames the other received,
+#     dropped, missed or refused as too long (the pair is new each round,
+#     so its counters start at zero),
+#   - nbd: every pass read back what it wrote, and at least one finished,
+#   - the critical stream: no wait longer than CRIT_GAP_S for the next
+#     datagram (from the stream's start to its end), at least 80 % of
+#     what was sent received,
+#   - memory back to its baseline: with simnic unloaded and e1000sp
+#     untagged, page cache dropped, free memory within MEM_SLACK_MIB of
+#     what it was at the end of the first round,
+#   - the kernel logged no splat (the guest also panics on a WARN).
+# Bulk traffic has no bound: emergency drops it by design.
+# At the end: kmemleak, when the kernel has it, and the summary table.
+set -u
+SOAK_DIR=$(cd "$(dirname "$0")" && pwd)
+LIB=$SOAK_DIR/../selftests/lib
+. "$(dirname "$0")/../selftests/lib/pair.sh"
+. "$(dirname "$0")/../selftests/lib/e1000.sh"
+. "$(dirname "$0")/../selftests/lib/ext.sh"
+. "$(dirname "$0")/../selftests/lib/nbd.sh"
+. "$(dirname "$0")/../selftests/lib/hog.sh"
+. "$(dirname "$0")/changes.sh"
+
+MINUTES=${SOAK_MINUTES:-30}
+TRAFFIC_S=30
+# The longest a critical datagram may wait: a link flap (1 s), QEMU's
+# e1000 holding frames back for 1 s after each receive-control write, a
+# ring rebuild, and room for the emulator.
+CRIT_GAP_S=10
+CRIT_RATE=100
+# Free memory moves with slab caches, the page tables and netns teardown
+# the kernel finishes later; a leak of a pool per round (1,000 pages and
+# more) passes this within a few rounds.
+MEM_SLACK_MIB=32
+# Buffers a queue may still count as held once traffic stopped: the
+# poke's own, and a NAPI budget's worth freed after the last poll.
+LEAK_SLACK=64
+SOAK_TMP=$(mktemp -d)
+SPLAT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU|general protection fault|refcount_t:|list_(add|del) corruption|blocked for more than|unreferenced object|NETDEV WATCHDOG'
+
+declare -A SIDE_NS SIDE_DEV SIDE_ID SIDE_RULES SIDE_BASE SIDE_ADDR
+declare -A CHECKS VIOLATIONS TOTAL
+ROUND=0
+
+# soak_check NAME CMD...: one check, run in this shell (it may add to the
+# totals); CMD's output says what is wrong.
+soak_check() {
+	local name=$1
+	shift
+	CHECKS[$name]=$((${CHECKS[$name]:-0} + 1))
+	"$@" >"$SOAK_TMP/check.out" 2>&1 && return 0
+	VIOLATIONS[$name]=$((${VIOLATIONS[$name]:-0} + 1))
+	echo "soak: VIOLATION round $ROUND, $name: $(head -n 5 "$SOAK_TMP/check.out")"
+}
+
+add() { TOTAL[$1]=$((${TOTAL[$1]:-0} + $2)); }
+
+jget() { # FILE PYEXPR (d = the JSON): its value, 0 when unreadable
+	python3 -c 'import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    print(int(eval(sys.argv[2])))
+except Exception:
+    print(0)' "$1" "$2"
+}
+
+sides() { # PAIR NSX DEVX NSY DEVY ADDR_X ADDR_Y
+	SIDE_NS[${1}x]=$2 SIDE_DEV[${1}x]=$3 SIDE_NS[${1}y]=$4 SIDE_DEV[${1}y]=$5
+	SIDE_ADDR[${1}x]=$6 SIDE_ADDR[${1}y]=$7
+	# shellcheck disable=SC2034 # read by changes.sh
+	SIDE_RULES[${1}x]=0 SIDE_RULES[${1}y]=0
+	# shellcheck disable=SC2034 # the base rules prepare() adds
+	SIDE_BASE[${1}x]=1 SIDE_BASE[${1}y]=2
+}
+
+# Tag both sides and add the rules that make the stream and nbd critical:
+# on y the stream's and the nbd requests' ports, on x the nbd replies'.
+prepare() { # PAIR
+	local side
+	for side in "${1}x" "${1}y"; do
+		in_side "$side" ethtool --set-priv-flags "${SIDE_DEV[$side]}" skbpool on || return 1
+	done
+	in_side "${1}y" "$EXT" rule add "${SIDE_DEV[${1}y]}" critical proto udp dport 7000 &&
+		in_side "${1}y" "$EXT" rule add "${SIDE_DEV[${1}y]}" critical proto tcp dport 10809 &&
+		in_side "${1}x" "$EXT" rule add "${SIDE_DEV[${1}x]}" critical proto tcp sport 10809
+}
+
+simnic_round_up() {
+	modprobe simnic || return 1
+	pair_new sk 201 202 198.51.100 2001:db8:1 4 || return 1
+	# shellcheck disable=SC2154 # set by pair_new
+	sides s "$sk_NSX" "$sk_DEVX" "$sk_NSY" "$sk_DEVY" 198.51.100.1 198.51.100.2
+	# shellcheck disable=SC2034 # read by changes.sh
+	SIDE_ID[sx]=201 SIDE_ID[sy]=202
+	prepare s
+}
+
+e1000_up() {
+	e1000_pair e1000sp || return 1
+	sides e "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" 192.0.2.1 192.0.2.2
+	prepare e
+}
+
+nbd_up() { # PAIR DEV
+	mkdir -p "$SOAK_TMP/nbd-$1"
+	nbd_attach "${SIDE_NS[${1}y]}" "${SIDE_ADDR[${1}y]}" "${SIDE_NS[${1}x]}" \
+		"$SOAK_TMP/nbd-$1" 16M "$2" &&
+		head -c 4M /dev/urandom >"$SOAK_TMP/nbd-$1/pattern"
+}
+
+# Verified passes until the stop file appears; counts in DIR/passes and
+# DIR/fails, this round's only.
+nbd_loop() { # PAIR DEV
+	local dir=$SOAK_TMP/nbd-$1 ok=0 bad=0
+	# shellcheck disable=SC2034 # nbd_verify_pattern's device
+	NBD_DEV=$2
+	echo 0 >"$dir/passes"
+	echo 0 >"$dir/fails"
+	: >"$dir/errors"
+	while [ ! -e "$SOAK_TMP/stop" ]; do
+		if nbd_verify_pattern 4 "$dir" 2>>"$dir/errors"; then
+			ok=$((ok + 1))
+		else
+			bad=$((bad + 1))
+		fi
+		echo "$ok" >"$dir/passes"
+		echo "$bad" >"$dir/fails"
+	done
+}
+
+# Servers in SERVERS (killed once the clients are done), clients in
+# CLIENTS (iperf3 ends within 90 s), the stream's sender in SENDERS and
+# its receiver in RECEIVERS (stopped 2 s after its sender).  ip netns exec
+# execs the command, so $! is the command itself.
+traffic_start() { # PAIR
+	local p=$1 d=$SOAK_TMP/t-$1 x=${SIDE_ADDR[${1}x]} y=${SIDE_ADDR[${1}y]}
+	local nx=${SIDE_NS[${1}x]} ny=${SIDE_NS[${1}y]}
+	rm -rf "$d"
+	mkdir -p "$d"
+	ip netns exec "$ny" timeout 100 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	SERVERS+=($!)
+	ip netns exec "$nx" timeout 100 iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
+	SERVERS+=($!)
+	ip netns exec "$ny" python3 "$LIB/udpflow.py" recv "$y" 7000 60 "$d/ready" >"$d/crit.json" &
+	RECEIVERS+=($!)
+	sleep 1
+	ip netns exec "$nx" timeout 90 iperf3 -c "$y" -p 5201 -t "$TRAFFIC_S" -J >"$d/tcp.json" 2>&1 &
+	CLIENTS+=($!)
+	ip netns exec "$ny" timeout 90 iperf3 -u -c "$x" -p 5202 -b 20M -l 1200 -t "$TRAFFIC_S" \
+		-J >"$d/udp.json" 2>&1 &
+	CLIENTS+=($!)
+	ip netns exec "$nx" python3 "$LIB/udpflow.py" send "$y" 7000 \
+		$((TRAFFIC_S * CRIT_RATE)) "$CRIT_RATE" >"$d/sent.json" &
+	SENDERS+=($!)
+}
+
+snap_all() {
+	local side
+	for side in "${!SIDE_NS[@]}"; do
+		python3 "$SOAK_DIR/counters.py" snap "${SIDE_NS[$side]}" "${SIDE_DEV[$side]}" \
+			"$SOAK_TMP/snap-$side" 2>/dev/null
+	done
+}
+
+stat_of() { # SIDE NAME
+	in_side "$1" ethtool -S "${SIDE_DEV[$1]}" | awk -v k="$2:" '$1 == k { print $2 }'
+}
+
+# What one simnic port sent, the other received or counted as lost.  The
+# two ends are read one after the other, so a frame the stack sends on its
+# own in between (IPv6 housekeeping) is allowed for by reading again.
+wire_balanced() { # FROM TO
+	local sent got c _
+	for _ in 1 2 3; do
+		sent=$(stat_of "$1" tx_packets)
+		got=0
+		for c in rx_packets rx_dropped rx_missed_errors rx_length_errors; do
+			got=$((got + $(stat_of "$2" "$c")))
+		done
+		[ "$sent" -eq "$got" ] && return 0
+		sleep 1
+	done
+	echo "$1 sent $sent frames, $2 accounts for $got (received, dropped, missed, too long)"
+	return 1
+}
+
+# The longest wait for the next datagram: between two arrivals, from the
+# stream's start to the first, from the last to the stream's end.
+crit_ok() { # PAIR
+	local d=$SOAK_TMP/t-$1 sent got gap
+	sent=$(jget "$d/sent.json" 'd["sent"]')
+	got=$(jget "$d/crit.json" 'd["received"]')
+	gap=$(python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[2]))
+if not r["received"]:
+    print(int((s["end_mono"] - s["start_mono"]) * 1000))
+else:
+    print(int(max(r["max_gap_s"], r["first_mono"] - s["start_mono"],
+                  s["end_mono"] - r["last_mono"]) * 1000))' "$d/sent.json" "$d/crit.json" 2>/dev/null)
+	add "crit_sent_$1" "$sent"
+	add "crit_got_$1" "$got"
+	[ -n "$gap" ] && [ "$sent" -gt 0 ] && [ $((got * 100)) -ge $((sent * 80)) ] &&
+		[ "$gap" -le $((CRIT_GAP_S * 1000)) ] && return 0
+	echo "pair $1: $got of $sent critical datagrams, longest wait ${gap:-?} ms"
+	return 1
+}
+
+nbd_ok() { # PAIR
+	local dir=$SOAK_TMP/nbd-$1 ok bad
+	ok=$(cat "$dir/passes" 2>/dev/null || echo 0)
+	bad=$(cat "$dir/fails" 2>/dev/null || echo 0)
+	add "nbd_mib_$1" $((ok * 4))
+	add "nbd_fail_$1" "$bad"
+	[ "$ok" -gt 0 ] && [ "$bad" -eq 0 ] && return 0
+	echo "pair $1: $ok nbd passes, $bad failed: $(tail -n 1 "$dir/errors" 2>/dev/null)"
+	return 1
+}
+
+# A pool looks at one held buffer per buffer it posts, and takes it back
+# if the stack let go of it (core/rx.c): 7,680 datagrams each way, over 64
+# ports so that simnic spreads them over all its queues by their hash,
+# post more buffers on every queue than its pool has (1,280 at most here).
+poke() { # PAIR
+	local side peer
+	for side in "${1}x" "${1}y"; do
+		peer=${1}$([ "${side#?}" = x ] && echo y || echo x)
+		in_side "$side" python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(120):
+    for port in range(40000, 40064):
+        try:
+            s.sendto(b"poke", (sys.argv[1], port))
+        except OSError:
+            pass
+    time.sleep(0.005)' "${SIDE_ADDR[$peer]}"
+	done
+}
+
+no_leak() { # SIDE
+	in_side "$1" "$EXT" -j show "${SIDE_DEV[$1]}" >"$SOAK_TMP/show.json" &&
+		python3 "$SOAK_DIR/counters.py" leaks "$SOAK_TMP/show.json" "$LEAK_SLACK"
+}
+
+# The kernel's log since the last call (the harness copies it to a file).
+no_splat() {
+	local s lines
+	lines=$(wc -l <"$KMSG")
+	s=$(tail -n +"$((KMSG_LINES + 1))" "$KMSG" | head -n "$((lines - KMSG_LINES))" |
+		grep -E -m1 -- "$SPLAT_RE")
+	KMSG_LINES=$lines
+	[ -z "$s" ] && return 0
+	echo "$s"
+	return 1
+}
+
+# Free memory, with no pool anywhere and the page cache dropped, against
+# the first round's.
+mem_back() {
+	local free
+	e_tag off
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 3
+	free=$(awk '$1 == "MemFree:" { print int($2 / 1024) }' /proc/meminfo)
+	MEM_BASE=${MEM_BASE:-$free}
+	echo "free memory $free MiB, $((MEM_BASE - free)) MiB below the first round's $MEM_BASE"
+	[ $((MEM_BASE - free)) -le "$MEM_SLACK_MIB" ]
+}
+
+e_tag() { # on|off
+	in_side ex ethtool --set-priv-flags "${SIDE_DEV[ex]}" skbpool "$1" &&
+		in_side ey ethtool --set-priv-flags "${SIDE_DEV[ey]}" skbpool "$1"
+}
+
+round() {
+	local p side mem nbd_s=0 pids=() end snapped=$SECONDS
+	ROUND=$((ROUND + 1))
+	rm -f "$SOAK_TMP/stop" "$SOAK_TMP"/snap-s?
+	SERVERS=() CLIENTS=() SENDERS=() RECEIVERS=()
+	if ! simnic_round_up; then
+		soak_check "simnic pair comes up" false
+		simnic_round_down
+		sleep 5
+		return 1
+	fi
+	e_tag on || soak_check "e1000sp tags again" false
+	if nbd_up s /dev/nbd0; then
+		nbd_s=1
+	else
+		soak_check "nbd attaches over simnic" false
+	fi
+	for p in s e; do
+		traffic_start "$p"
+	done
+	if [ $nbd_s = 1 ]; then
+		nbd_loop s /dev/nbd0 &
+		pids+=($!)
+	fi
+	nbd_loop e /dev/nbd1 &
+	pids+=($!)
+	snap_all
+	end=$((SECONDS + TRAFFIC_S - 3))
+	while [ "$SECONDS" -lt "$end" ]; do
+		sleep $((1 + RANDOM % 4))
+		change_one "$(pick s e)"
+		hog_tick
+		if [ $((SECONDS - snapped)) -ge 10 ]; then
+			snap_all
+			snapped=$SECONDS
+		fi
+	done
+	change_settle
+	touch "$SOAK_TMP/stop"
+	wait "${SENDERS[@]}"
+	sleep 2
+	kill -TERM "${RECEIVERS[@]}" 2>/dev/null
+	wait "${pids[@]}" "${CLIENTS[@]}" "${RECEIVERS[@]}"
+	kill "${SERVERS[@]}" 2>/dev/null
+	wait "${SERVERS[@]}" 2>/dev/null
+	sleep 2
+	snap_all
+	for p in s e; do
+		soak_check "critical stream flows" crit_ok "$p"
+		[ "$p" = e ] || [ $nbd_s = 1 ] && soak_check "nbd data intact" nbd_ok "$p"
+		add "tcp_bytes_$p" "$(jget "$SOAK_TMP/t-$p/tcp.json" 'd["end"]["sum_received"]["bytes"]')"
+		add "udp_got_$p" "$(jget "$SOAK_TMP/t-$p/udp.json" 'd["end"]["sum"]["packets"] - d["end"]["sum"]["lost_packets"]')"
+	done
+	for p in s e; do
+		poke "$p"
+	done
+	for side in "${!SIDE_NS[@]}"; do
+		soak_check "no pool buffer leaked" no_leak "$side"
+		soak_check "counters only grow" python3 "$SOAK_DIR/counters.py" monotonic "$SOAK_TMP/snap-$side"
+		# The next round compares with this reading only.
+		tail -n 1 "$SOAK_TMP/snap-$side" >"$SOAK_TMP/snap.last" &&
+			mv "$SOAK_TMP/snap.last" "$SOAK_TMP/snap-$side"
+	done
+	soak_check "simnic frames in = delivered + dropped" wire_balanced sx sy
+	soak_check "simnic frames in = delivered + dropped" wire_balanced sy sx
+	# simnic goes, and comes back as a fresh module next round.
+	[ $nbd_s = 1 ] && nbd-client -d /dev/nbd0 >/dev/null 2>&1
+	simnic_round_down
+	soak_check "memory back to its baseline" mem_back
+	mem=$(tail -n 1 "$SOAK_TMP/check.out")
+	soak_check "no kernel splat" no_splat
+	echo "soak: round $ROUND done at $((SECONDS / 60)) min: $(summary_line); $mem"
+}
+
+simnic_round_down() {
+	local side
+	pair_cleanup
+	for side in sx sy; do
+		unset "SIDE_NS[$side]" "SIDE_DEV[$side]"
+	done
+}
+
+summary_line() {
+	local v=0 c=0 k
+	for k in "${!CHECKS[@]}"; do
+		c=$((c + CHECKS[$k]))
+		v=$((v + ${VIOLATIONS[$k]:-0}))
+	done
+	echo "$c checks, $v violations"
+}
+
+mib() { echo $(($1 >> 20)); }
+
+summary() {
+	local k
+	echo "SOAK SUMMARY ($(uname -r), $MINUTES min asked, $ROUND rounds, $((SECONDS / 60)) min run)"
+	printf '%-42s %8s %8s\n' "change" "made" "failed"
+	for k in "${CHANGE_KINDS[@]}"; do
+		printf '%-42s %8d %8d\n' "$k" "${CHANGED[$k]:-0}" "${FAILED[$k]:-0}"
+	done
+	printf '%-42s %8s %8s\n' "traffic" "simnic" "e1000sp"
+	printf '%-42s %8d %8d\n' "TCP bulk received (MiB)" "$(mib "${TOTAL[tcp_bytes_s]:-0}")" \
+		"$(mib "${TOTAL[tcp_bytes_e]:-0}")"
+	printf '%-42s %8d %8d\n' "UDP bulk datagrams received" "${TOTAL[udp_got_s]:-0}" "${TOTAL[udp_got_e]:-0}"
+	printf '%-42s %8d %8d\n' "critical datagrams sent" "${TOTAL[crit_sent_s]:-0}" "${TOTAL[crit_sent_e]:-0}"
+	printf '%-42s %8d %8d\n' "critical datagrams received" "${TOTAL[crit_got_s]:-0}" "${TOTAL[crit_got_e]:-0}"
+	printf '%-42s %8d %8d\n' "nbd verified (MiB)" "${TOTAL[nbd_mib_s]:-0}" "${TOTAL[nbd_mib_e]:-0}"
+	printf '%-42s %8d %8d\n' "nbd passes failed" "${TOTAL[nbd_fail_s]:-0}" "${TOTAL[nbd_fail_e]:-0}"
+	printf '%-42s %8s %8s\n' "check" "run" "violated"
+	while IFS= read -r k; do
+		printf '%-42s %8d %8d\n' "$k" "${CHECKS[$k]}" "${VIOLATIONS[$k]:-0}"
+	done < <(printf '%s\n' "${!CHECKS[@]}" | sort)
+	echo "SOAK RESULT: $(summary_line)"
+}
+
+cleanup() {
+	touch "$SOAK_TMP/stop"
+	hog_stop
+	nbd-client -d /dev/nbd0 >/dev/null 2>&1
+	nbd-client -d /dev/nbd1 >/dev/null 2>&1
+	pair_cleanup
+	e1000_cleanup
+	rm -rf "$SOAK_TMP"
+}
+trap cleanup EXIT
+
+sysctl -qw net.core.rmem_max=8388608
+KMSG=/tmp/kmsg.log
+[ -r "$KMSG" ] || { dmesg >"$SOAK_TMP/kmsg"; KMSG=$SOAK_TMP/kmsg; }
+KMSG_LINES=$(wc -l <"$KMSG")
+[ -e /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
+nbd_load || { echo "soak: cannot load nbd"; exit 1; }
+e1000_up || { echo "soak: the e1000sp pair did not come up"; exit 1; }
+nbd_up e /dev/nbd1 || { echo "soak: nbd over e1000sp did not attach"; exit 1; }
+start=$SECONDS
+while [ $((SECONDS - start)) -lt $((MINUTES * 60)) ]; do
+	round
+done
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	cleanup
+	trap - EXIT
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan >/sys/kernel/debug/kmemleak
+	soak_check "kmemleak clean" sh -c '! grep -m1 "unreferenced object" /sys/kernel/debug/kmemleak'
+fi
+summary
+v=$(summary_line)
+[ "${v#*checks, }" = "0 violations" ]
