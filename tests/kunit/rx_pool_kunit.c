@@ -275,6 +275,33 @@ static void held_buffer_does_not_block(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+/* After a burst the stack has let go of, steady traffic brings in_flight
+ * back down to what the stack really holds: the FIFO must drain faster
+ * than frames join it, or in_flight stays at the burst's height and the
+ * pool looks held while it is free (what the soak's leak check saw).
+ */
+static void in_flight_falls_after_a_burst(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 8 * RING);
+	struct sk_buff *skbs[4 * RING];
+	struct skbpool_rxq_snapshot s;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(skbs); i++)
+		skbs[i] = rx_frame(test, q);
+	for (i = 0; i < ARRAY_SIZE(skbs); i++)
+		consume_skb(skbs[i]);
+	for (i = 0; i < 4 * RING; i++)
+		consume_skb(rx_frame(test, q));
+	skbpool_rxq_read(q, &s);
+	kunit_info(test, "in_flight %u after the burst and %d frames",
+		   s.in_flight, 4 * RING);
+	KUNIT_EXPECT_LE(test, s.in_flight, 2);
+	KUNIT_EXPECT_EQ(test, s.slowpath, 0);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
 /* 100,000 frames through a pool of one ring: no page allocation at all. */
 static void steady_state_never_allocates(struct kunit *test)
 {
@@ -692,6 +719,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(jumbo_frame_pins_whole_pages),
 	KUNIT_CASE(held_buffer_does_not_block),
 	KUNIT_CASE(oversized_length_rejected),
+	KUNIT_CASE(in_flight_falls_after_a_burst),
 	KUNIT_CASE_SLOW(steady_state_never_allocates),
 	KUNIT_CASE(too_small_pool_grows_then_lends),
 	KUNIT_CASE(lends_only_when_really_parked),
