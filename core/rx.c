@@ -305,13 +305,16 @@ int skbpool_rx_get(struct skbpool_rxq *rxq, dma_addr_t *dma)
 	struct skbpool_rxbuf *buf;
 	u32 id, at;
 
-	/* One look at the oldest frame per buffer taken keeps the FIFO
-	 * drained at the rate buffers are used, so in_flight stays honest.
+	/* Two looks at the oldest frames per buffer taken: the FIFO drains
+	 * faster than frames join it, so after a burst the stack has let go
+	 * of, in_flight falls back to what the stack really holds.  One look
+	 * per buffer would keep it level at the burst's height, and the pool
+	 * would look held until the fence or a dry free list forced a scan.
 	 */
 	if (unlikely(smp_load_acquire(&rxq->resize.state) == SKBPOOL_RESIZE_PENDING))
 		skbpool_rxq_apply_resize(rxq);
 	if (rxq->held_head != rxq->held_tail)
-		skbpool_rx_reclaim(rxq, 1);
+		skbpool_rx_reclaim(rxq, 2);
 	if (unlikely(!rxq->nr_free)) {
 		if (rxq_refill_free(rxq)) {
 			int lent = skbpool_rx_lend(rxq, dma);
