@@ -18,8 +18,7 @@ default_timeout=300
 # times slower under the emulator: its timeouts stretch by SKBPOOL_SLOW
 # (vm.sh sets it per flavour), the one place the bound changes.
 slow=${SKBPOOL_SLOW:-1}
-kmsg=/tmp/kmsg.log
-splat_re='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU|general protection fault|refcount_t:|list_(add|del) corruption|blocked for more than|unreferenced object|NETDEV WATCHDOG'
+. "$repo/tests/selftests/lib/kmsg.sh"
 
 selected() { [ -z "$filter" ] || grep -qE -- "$filter" <<<"$1"; }
 
@@ -27,21 +26,6 @@ selected() { [ -z "$filter" ] || grep -qE -- "$filter" <<<"$1"; }
 announce() {
 	echo "# running: $1"
 	echo "skbpool-harness: running $1" >/dev/kmsg
-}
-
-kmsg_mark() { stat -c %s "$kmsg"; }
-# First splat line logged since MARK, empty when there is none.
-kmsg_splat() {
-	sync
-	sleep 0.2
-	tail -c +$(($1 + 1)) "$kmsg" | grep -E -m1 -- "$splat_re" |
-		sed 's/^[^;]*;//'
-}
-# The kernel's report around that first splat, as KTAP comments: CI keeps
-# only the harness's output, and a splat line alone does not say where.
-kmsg_context() { # MARK
-	tail -c +$(($1 + 1)) "$kmsg" | sed 's/^[^;]*;//' |
-		grep -E -m1 -A40 -- "$splat_re" | sed 's/^/    # /'
 }
 
 echo "KTAP version 1"

@@ -8,6 +8,7 @@
 # skbpool-timeout: 120
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/simnic.sh"
+. "$(dirname "$0")/lib/wire.sh"
 trap simnic_cleanup EXIT
 
 ktap_plan 7
@@ -62,17 +63,8 @@ fi
 
 # Frames the wire carried to B that a rebuild found in the ring, written
 # by the device but not yet cleaned, are B's too: counted as dropped, not
-# lost from every counter.  Read again if the stack sent a frame of its
-# own between reading A and B.
-for _ in 1 2 3; do
-	sent=$(simnic_stat "$NS_A" "$DEV_A" tx_packets)
-	got=0
-	for c in rx_packets rx_dropped rx_missed_errors rx_length_errors; do
-		got=$((got + $(simnic_stat "$NS_B" "$DEV_B" "$c")))
-	done
-	[ "$sent" -eq "$got" ] && break
-	sleep 1
-done
+# lost from every counter.
+read -r sent got < <(wire_balanced "$NS_A" "$DEV_A" "$NS_B" "$DEV_B")
 ktap_info "A sent $sent frames; B received, dropped, missed or refused as too long $got"
 if [ "$sent" -eq "$got" ]; then
 	ktap_pass "every frame A sent is counted at B ($sent)"

@@ -6,13 +6,20 @@
 # runs.  A change that leaves a link or a queue worse off (link down,
 # stalled completions, untagged) undoes itself within a few seconds, so
 # the critical stream's gap bound holds.  Sourced by guest.sh, which owns
-# the SIDE_* maps and the counters these update:
-#   change_one PAIR       a random kind on PAIR (counted in CHANGED/FAILED)
+# the SIDE_* maps:
+#   change_loop PAIR END  random kinds on PAIR until SECONDS reaches END,
+#                         in a subshell of its own: the two pairs' loops
+#                         run at once, so changes race each other as well
+#                         as the traffic
+#   change_rules_back     the rule counts the loops left, into SIDE_RULES
+#   change_hog / hog_tick the memory hog, driven by guest.sh itself (one
+#                         hog for the whole guest)
+#   change_tally          "KIND MADE FAILED" per kind, over the whole soak
 #   change_settle         every pair back to a calm state for the checks
 
-CHANGE_KINDS=(tag reserve_dev reserve_queue emergency rule rings channels mtu link fault hog)
-declare -A CHANGED FAILED
+CHANGE_KINDS=(tag reserve_dev reserve_queue emergency rule rings channels mtu link fault)
 HOG_SINCE=
+HOGS=0
 
 pick() { # WORD...: one of them
 	shift $((RANDOM % $#))
@@ -138,6 +145,7 @@ change_fault() {
 change_hog() {
 	[ -z "$HOG" ] || return 0
 	hog_start min+50 "$SOAK_TMP"
+	HOGS=$((HOGS + 1))
 	HOG_SINCE=$SECONDS
 	HOG_FOR=$((10 + RANDOM % 11))
 }
@@ -147,14 +155,39 @@ hog_tick() {
 	return 0
 }
 
+# One line per change, "KIND 0" or "KIND 1" (failed), appended by the
+# loops' subshells; O_APPEND keeps the two loops' lines whole.
 change_one() { # PAIR
-	local kind
+	local kind ok=0
 	kind=$(pick "${CHANGE_KINDS[@]}")
-	CHANGED[$kind]=$((${CHANGED[$kind]:-0} + 1))
-	if ! "change_$kind" "$1" >>"$SOAK_TMP/changes.log" 2>&1; then
-		FAILED[$kind]=$((${FAILED[$kind]:-0} + 1))
-		echo "soak: change $kind on pair $1 failed: $(tail -n 1 "$SOAK_TMP/changes.log")"
+	if ! "change_$kind" "$1" >>"$SOAK_TMP/changes-$1.log" 2>&1; then
+		ok=1
+		echo "soak: change $kind on pair $1 failed: $(tail -n 1 "$SOAK_TMP/changes-$1.log")"
 	fi
+	echo "$kind $ok" >>"$SOAK_TMP/tally"
+}
+
+change_loop() { # PAIR END
+	while [ "$SECONDS" -lt "$2" ]; do
+		sleep "0.$((RANDOM % 10))"
+		change_one "$1"
+	done
+	echo "${SIDE_RULES[${1}x]} ${SIDE_RULES[${1}y]}" >"$SOAK_TMP/rules-$1"
+}
+
+change_rules_back() { # PAIR
+	local x y
+	read -r x y <"$SOAK_TMP/rules-$1" && [ -n "$y" ] || return 1
+	SIDE_RULES[${1}x]=$x SIDE_RULES[${1}y]=$y
+}
+
+change_tally() {
+	local k
+	for k in "${CHANGE_KINDS[@]}"; do
+		awk -v k="$k" '$1 == k { n++; f += $2 } END { printf "%s %d %d\n", k, n, f }' \
+			"$SOAK_TMP/tally" 2>/dev/null || echo "$k 0 0"
+	done
+	echo "hog $HOGS 0"
 }
 
 change_settle() {

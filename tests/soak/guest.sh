@@ -37,6 +37,8 @@ LIB=$SOAK_DIR/../selftests/lib
 . "$(dirname "$0")/../selftests/lib/ext.sh"
 . "$(dirname "$0")/../selftests/lib/nbd.sh"
 . "$(dirname "$0")/../selftests/lib/hog.sh"
+. "$(dirname "$0")/../selftests/lib/wire.sh"
+. "$(dirname "$0")/../selftests/lib/kmsg.sh"
 . "$(dirname "$0")/changes.sh"
 
 MINUTES=${SOAK_MINUTES:-30}
@@ -54,7 +56,6 @@ MEM_SLACK_MIB=32
 # poke's own, and a NAPI budget's worth freed after the last poll.
 LEAK_SLACK=64
 SOAK_TMP=$(mktemp -d)
-SPLAT_RE='WARNING:|BUG:|Oops|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU|general protection fault|refcount_t:|list_(add|del) corruption|blocked for more than|unreferenced object|NETDEV WATCHDOG'
 
 declare -A SIDE_NS SIDE_DEV SIDE_ID SIDE_RULES SIDE_BASE SIDE_ADDR
 declare -A CHECKS VIOLATIONS TOTAL
@@ -68,7 +69,8 @@ soak_check() {
 	CHECKS[$name]=$((${CHECKS[$name]:-0} + 1))
 	"$@" >"$SOAK_TMP/check.out" 2>&1 && return 0
 	VIOLATIONS[$name]=$((${VIOLATIONS[$name]:-0} + 1))
-	echo "soak: VIOLATION round $ROUND, $name: $(head -n 5 "$SOAK_TMP/check.out")"
+	echo "soak: VIOLATION round $ROUND, $name: $(head -n 1 "$SOAK_TMP/check.out")"
+	tail -n +2 "$SOAK_TMP/check.out" | head -n 44 | sed 's/^/    /'
 }
 
 add() { TOTAL[$1]=$((${TOTAL[$1]:-0} + $2)); }
@@ -180,24 +182,12 @@ snap_all() {
 	done
 }
 
-stat_of() { # SIDE NAME
-	in_side "$1" ethtool -S "${SIDE_DEV[$1]}" | awk -v k="$2:" '$1 == k { print $2 }'
-}
-
-# What one simnic port sent, the other received or counted as lost.  The
-# two ends are read one after the other, so a frame the stack sends on its
-# own in between (IPv6 housekeeping) is allowed for by reading again.
-wire_balanced() { # FROM TO
-	local sent got c _
-	for _ in 1 2 3; do
-		sent=$(stat_of "$1" tx_packets)
-		got=0
-		for c in rx_packets rx_dropped rx_missed_errors rx_length_errors; do
-			got=$((got + $(stat_of "$2" "$c")))
-		done
-		[ "$sent" -eq "$got" ] && return 0
-		sleep 1
-	done
+# What one simnic port sent, the other received or counted as lost.
+wire_ok() { # FROM TO
+	local sent got
+	read -r sent got < <(wire_balanced "${SIDE_NS[$1]}" "${SIDE_DEV[$1]}" \
+		"${SIDE_NS[$2]}" "${SIDE_DEV[$2]}")
+	[ "$sent" -eq "$got" ] && return 0
 	echo "$1 sent $sent frames, $2 accounts for $got (received, dropped, missed, too long)"
 	return 1
 }
@@ -262,13 +252,12 @@ no_leak() { # SIDE
 
 # The kernel's log since the last call (the harness copies it to a file).
 no_splat() {
-	local s lines
-	lines=$(wc -l <"$KMSG")
-	s=$(tail -n +"$((KMSG_LINES + 1))" "$KMSG" | head -n "$((lines - KMSG_LINES))" |
-		grep -E -m1 -- "$SPLAT_RE")
-	KMSG_LINES=$lines
+	local s old=$KMSG_MARK
+	KMSG_MARK=$(kmsg_mark)
+	s=$(kmsg_splat "$old")
 	[ -z "$s" ] && return 0
 	echo "$s"
+	kmsg_context "$old"
 	return 1
 }
 
@@ -292,7 +281,7 @@ e_tag() { # on|off
 }
 
 round() {
-	local p side mem nbd_s=0 pids=() end snapped=$SECONDS
+	local p side mem nbd_s=0 pids=() changers=() end snapped=$SECONDS
 	ROUND=$((ROUND + 1))
 	rm -f "$SOAK_TMP/stop" "$SOAK_TMP"/snap-s?
 	SERVERS=() CLIENTS=() SENDERS=() RECEIVERS=()
@@ -319,14 +308,23 @@ round() {
 	pids+=($!)
 	snap_all
 	end=$((SECONDS + TRAFFIC_S - 3))
+	changers=()
+	for p in s e; do
+		change_loop "$p" "$end" &
+		changers+=($!)
+	done
 	while [ "$SECONDS" -lt "$end" ]; do
-		sleep $((1 + RANDOM % 4))
-		change_one "$(pick s e)"
+		sleep 1
+		[ $((RANDOM % 8)) -eq 0 ] && change_hog
 		hog_tick
 		if [ $((SECONDS - snapped)) -ge 10 ]; then
 			snap_all
 			snapped=$SECONDS
 		fi
+	done
+	wait "${changers[@]}"
+	for p in s e; do
+		change_rules_back "$p" || soak_check "rule counts come back from the changer" false
 	done
 	change_settle
 	touch "$SOAK_TMP/stop"
@@ -354,8 +352,8 @@ round() {
 		tail -n 1 "$SOAK_TMP/snap-$side" >"$SOAK_TMP/snap.last" &&
 			mv "$SOAK_TMP/snap.last" "$SOAK_TMP/snap-$side"
 	done
-	soak_check "simnic frames in = delivered + dropped" wire_balanced sx sy
-	soak_check "simnic frames in = delivered + dropped" wire_balanced sy sx
+	soak_check "simnic frames in = delivered + dropped" wire_ok sx sy
+	soak_check "simnic frames in = delivered + dropped" wire_ok sy sx
 	# simnic goes, and comes back as a fresh module next round.
 	[ $nbd_s = 1 ] && nbd-client -d /dev/nbd0 >/dev/null 2>&1
 	simnic_round_down
@@ -388,9 +386,9 @@ summary() {
 	local k
 	echo "SOAK SUMMARY ($(uname -r), $MINUTES min asked, $ROUND rounds, $((SECONDS / 60)) min run)"
 	printf '%-42s %8s %8s\n' "change" "made" "failed"
-	for k in "${CHANGE_KINDS[@]}"; do
-		printf '%-42s %8d %8d\n' "$k" "${CHANGED[$k]:-0}" "${FAILED[$k]:-0}"
-	done
+	while read -r k made failed; do
+		printf '%-42s %8d %8d\n' "$k" "$made" "$failed"
+	done <<<"$TALLY"
 	printf '%-42s %8s %8s\n' "traffic" "simnic" "e1000sp"
 	printf '%-42s %8d %8d\n' "TCP bulk received (MiB)" "$(mib "${TOTAL[tcp_bytes_s]:-0}")" \
 		"$(mib "${TOTAL[tcp_bytes_e]:-0}")"
@@ -418,9 +416,7 @@ cleanup() {
 trap cleanup EXIT
 
 sysctl -qw net.core.rmem_max=8388608
-KMSG=/tmp/kmsg.log
-[ -r "$KMSG" ] || { dmesg >"$SOAK_TMP/kmsg"; KMSG=$SOAK_TMP/kmsg; }
-KMSG_LINES=$(wc -l <"$KMSG")
+KMSG_MARK=$(kmsg_mark) || { echo "soak: no kernel log at $KMSG"; exit 1; }
 [ -e /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 nbd_load || { echo "soak: cannot load nbd"; exit 1; }
 e1000_up || { echo "soak: the e1000sp pair did not come up"; exit 1; }
@@ -429,6 +425,7 @@ start=$SECONDS
 while [ $((SECONDS - start)) -lt $((MINUTES * 60)) ]; do
 	round
 done
+TALLY=$(change_tally)	# before cleanup removes the tally
 if [ -e /sys/kernel/debug/kmemleak ]; then
 	cleanup
 	trap - EXIT
