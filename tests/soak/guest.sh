@@ -10,8 +10,9 @@
 #   - a critical UDP stream x -> y, 100 datagrams/s (a port rule on y),
 #   - an nbd device on x, exported from y (port rules both ways), written
 #     and read back in 4 MiB passes compared byte for byte,
-# while changes.sh changes something every 1 to 4 s.  Then the changes
-# settle, the traffic stops, and the round's checks run (soak_check):
+# while changes.sh changes something on each pair every second or so (the
+# two pairs' changers at once) and a memory hog comes and goes.  Then the
+# changes settle, the traffic stops, and the round's checks run:
 #   - no pool buffer leaked: with traffic stopped and every queue polled
 #     again (the pool takes buffers back in its poll), no queue has more
 #     than LEAK_SLACK buffers held by the stack (ethtool-ext),
@@ -192,6 +193,20 @@ wire_ok() { # FROM TO
 	return 1
 }
 
+# An iperf3 run that ended in an error: counted and its error shown (bulk
+# traffic has no bound, but a run that never happened is not a figure).
+bulk_ran() { # PAIR tcp|udp
+	local f=$SOAK_TMP/t-$1/$2.json err
+	err=$(python3 -c 'import json, sys
+try:
+    print(json.load(open(sys.argv[1])).get("error", ""))
+except Exception as e:
+    print("no JSON: %s" % e)' "$f")
+	[ -z "$err" ] && return 0
+	add "bulk_fail_$1" 1
+	echo "soak: round $ROUND, $2 bulk on pair $1 failed: $err"
+}
+
 # The longest wait for the next datagram: between two arrivals, from the
 # stream's start to the first, from the last to the stream's end.
 crit_ok() { # PAIR
@@ -341,6 +356,8 @@ round() {
 		[ "$p" = e ] || [ $nbd_s = 1 ] && soak_check "nbd data intact" nbd_ok "$p"
 		add "tcp_bytes_$p" "$(jget "$SOAK_TMP/t-$p/tcp.json" 'd["end"]["sum_received"]["bytes"]')"
 		add "udp_got_$p" "$(jget "$SOAK_TMP/t-$p/udp.json" 'd["end"]["sum"]["packets"] - d["end"]["sum"]["lost_packets"]')"
+		bulk_ran "$p" tcp
+		bulk_ran "$p" udp
 	done
 	for p in s e; do
 		poke "$p"
@@ -393,6 +410,7 @@ summary() {
 	printf '%-42s %8d %8d\n' "TCP bulk received (MiB)" "$(mib "${TOTAL[tcp_bytes_s]:-0}")" \
 		"$(mib "${TOTAL[tcp_bytes_e]:-0}")"
 	printf '%-42s %8d %8d\n' "UDP bulk datagrams received" "${TOTAL[udp_got_s]:-0}" "${TOTAL[udp_got_e]:-0}"
+	printf '%-42s %8d %8d\n' "iperf3 runs failed" "${TOTAL[bulk_fail_s]:-0}" "${TOTAL[bulk_fail_e]:-0}"
 	printf '%-42s %8d %8d\n' "critical datagrams sent" "${TOTAL[crit_sent_s]:-0}" "${TOTAL[crit_sent_e]:-0}"
 	printf '%-42s %8d %8d\n' "critical datagrams received" "${TOTAL[crit_got_s]:-0}" "${TOTAL[crit_got_e]:-0}"
 	printf '%-42s %8d %8d\n' "nbd verified (MiB)" "${TOTAL[nbd_mib_s]:-0}" "${TOTAL[nbd_mib_e]:-0}"
