@@ -54,15 +54,19 @@ nbd_verify() { # MIB DIR
 # The same with DIR/pattern made beforehand; the data read back is
 # compared as it comes, never stored (under memory pressure a test
 # allocates as little as it can).  A failed read leaves cmp short: false.
+# On failure the message tells a read that failed (dd's status, cmp's
+# "EOF") from data that differs (cmp's first differing byte).
 nbd_verify_pattern() { # MIB DIR
-	local t0=$SECONDS
+	local t0=$SECONDS st
 	if ! timeout 60 dd if="$2/pattern" of="$NBD_DEV" bs=1M oflag=direct status=none; then
 		echo "# nbd: the write failed after $((SECONDS - t0)) s" >&2
 		return 1
 	fi
 	if ! timeout 60 dd if="$NBD_DEV" bs=1M count="$1" iflag=direct,fullblock status=none |
-	   cmp -s - "$2/pattern"; then
-		echo "# nbd: the data read back differs or the read failed, after $((SECONDS - t0)) s" >&2
+	   cmp - "$2/pattern" >"$2/cmp.out" 2>&1; then
+		st=${PIPESTATUS[0]}
+		echo "# nbd: reading back failed after $((SECONDS - t0)) s: dd status $st," \
+			"cmp: $(head -n 1 "$2/cmp.out")" >&2
 		return 1
 	fi
 }
