@@ -132,21 +132,39 @@ nbd_up() { # PAIR DEV
 		head -c 4M /dev/urandom >"$SOAK_TMP/nbd-$1/pattern"
 }
 
+# A pass (4 MiB written and read back) that has run for 60 s: what the
+# nbd connection and both ports look like, into the log.  The first base
+# soak had one pass over simnic take 457 s, with no nbd timeout logged.
+nbd_stalled() { # PAIR
+	local side
+	echo "soak: round $ROUND, an nbd pass on pair $1 has run for 60 s; state:"
+	for side in "${1}x" "${1}y"; do
+		echo "    $side: $(in_side "$side" ss -tinH state established | tr -s ' \n' ' ' | head -c 600)"
+		echo "    $side: $(in_side "$side" ethtool -S "${SIDE_DEV[$side]}" |
+			awk '$2 != 0 && $1 ~ /drop|miss|err|exhaust|emerg|stall|timeout/' | tr -s ' \n' ' ' | head -c 600)"
+		echo "    $side: $(in_side "$side" "$EXT" show "${SIDE_DEV[$side]}" | head -n 4 | tr -s ' \n' ' ')"
+	done
+}
+
 # Verified passes until the stop file appears; counts in DIR/passes and
 # DIR/fails, this round's only.
 nbd_loop() { # PAIR DEV
-	local dir=$SOAK_TMP/nbd-$1 ok=0 bad=0
+	local dir=$SOAK_TMP/nbd-$1 ok=0 bad=0 watch
 	# shellcheck disable=SC2034 # nbd_verify_pattern's device
 	NBD_DEV=$2
 	echo 0 >"$dir/passes"
 	echo 0 >"$dir/fails"
 	: >"$dir/errors"
 	while [ ! -e "$SOAK_TMP/stop" ]; do
+		(sleep 60 && nbd_stalled "$1") &
+		watch=$!
 		if nbd_verify_pattern 4 "$dir" 2>>"$dir/errors"; then
 			ok=$((ok + 1))
 		else
 			bad=$((bad + 1))
 		fi
+		kill "$watch" 2>/dev/null
+		wait "$watch" 2>/dev/null
 		echo "$ok" >"$dir/passes"
 		echo "$bad" >"$dir/fails"
 	done
