@@ -33,7 +33,7 @@ VERSION := $(shell cat VERSION)
 
 .PHONY: all modules tools deps kernel check check-host check-debug lint fuzz fuzz-all demo vm-run \
 	vm-shell bench-micro bench-simnic bench-e1000 bench-flood bench-field check-field \
-	soak install-dkms deb build-distro clean help
+	soak install-dkms deb build-distro check-distro clean help
 
 all: modules tools
 
@@ -127,10 +127,17 @@ bench-field: modules tools
 	@tests/field/field.sh bench
 
 # The modules against Debian 12's stock 6.1 and 6.12 headers, W=1, a
-# warning fails (tests/distro-build.sh); not part of make check, which
+# warning fails (tests/distro/build.sh); not part of make check, which
 # builds against the test kernel only.
 build-distro:
-	@tests/distro-build.sh
+	@tests/distro/build.sh
+
+# The packages installed through dpkg and DKMS on Debian 12's own 6.1 and
+# 6.12 kernels, each booted in the guest to run the suite
+# (tests/distro/check.sh); T selects tests as for make check.  Not part of
+# make check: it takes about ... minutes.
+check-distro: deb
+	@tests/distro/check.sh '$(T)'
 
 # The DKMS source tree, /usr/src/skbpool-VERSION under DESTDIR: what
 # dkms.conf builds (the modules' sources, no tests), and dkms.conf.
@@ -197,5 +204,7 @@ help:
 	@echo "                 FLAVOUR=debug on the debug kernel (build/soak/FLAVOUR.log, .txt)"
 	@echo "make kernel      build (or find) the cached test kernel; FLAVOUR=debug for the debug one"
 	@echo "make build-distro the modules against Debian 12's stock 6.1 and 6.12 headers, W=1, warnings fail"
+	@echo "make check-distro the packages through dpkg and DKMS on Debian 12's own 6.1 and 6.12 kernels,"
+	@echo "                 each booted in the guest to run the suite (build/distro-run/summary.txt)"
 	@echo "make deb         Debian packages skbpool-dkms (the modules through DKMS) and ethtool-ext in build/deb/"
 	@echo "make install-dkms DESTDIR=...  the DKMS source tree, DESTDIR/usr/src/skbpool-VERSION"

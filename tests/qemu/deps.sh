@@ -9,6 +9,8 @@
 #                  dpkg-buildpackage and lintian
 #   deps.sh distro the headers of Debian 12's stock kernels, the newest 6.1
 #                  and 6.12 (make build-distro)
+#   deps.sh distro-run  those kernels themselves too, DKMS, and busybox for
+#                  the initramfs that boots them (make check-distro)
 set -euo pipefail
 
 deb_packages=(
@@ -36,7 +38,11 @@ case ${1:-} in
 '') ;;
 deb) packages=("${deb_packages[@]}") ;;
 distro) packages=(linux-headers-amd64 linux-headers-6.12-amd64 build-essential) ;;
-*) echo "deps.sh: unknown set '$1' (deb, distro)" >&2; exit 2 ;;
+distro-run)
+	packages=(linux-headers-amd64 linux-headers-6.12-amd64 build-essential
+		linux-image-amd64 linux-image-6.12-amd64 dkms busybox-static)
+	;;
+*) echo "deps.sh: unknown set '$1' (deb, distro, distro-run)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -72,8 +72,13 @@ for s in "${scripts[@]}"; do
 done
 leakcheck=0
 [ -e /sys/kernel/debug/kmemleak ] && selected kmemleak && leakcheck=1
+# A kernel without KUnit (Debian's) gets no *_kunit modules: say so in the
+# results rather than leave the suites out silently.
+nokunit=0
+[ ${#kunit_mods[@]} -eq 0 ] && selected kunit && nokunit=1
 
-echo "1..$((${#suites[@]} + ${#tests[@]} + leakcheck))"
+echo "1..$((${#suites[@]} + nokunit + ${#tests[@]} + leakcheck))"
+[ $nokunit -eq 1 ] && result ok kunit "SKIP no *_kunit modules for $(uname -r): the kernel is built without CONFIG_KUNIT"
 
 for suite in "${suites[@]}"; do
 	f=/tmp/kunit/$suite

@@ -14,7 +14,10 @@
 #   SKBPOOL_MODE  check | run | shell | probe
 #   SKBPOOL_RUN   the host-side run directory (cmd, filter)
 #   SKBPOOL_REPO  the repository
-#   SKBPOOL_MODROOT  staged modules (lib/modules/<release>)
+#   SKBPOOL_MODROOT  staged modules (lib/modules/<release>); / on a
+#                 distribution kernel, whose modules and ours (through
+#                 DKMS) are installed in the root itself
+#   SKBPOOL_EXT   (optional) the ethtool-ext the tests run
 #   SKBPOOL_KSRC  the test kernel's source tree (its tools/testing/selftests)
 #   SKBPOOL_SLOW  how many times slower this kernel flavour runs (timeouts)
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin

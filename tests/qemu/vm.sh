@@ -16,6 +16,13 @@
 # VM_IOMMU=1 (a q35 machine with QEMU's intel-iommu in front of every PCI
 # device and a strict IOMMU in the guest: each DMA map and unmap goes
 # through the emulated IOMMU and its IOTLB invalidation).
+# A distribution kernel instead of the test kernel (make check-distro):
+# VM_KERNEL (its vmlinuz), VM_KVER (its release), VM_INITRD (what mounts
+# the 9p root: tests/distro/initramfs.sh), VM_ROOT (the tree the guest
+# boots, default /; there its modules and ours are installed as an admin
+# would, so nothing is staged), VM_KSRC (a source tree for the tests that
+# run the kernel's own tools, empty for none), VM_EXT (the ethtool-ext the
+# tests run, default the one built in the repo).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,24 +38,32 @@ flavour=${FLAVOUR:-base}
 # Documentation/testing.rst.
 slow=1
 [ "$flavour" = debug ] && slow=3
-kdir=${KDIR:-$("$here/kernel.sh" "$flavour")}
-kver=$(cat "$kdir/include/config/kernel.release")
-# The kernel's own selftests (netdevice.sh) run in place from its source
-# tree (the guest sees the host's root).
-ksrc=$(readlink -f "$kdir/source" 2>/dev/null) || ksrc=$kdir
-bzimage=$kdir/arch/x86/boot/bzImage
+guest_root=${VM_ROOT:-/}
+if [ -n "${VM_KERNEL:-}" ]; then
+	kver=${VM_KVER:?VM_KERNEL needs VM_KVER}
+	bzimage=$VM_KERNEL
+	ksrc=${VM_KSRC:-/nonexistent}
+	modroot=/
+else
+	kdir=${KDIR:-$("$here/kernel.sh" "$flavour")}
+	kver=$(cat "$kdir/include/config/kernel.release")
+	# The kernel's own selftests (netdevice.sh) run in place from its
+	# source tree (the guest sees the host's root).
+	ksrc=$(readlink -f "$kdir/source" 2>/dev/null) || ksrc=$kdir
+	bzimage=$kdir/arch/x86/boot/bzImage
 
-# Stage the kernel's own modules plus ours under build/modroot; the guest
-# bind-mounts it on /lib/modules.
-modroot=$repo/build/modroot
-rm -rf "$modroot"
-mkdir -p "$modroot/lib/modules"
-cp -a "$kdir/modroot/lib/modules/$kver" "$modroot/lib/modules/"
-rm -f "$modroot/lib/modules/$kver/build" "$modroot/lib/modules/$kver/source"
-mkdir -p "$modroot/lib/modules/$kver/extra"
-find "$repo" -path "$repo/build" -prune -o -name '*.ko' -print0 |
-	xargs -0 -r cp -t "$modroot/lib/modules/$kver/extra/"
-depmod -b "$modroot" "$kver"
+	# Stage the kernel's own modules plus ours under build/modroot; the
+	# guest bind-mounts it on /lib/modules.
+	modroot=$repo/build/modroot
+	rm -rf "$modroot"
+	mkdir -p "$modroot/lib/modules"
+	cp -a "$kdir/modroot/lib/modules/$kver" "$modroot/lib/modules/"
+	rm -f "$modroot/lib/modules/$kver/build" "$modroot/lib/modules/$kver/source"
+	mkdir -p "$modroot/lib/modules/$kver/extra"
+	find "$repo" -path "$repo/build" -prune -o -name '*.ko' -print0 |
+		xargs -0 -r cp -t "$modroot/lib/modules/$kver/extra/"
+	depmod -b "$modroot" "$kver"
+fi
 
 run=$repo/build/vm/$mode
 rm -rf "$run"
@@ -89,10 +104,11 @@ qemu_args() { # accel mode run-dir
 	[ "$1" = kvm ] && cpu=host
 	echo "-nodefaults -no-reboot -display none -accel $1 -cpu $cpu"
 	echo "-smp 2 -m ${VM_MEM:-2G} -kernel $bzimage"
+	[ -n "${VM_INITRD:-}" ] && echo "-initrd $VM_INITRD"
 	# Before any PCI device: QEMU attaches devices to the IOMMU that
 	# exists when they are created.
 	[ "${VM_IOMMU:-0}" = 1 ] && echo "-machine q35 -device intel-iommu"
-	echo "-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
+	echo "-fsdev local,id=root,path=$guest_root,security_model=none,readonly=on,multidevs=remap"
 	echo "-device virtio-9p-pci,fsdev=root,mount_tag=rootfs"
 	echo "-fsdev local,id=repo,path=$repo,security_model=none,readonly=on,multidevs=remap"
 	echo "-device virtio-9p-pci,fsdev=repo,mount_tag=repo"
@@ -111,6 +127,7 @@ cmdline+=" init=$here/guest-init.sh panic_on_warn=1 panic=-1 oops=panic"
 cmdline+=" log_buf_len=4M loglevel=5"
 cmdline+=" SKBPOOL_MODE=$mode SKBPOOL_RUN=$run SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
 cmdline+=" SKBPOOL_KSRC=$ksrc SKBPOOL_SLOW=$slow"
+[ -n "${VM_EXT:-}" ] && cmdline+=" SKBPOOL_EXT=$VM_EXT"
 [ "${VM_IOMMU:-0}" = 1 ] && cmdline+=" intel_iommu=on iommu.strict=1"
 # On the debug kernel ACPI's interpreter runs the i440FX's _PRT method for
 # every PCI device enabled (each e1000 probe, and at boot) for over 20 s:

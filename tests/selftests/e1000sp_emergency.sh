@@ -33,8 +33,10 @@ delta() {
 }
 
 e1000_nics || ktap_skip_all "the guest has fewer than two e1000 NICs (E1000_NICS=2)"
-[ -d /sys/kernel/debug/failslab ] && [ -d /sys/kernel/debug/fail_page_alloc ] ||
-	ktap_skip_all "the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
+# The automatic half needs fault injection; the forced half runs on any
+# kernel (Debian's have no FAILSLAB: make check-distro runs it there).
+injection=1
+[ -d /sys/kernel/debug/failslab ] && [ -d /sys/kernel/debug/fail_page_alloc ] || injection=0
 ktap_plan 9
 mkdir -p "$SCRATCH"
 # A deep RX ring on the receiver, as emergency_forced gives simnic: the
@@ -168,6 +170,13 @@ sv_rules "$NS_A" "$DEV_A" flush
 # Automatic, tagged then untagged.
 COUNT=5000
 RATE=500
+if [ $injection -eq 0 ]; then
+	why="the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
+	ktap_skip "automatic, tagged: every critical datagram delivered" "$why"
+	ktap_skip "automatic, tagged: the bulk flow is dropped" "$why"
+	ktap_skip "automatic, untagged: the same flow loses most" "$why"
+	ktap_finish
+fi
 if ! e1000_survival $COUNT $RATE tagged; then
 	ktap_fail "automatic, tagged: run the survival scenario"
 else

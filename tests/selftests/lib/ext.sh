@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Helpers for the selftests of ethtool-ext and the skbpool netlink family.
-#   EXT                       the tool, as built on the host
+#   EXT                       the tool, as built on the host (or the one
+#                             SKBPOOL_EXT names: make check-distro runs
+#                             the packaged /usr/sbin/ethtool-ext)
 #   ext NS ARGS...            run it in a network namespace
 #   ext_fails NAME RE CMD...  a subtest: CMD exits 1 with exactly one line
 #                             on stderr, matching the ERE RE, and prints
@@ -10,7 +12,7 @@
 #   json_check FILE PY        a subtest helper: PY (python3 statements) runs
 #                             with d = the JSON in FILE; exit 0 when they pass
 
-EXT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/tools/ethtool-ext/ethtool-ext
+EXT=${SKBPOOL_EXT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/tools/ethtool-ext/ethtool-ext}
 
 ext() {
 	local ns=$1

@@ -29,7 +29,7 @@ sv_json() { # FILE KEY
 # Rules through netlink, as an admin sets them (ethtool-ext, built on the
 # host): sv_rules NS DEV add RULE... adds one at the end; sv_rules NS DEV
 # flush removes every rule of DEV.
-SV_EXT=$(cd "$SV_LIB/../../.." && pwd)/tools/ethtool-ext/ethtool-ext
+SV_EXT=${SKBPOOL_EXT:-$(cd "$SV_LIB/../../.." && pwd)/tools/ethtool-ext/ethtool-ext}
 sv_rules() { # NS DEV add RULE... | NS DEV flush
 	local ns=$1 dev=$2 op=$3
 	shift 3

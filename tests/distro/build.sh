@@ -10,7 +10,7 @@
 # are.  This proves the compat layer (include/skbpool/compat.h) compiles;
 # running on those kernels is another matter.
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 "$repo/tests/qemu/deps.sh" distro
 out=$repo/build/distro
 rm -rf "$out"
