@@ -33,6 +33,8 @@ restore() {
 	for f in failslab fail_page_alloc; do
 		echo 0 >"$DBG/$f/require-start" 2>/dev/null
 		echo 0xffffffffffffffff >"$DBG/$f/require-end" 2>/dev/null
+		echo 0 >"$DBG/$f/reject-start" 2>/dev/null
+		echo 0 >"$DBG/$f/reject-end" 2>/dev/null
 		echo Y >"$DBG/$f/ignore-gfp-wait" 2>/dev/null
 		echo 2 >"$DBG/$f/verbose" 2>/dev/null
 		echo 32 >"$DBG/$f/stacktrace-depth" 2>/dev/null
@@ -68,6 +70,24 @@ arm() {
 	echo N >"$DBG/failslab/cache-filter"
 	echo 0 >"$DBG/fail_page_alloc/min-order"
 	echo N >"$DBG/fail_page_alloc/ignore-gfp-highmem"
+}
+
+# 6.12's bus_register() unwinds a failed uevent file or devices/drivers
+# kset by dropping the bus's kobject, whose release unregisters a lockdep
+# key that is registered only further on: lockdep warns ("WARNING: ...
+# lockdep_unregister_key", seen by make check-debug in simnic's init), a
+# kernel bug outside this project.  On a kernel with lockdep the walk
+# leaves the allocations made inside bus_register() alone; the base kernel
+# (no lockdep) still walks them, and simnic's handling of their failure.
+spare_bus_register() {
+	local f range
+	range=$(sort /proc/kallsyms |
+		awk '$3 == "bus_register" { s = $1; next } s { print "0x" s, "0x" $1; exit }')
+	[ -n "$range" ] || return 1
+	for f in failslab fail_page_alloc; do
+		echo "${range% *}" >"$DBG/$f/reject-start" &&
+			echo "${range#* }" >"$DBG/$f/reject-end" || return 1
+	done
 }
 
 LIB=$(cd "$(dirname "$0")/lib" && pwd)
@@ -214,6 +234,10 @@ command -v genl >/dev/null || ktap_skip_all "genl (iproute2) is needed to see th
 modprobe -r e1000sp e1000 simnic skbpool 2>/dev/null
 [ -d /sys/module/skbpool ] && ktap_skip_all "skbpool is in use and cannot be unloaded"
 arm || ktap_skip_all "no address for _etext in /proc/kallsyms"
+if [ -e /proc/lockdep ] && ! spare_bus_register; then
+	restore
+	ktap_skip_all "no address range for bus_register in /proc/kallsyms (lockdep would warn)"
+fi
 
 MOD=skbpool
 ktap_check "skbpool's init survives each of its allocations failing" \

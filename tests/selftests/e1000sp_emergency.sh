@@ -12,6 +12,7 @@
 # skbpool-timeout: 300
 # shellcheck disable=SC2034 # SV_LIB is read by lib/survival.sh's helpers
 . "$(dirname "$0")/lib/ktap.sh"
+. "$(dirname "$0")/lib/nbd.sh"
 . "$(dirname "$0")/lib/e1000.sh"
 . "$(dirname "$0")/lib/survival.sh"
 
@@ -62,7 +63,7 @@ if command -v nbd-server >/dev/null && command -v nbd-client >/dev/null &&
 		"$E1000_N4" "$SCRATCH/disk.img" >"$SCRATCH/nbd.conf"
 	in_b nbd-server -C "$SCRATCH/nbd.conf" >/dev/null 2>&1
 	for _ in 1 2 3 4 5; do
-		in_a nbd-client -t 20 "$E1000_N4.2" /dev/nbd0 -N disk >/dev/null 2>&1 && break
+		nbd_client "$NS_A" -t 20 "$E1000_N4.2" /dev/nbd0 -N disk >/dev/null 2>&1 && break
 		sleep 0.5
 	done
 	[ "$(cat /sys/block/nbd0/size 2>/dev/null)" -gt 0 ] 2>/dev/null && NBD=/dev/nbd0 && nbd_ok=0

@@ -10,6 +10,7 @@
 # skbpool-timeout: 240
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
+. "$(dirname "$0")/lib/nbd.sh"
 . "$(dirname "$0")/lib/pair.sh"
 . "$(dirname "$0")/lib/ext.sh"
 
@@ -76,7 +77,7 @@ EOF
 in_y nbd-server -C "$SCRATCH/nbd.conf" >/dev/null 2>&1
 NBD=/dev/nbd0
 for _ in 1 2 3 4 5; do
-	in_x nbd-client 192.0.2.2 "$NBD" -N disk >/dev/null 2>&1 && break
+	nbd_client "$f_NSX" 192.0.2.2 "$NBD" -N disk >/dev/null 2>&1 && break
 	sleep 0.5
 done
 if [ "$(cat /sys/block/nbd0/size 2>/dev/null)" -gt 0 ] 2>/dev/null; then

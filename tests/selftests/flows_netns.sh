@@ -14,6 +14,7 @@
 # skbpool-timeout: 300
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
 . "$(dirname "$0")/lib/ktap.sh"
+. "$(dirname "$0")/lib/nbd.sh"
 . "$(dirname "$0")/lib/pair.sh"
 
 SCRATCH=/tmp/skbpool-flows-$$
@@ -121,7 +122,7 @@ bond_setup() {
 
 if bond_setup && nbd_exports 1 192.0.2.2 >"$SCRATCH/bond.conf" &&
    in_s nbd-server -C "$SCRATCH/bond.conf" >/dev/null 2>&1 &&
-   in_c nbd-client 192.0.2.2 /dev/nbd0 -N disk0 -t 20 >/dev/null 2>&1 &&
+   nbd_client "$CLI" 192.0.2.2 /dev/nbd0 -N disk0 -t 20 >/dev/null 2>&1 &&
    nbd_check 0; then
 	ktap_pass "bond of two tagged ports in $CLI, nbd0 over it"
 else
@@ -166,7 +167,7 @@ if pair_new f 235 236 198.51.100 2001:db8:4 && pair_tag "$f_NSX" "$f_DEVX" on &&
    ip netns exec "$f_NSY" nbd-server -C "$SCRATCH/many.conf" >/dev/null 2>&1; then
 	up=0
 	for i in $(seq 0 $((NBDS - 1))); do
-		ip netns exec "$f_NSX" nbd-client 198.51.100.2 "/dev/nbd$i" -N "disk$i" -t 20 \
+		nbd_client "$f_NSX" 198.51.100.2 "/dev/nbd$i" -N "disk$i" -t 20 \
 			>/dev/null 2>&1 && up=$((up + 1))
 	done
 	if [ $up -eq $NBDS ]; then

@@ -4,6 +4,9 @@
 # An NBD device whose export lives in one namespace and whose client (the
 # kernel's nbd, which marks its socket SOCK_MEMALLOC) is in another:
 #   nbd_load                          modprobe nbd (it may race udev: retried)
+#   nbd_client NS ARGS...             nbd-client ARGS in NS, through netlink
+#                                     where NS sees nbd's family, else its
+#                                     ioctls
 #   nbd_attach NS_SRV ADDR NS_CLI DIR SIZE [DEV]
 #                                     export DIR/disk.img of SIZE from NS_SRV
 #                                     on ADDR, connect DEV (/dev/nbd0) from
@@ -27,6 +30,17 @@ nbd_load() {
 	return 1
 }
 
+# Linux 6.1's nbd registers its netlink family for the initial namespace
+# only (later kernels set netnsok), and nbd-client, which prefers netlink,
+# then stops at "Couldn't resolve the nbd netlink family".  Its ioctl
+# interface (-L) configures the same device from any namespace.
+nbd_client() { # NS ARGS...
+	local ns=$1 nonetlink=
+	shift
+	ip netns exec "$ns" genl ctrl get name nbd >/dev/null 2>&1 || nonetlink=-L
+	ip netns exec "$ns" nbd-client "$@" $nonetlink
+}
+
 nbd_attach() { # NS_SRV ADDR NS_CLI DIR SIZE [DEV]
 	local dev=${6:-/dev/nbd0} _
 	truncate -s "$5" "$4/disk.img" || return 1
@@ -40,7 +54,7 @@ nbd_attach() { # NS_SRV ADDR NS_CLI DIR SIZE [DEV]
 	CONF
 	ip netns exec "$1" nbd-server -C "$4/nbd.conf" >/dev/null 2>&1 || return 1
 	for _ in 1 2 3 4 5; do
-		ip netns exec "$3" nbd-client "$2" "$dev" -N disk -t 60 >/dev/null 2>&1 && break
+		nbd_client "$3" "$2" "$dev" -N disk -t 60 >/dev/null 2>&1 && break
 		sleep 0.5
 	done
 	[ "$(cat "/sys/block/${dev#/dev/}/size" 2>/dev/null)" -gt 0 ] 2>/dev/null || return 1
