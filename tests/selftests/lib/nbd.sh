@@ -35,10 +35,10 @@ nbd_load() {
 # then stops at "Couldn't resolve the nbd netlink family".  Its ioctl
 # interface (-L) configures the same device from any namespace.
 nbd_client() { # NS ARGS...
-	local ns=$1 nonetlink=
+	local ns=$1 how=()
 	shift
-	ip netns exec "$ns" genl ctrl get name nbd >/dev/null 2>&1 || nonetlink=-L
-	ip netns exec "$ns" nbd-client "$@" $nonetlink
+	ip netns exec "$ns" genl ctrl get name nbd >/dev/null 2>&1 || how=(-L)
+	ip netns exec "$ns" nbd-client "$@" "${how[@]}"
 }
 
 nbd_attach() { # NS_SRV ADDR NS_CLI DIR SIZE [DEV]
