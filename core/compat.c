@@ -62,7 +62,7 @@ int skbpool_nla_uint_validate(const struct nlattr *attr, struct netlink_ext_ack 
 {
 	if (nla_len(attr) == sizeof(u32) || nla_len(attr) == sizeof(u64))
 		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "an unsigned integer of 4 or 8 bytes expected");
+	NL_SET_ERR_MSG_ATTR(extack, attr, "invalid attribute length: 4 or 8 bytes expected");
 	return -EINVAL;
 }
 #endif

@@ -46,6 +46,18 @@ static inline struct kmem_cache *skbpool_skb_head_cache(void)
 #define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...) ((void)(real_fn_name))
 #endif
 
+/*
+ * A dump's start callback gets the request's extack from 6.5
+ * (netlink_dump_control.extack); before, cb->extack is NULL there, so a
+ * dump refused by its start (rule-get, flow-get of a missing device)
+ * answers with its errno alone.  main.c says so at load.
+ */
+#ifdef SKBPOOL_HAVE_DUMP_START_EXTACK
+#define SKBPOOL_DUMP_START_EXTACK	true
+#else
+#define SKBPOOL_DUMP_START_EXTACK	false
+#endif
+
 /* kvcalloc_node(): in 6.12, not in 6.1. */
 #ifndef SKBPOOL_HAVE_KVCALLOC_NODE
 static inline void *kvcalloc_node(size_t n, size_t size, gfp_t flags, int node)

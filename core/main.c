@@ -46,6 +46,8 @@ static int __init skbpool_init(void)
 		skbpool_min_free_kbytes());
 	if (!skbpool_skb_head_cache())
 		pr_info("skbpool: no skb head stash on this kernel (its skb head cache is exported from Linux 6.9): critical frames take heads from the NAPI cache only\n");
+	if (!SKBPOOL_DUMP_START_EXTACK)
+		pr_info("skbpool: a dump request this kernel refuses gets its errno without a message (a dump's extack reaches its start callback from Linux 6.5)\n");
 	return 0;
 
 err_resync:

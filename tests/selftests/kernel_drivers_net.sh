@@ -108,13 +108,17 @@ run_all() { # CONFIG DRIVER
 }
 
 # netdevsim: the tests' own software mode (no NETIF), init namespace.
-mkdir -p "$OUT/netdevsim"
-modprobe netdevsim
-for t in ping.py stats.py queues.py; do
-	(cd "$DRV" && timeout -k 5 240 python3 "./$t") >"$OUT/netdevsim/$t.out" 2>&1
-	echo "rc $?" >>"$OUT/netdevsim/$t.out"
-done
-modprobe -r netdevsim
+# A kernel without it (Debian's) leaves simnic judged against the e1000.
+if modprobe netdevsim 2>/dev/null; then
+	mkdir -p "$OUT/netdevsim"
+	for t in ping.py stats.py queues.py; do
+		(cd "$DRV" && timeout -k 5 240 python3 "./$t") >"$OUT/netdevsim/$t.out" 2>&1
+		echo "rc $?" >>"$OUT/netdevsim/$t.out"
+	done
+	modprobe -r netdevsim
+else
+	echo "this kernel has no netdevsim module (CONFIG_NETDEVSIM)" >"$OUT/netdevsim.absent"
+fi
 
 for drv in e1000 e1000sp e1000sp-tagged; do
 	if e1000_pair "${drv%-tagged}"; then

@@ -7,6 +7,11 @@ and nothing changed.  KTAP on stdout.
 
 Where a case names the attribute at fault (the bytes of it, as sent), the
 extack's offset must point at exactly that attribute, nested or not.
+
+SKBPOOL_DUMP_EXTACK=0 in the environment (netlink_malformed.sh sets it
+when skbpool said at load that the kernel gives a dump's start callback
+no extack, as before 6.5): a refused dump must still give its errno and
+change nothing, but may come without a message.
 """
 import errno
 import json
@@ -29,6 +34,7 @@ R_DSCP, R_VLAN_PRIO, R_SRC, R_DST = 10, 11, 12, 13
 P_FAMILY, P_LEN, P_ADDR = 1, 2, 3
 
 dev, ext = sys.argv[1], sys.argv[2]
+dump_extack = os.environ.get('SKBPOOL_DUMP_EXTACK', '1') != '0'
 name = attr(A_IFNAME, strz(dev))
 
 
@@ -194,11 +200,13 @@ def main():
         problems = []
         if err != -want:
             problems.append(f'errno {-err}, expected {want}')
+        silent_ok = flags is not None and not dump_extack
         if not msg:
-            problems.append('no extack message')
+            if not silent_ok:
+                problems.append('no extack message')
         elif words and words not in msg:
             problems.append(f'extack lacks "{words}"')
-        if at:
+        if at and (msg or not silent_ok):
             where = payload.find(at[0])
             assert where >= 0 and payload.rfind(at[0]) == where, what
             if g.bad_attr != where:
