@@ -35,7 +35,8 @@ result() { # ok|"not ok" name [directive]
 	echo "$1 $index $2${3:+ # $3}"
 }
 
-mapfile -t kunit_mods < <(find "/lib/modules/$(uname -r)/extra" -name '*_kunit.ko' -printf '%f\n' |
+# A kernel of Debian's has no extra/ (DKMS installs into updates/dkms).
+mapfile -t kunit_mods < <(find "/lib/modules/$(uname -r)/extra" -name '*_kunit.ko' -printf '%f\n' 2>/dev/null |
 	sed 's/\.ko$//' | sort)
 mapfile -t scripts < <(find "$repo/tests/selftests" -maxdepth 1 -name '*.sh' -perm -u+x -printf '%f\n' | sort)
 
