@@ -40,7 +40,10 @@ kdn_cleanup() {
 }
 trap kdn_cleanup EXIT
 
-[ -f "$DRV/ping.py" ] || ktap_skip_all "no drivers/net selftests in the kernel source ($DRV)"
+# They come with the kernel they judge: check-distro runs
+# Debian's 6.1 with no source tree.
+[ -f "$DRV/ping.py" ] ||
+	ktap_skip_all "no source tree of the running kernel with drivers/net selftests at $DRV"
 for c in socat jq python3 gcc; do
 	command -v $c >/dev/null || ktap_skip_all "$c is not installed (tests/qemu/deps.sh installs it)"
 done
