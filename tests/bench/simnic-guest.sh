@@ -65,7 +65,7 @@ for p in untagged other; do
 done
 
 nsim_pair() {
-	local a=nsim-a b=nsim-b fa fb ia ib da db mac_a mac_b
+	local a=nsim-a b=nsim-b da db mac_a mac_b
 	modprobe netdevsim || return 1
 	echo "${NSIM_IDS[0]} 1 1" >/sys/bus/netdevsim/new_device &&
 		echo "${NSIM_IDS[1]} 1 1" >/sys/bus/netdevsim/new_device || return 1
@@ -74,11 +74,7 @@ nsim_pair() {
 	ip netns add $a && ip netns add $b || return 1
 	NAMESPACES+=("$a" "$b")
 	ip link set "$da" netns $a && ip link set "$db" netns $b || return 1
-	exec {fa}<"/run/netns/$a" {fb}<"/run/netns/$b"
-	ia=$(ip netns exec $a cat "/sys/class/net/$da/ifindex")
-	ib=$(ip netns exec $b cat "/sys/class/net/$db/ifindex")
-	echo "$fa:$ia $fb:$ib" >/sys/bus/netdevsim/link_device || return 1
-	exec {fa}<&- {fb}<&-
+	netns_bus_link netdevsim $a "$da" $b "$db" || return 1
 	ip -n $a addr add 192.0.2.1/24 dev "$da"
 	ip -n $b addr add 192.0.2.2/24 dev "$db"
 	ip netns exec $a sysctl -qw "net.ipv6.conf.$da.disable_ipv6=1"

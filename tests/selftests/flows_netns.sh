@@ -80,7 +80,7 @@ mkdir -p "$SCRATCH"
 
 # --- 1. a bond whose replies come back on the other port -----------------
 bond_setup() {
-	local c1 c2 s1 s2 fc fs i
+	local c1 c2 s1 s2 i
 	modprobe simnic || return 1
 	for i in "${BOND_IDS[@]}"; do
 		echo "$i 1 1" >/sys/bus/simnic/new_device || return 1
@@ -95,12 +95,8 @@ bond_setup() {
 	in_c sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 &&
 		in_s sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1 || return 1
-	exec {fc}<"/run/netns/$CLI" {fs}<"/run/netns/$SRV"
-	echo "$fc:$(in_c cat "/sys/class/net/$c1/ifindex") $fs:$(in_s cat "/sys/class/net/$s1/ifindex")" \
-		>/sys/bus/simnic/link_device &&
-	echo "$fc:$(in_c cat "/sys/class/net/$c2/ifindex") $fs:$(in_s cat "/sys/class/net/$s2/ifindex")" \
-		>/sys/bus/simnic/link_device || return 1
-	exec {fc}<&- {fs}<&-
+	netns_bus_link simnic "$CLI" "$c1" "$SRV" "$s1" &&
+		netns_bus_link simnic "$CLI" "$c2" "$SRV" "$s2" || return 1
 	C1=$c1 C2=$c2
 	# The layer3+4 hash is symmetric: with the server's slaves in the
 	# other order, a reply leaves by the server's port linked to the

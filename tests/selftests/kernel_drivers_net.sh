@@ -147,13 +147,8 @@ for drv in simnic simnic-tagged; do
 		ip netns add "$NS_B"
 		ip link set "$DEV_A" netns "$NS_A"
 		ip link set "$DEV_B" netns "$NS_B"
-		{
-			exec {fa}<"/run/netns/$NS_A" {fb}<"/run/netns/$NS_B"
-			echo "$fa:$(ip netns exec "$NS_A" cat "/sys/class/net/$DEV_A/ifindex")" \
-			     "$fb:$(ip netns exec "$NS_B" cat "/sys/class/net/$DEV_B/ifindex")" \
-				>/sys/bus/simnic/link_device
-			exec {fa}<&- {fb}<&-
-		} && netns_addr_pair "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" 192.0.2 2001:db8 ||
+		netns_bus_link simnic "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" &&
+			netns_addr_pair "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" 192.0.2 2001:db8 ||
 			echo "simnic pair failed" >"$OUT/$drv.setup"
 		if [ "$drv" = simnic-tagged ]; then
 			e1000_tag "$NS_A" "$DEV_A" on && e1000_tag "$NS_B" "$DEV_B" on ||

@@ -8,6 +8,7 @@
 # exit, the device as it was, because netdevsim does not link skbpool.
 # skbpool-timeout: 120
 . "$(dirname "$0")/lib/ktap.sh"
+. "$(dirname "$0")/lib/netns.sh"
 
 NS_A=nsim-a-$$
 NS_B=nsim-b-$$
@@ -28,7 +29,6 @@ modprobe netdevsim || ktap_skip_all "netdevsim is not available (CONFIG_NETDEVSI
 ktap_plan 6
 
 setup() {
-	local fa fb ia ib
 	echo "${IDS[0]} 1 1" >/sys/bus/netdevsim/new_device &&
 		echo "${IDS[1]} 1 1" >/sys/bus/netdevsim/new_device || return 1
 	DEV_A=$(ls "/sys/bus/netdevsim/devices/netdevsim${IDS[0]}/net/")
@@ -36,11 +36,7 @@ setup() {
 	[ -n "$DEV_A" ] && [ -n "$DEV_B" ] || return 1
 	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
 	ip link set "$DEV_A" netns "$NS_A" && ip link set "$DEV_B" netns "$NS_B" || return 1
-	exec {fa}<"/run/netns/$NS_A" {fb}<"/run/netns/$NS_B"
-	ia=$(ip netns exec "$NS_A" cat "/sys/class/net/$DEV_A/ifindex")
-	ib=$(ip netns exec "$NS_B" cat "/sys/class/net/$DEV_B/ifindex")
-	echo "$fa:$ia $fb:$ib" >/sys/bus/netdevsim/link_device || return 1
-	exec {fa}<&- {fb}<&-
+	netns_bus_link netdevsim "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" || return 1
 	ip -n "$NS_A" addr add 192.0.2.1/24 dev "$DEV_A"
 	ip -n "$NS_B" addr add 192.0.2.2/24 dev "$DEV_B"
 	ip -n "$NS_A" addr add 2001:db8::1/64 dev "$DEV_A" nodad

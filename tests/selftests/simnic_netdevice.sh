@@ -25,7 +25,7 @@ trap cleanup EXIT
 
 ktap_plan 4
 setup() {
-	local fd p i
+	local p
 	modprobe simnic && echo "171 2 2" >/sys/bus/simnic/new_device || return 1
 	mapfile -t PORTS < <(ls /sys/bus/simnic/devices/simnic171/net/)
 	[ ${#PORTS[@]} -eq 2 ] || return 1
@@ -33,13 +33,7 @@ setup() {
 	for p in "${PORTS[@]}"; do
 		ip link set "$p" netns "$NS" || return 1
 	done
-	exec {fd}<"/run/netns/$NS"
-	i=()
-	for p in "${PORTS[@]}"; do
-		i+=("$fd:$(ip netns exec "$NS" cat "/sys/class/net/$p/ifindex")")
-	done
-	echo "${i[0]} ${i[1]}" >/sys/bus/simnic/link_device || return 1
-	exec {fd}<&-
+	netns_bus_link simnic "$NS" "${PORTS[0]}" "$NS" "${PORTS[1]}" || return 1
 	ip netns exec "$NS" ethtool --set-priv-flags "${PORTS[1]}" skbpool on
 }
 ktap_run "a linked two-port simnic device alone in a namespace, one port tagged" setup ||

@@ -1,11 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Addressing shared by the pair libraries (pair.sh, e1000.sh):
+# Wiring and addressing shared by the pair libraries (pair.sh, simnic.sh,
+# e1000.sh) and the tests that wire ports themselves:
+#   netns_bus_link BUS NSX DX NSY DY
+#       link port DX in NSX to DY in NSY through /sys/bus/BUS/link_device
+#       (simnic and netdevsim both take "NSFD:IFINDEX NSFD:IFINDEX", with
+#       the namespaces open in the writer); NSX may be NSY
 #   netns_addr_pair NSX DX NSY DY NET4 NET6
 #       NET4.1/24 and NET6::1/64 on DX in NSX, .2 and ::2 on DY in NSY,
 #       loopbacks and links up, neighbours permanent both ways (so no ARP
 #       or ND has to succeed under fault injection).
+
+netns_bus_link() { # BUS NSX DX NSY DY
+	local ix iy fx fy rc=0
+	ix=$(ip netns exec "$2" cat "/sys/class/net/$3/ifindex") &&
+		iy=$(ip netns exec "$4" cat "/sys/class/net/$5/ifindex") || return 1
+	exec {fx}<"/run/netns/$2" {fy}<"/run/netns/$4" || return 1
+	echo "$fx:$ix $fy:$iy" >"/sys/bus/$1/link_device" || rc=1
+	exec {fx}<&- {fy}<&-
+	return $rc
+}
 
 netns_addr_pair() { # NSX DX NSY DY NET4 NET6
 	local nsx=$1 dx=$2 nsy=$3 dy=$4 n4=$5 n6=$6 mx my

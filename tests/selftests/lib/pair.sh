@@ -33,7 +33,7 @@ pair_cleanup() {
 }
 
 pair_new() { # NAME ID_X ID_Y NET4 NET6 [QUEUES]
-	local name=$1 nsx=$1-x-$$ nsy=$1-y-$$ dx dy fx fy ix iy
+	local name=$1 nsx=$1-x-$$ nsy=$1-y-$$ dx dy
 	modprobe simnic || return 1
 	echo "$2 1 ${6:-1}" >/sys/bus/simnic/new_device || return 1
 	PAIR_IDS+=("$2")
@@ -44,11 +44,7 @@ pair_new() { # NAME ID_X ID_Y NET4 NET6 [QUEUES]
 	ip netns add "$nsx" && PAIR_NETNS+=("$nsx") || return 1
 	ip netns add "$nsy" && PAIR_NETNS+=("$nsy") || return 1
 	ip link set "$dx" netns "$nsx" && ip link set "$dy" netns "$nsy" || return 1
-	exec {fx}<"/run/netns/$nsx" {fy}<"/run/netns/$nsy"
-	ix=$(ip netns exec "$nsx" cat "/sys/class/net/$dx/ifindex")
-	iy=$(ip netns exec "$nsy" cat "/sys/class/net/$dy/ifindex")
-	echo "$fx:$ix $fy:$iy" >/sys/bus/simnic/link_device || return 1
-	exec {fx}<&- {fy}<&-
+	netns_bus_link simnic "$nsx" "$dx" "$nsy" "$dy" || return 1
 	netns_addr_pair "$nsx" "$dx" "$nsy" "$dy" "$4" "$5" || return 1
 	printf -v "${name}_NSX" %s "$nsx"
 	printf -v "${name}_NSY" %s "$nsy"

@@ -18,6 +18,8 @@
 #   simnic_udp_bound NS PORT  wait (up to 5 s) for a UDP socket on PORT
 #   simnic_tag STATE          skbpool flag on or off on both ends
 
+. "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+
 NS_A=skbp-a-$$
 NS_B=skbp-b-$$
 SIMNIC_IDS=()
@@ -45,7 +47,6 @@ simnic_port_name() { # ID -> the netdev name of its port 0
 }
 
 simnic_pair() {
-	local fa fb ia ib
 	modprobe simnic || return 1
 	echo "$1 1 ${3:-1}" >/sys/bus/simnic/new_device || return 1
 	SIMNIC_IDS+=("$1")
@@ -55,11 +56,7 @@ simnic_pair() {
 	DEV_B=$(simnic_port_name "$2")
 	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
 	ip link set "$DEV_A" netns "$NS_A" && ip link set "$DEV_B" netns "$NS_B" || return 1
-	exec {fa}<"/run/netns/$NS_A" {fb}<"/run/netns/$NS_B"
-	ia=$(ip netns exec "$NS_A" cat "/sys/class/net/$DEV_A/ifindex")
-	ib=$(ip netns exec "$NS_B" cat "/sys/class/net/$DEV_B/ifindex")
-	echo "$fa:$ia $fb:$ib" >/sys/bus/simnic/link_device || return 1
-	exec {fa}<&- {fb}<&-
+	netns_bus_link simnic "$NS_A" "$DEV_A" "$NS_B" "$DEV_B" || return 1
 	ip -n "$NS_A" addr add 192.0.2.1/24 dev "$DEV_A"
 	ip -n "$NS_B" addr add 192.0.2.2/24 dev "$DEV_B"
 	ip -n "$NS_A" addr add 2001:db8::1/64 dev "$DEV_A" nodad
