@@ -93,7 +93,10 @@ fi
 
 # The hub loses nothing: every frame one MAC sent, the other received or
 # missed for want of a buffer.  The four counters cannot be read at one
-# instant: a frame or two (an MLD report) may fall between the readings.
+# instant: a frame or two (an MLD report) may fall between the readings,
+# either way: sent before the receiver's first snapshot (sent counts it,
+# received does not) or after the sender's last one (the reverse, as seen
+# once on Debian's 6.12: a sent 651771, b received 651763 + missed 9).
 ok=1
 for dir in "a b" "b a"; do
 	set -- $dir
@@ -101,7 +104,7 @@ for dir in "a b" "b a"; do
 	got=$(d "/tmp/e1000-$2"0.$$ "/tmp/e1000-$2"1.$$ hw_rx_good_packets)
 	missed=$(d "/tmp/e1000-$2"0.$$ "/tmp/e1000-$2"1.$$ hw_rx_missed)
 	ktap_info "$1 sent $sent, $2 received $got + missed $missed"
-	[ $((sent - got - missed)) -ge 0 ] && [ $((sent - got - missed)) -le 2 ] &&
+	[ $((sent - got - missed)) -ge -2 ] && [ $((sent - got - missed)) -le 2 ] &&
 		[ "$sent" -gt 10000 ] || ok=0
 done
 if [ $ok -eq 1 ]; then

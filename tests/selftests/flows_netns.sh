@@ -71,11 +71,16 @@ ktap_plan 6
 command -v nbd-server >/dev/null && command -v nbd-client >/dev/null ||
 	ktap_skip_all "nbd-server and nbd-client are needed (tests/qemu/deps.sh installs them)"
 modprobe bonding max_bonds=0 2>/dev/null || ktap_skip_all "the bonding module does not load"
+# A module another test left loaded keeps its nbds_max: unload it first.
+modprobe -r nbd 2>/dev/null
 for _ in 1 2 3; do
 	modprobe nbd nbds_max=$NBDS && break
 	sleep 1
 done
-[ -e /dev/nbd$((NBDS - 1)) ] || ktap_skip_all "the nbd module does not load with $NBDS devices"
+if [ ! -e /dev/nbd$((NBDS - 1)) ]; then
+	refcnt=$(cat /sys/module/nbd/refcnt 2>/dev/null || echo "not loaded")
+	ktap_skip_all "the nbd module does not load with $NBDS devices (refcnt $refcnt, $(ls -d /sys/block/nbd* 2>/dev/null | wc -l) devices)"
+fi
 mkdir -p "$SCRATCH"
 
 # --- 1. a bond whose replies come back on the other port -----------------
