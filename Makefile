@@ -135,7 +135,7 @@ build-distro:
 # The packages installed through dpkg and DKMS on Debian 12's own 6.1 and
 # 6.12 kernels, each booted in the guest to run the suite
 # (tests/distro/check.sh); T selects tests as for make check.  Not part of
-# make check: its first whole run took 44 minutes.
+# make check: a whole run takes 41 to 44 minutes.
 check-distro: deb
 	@tests/distro/check.sh '$(T)'
 

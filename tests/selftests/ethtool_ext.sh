@@ -25,7 +25,7 @@ cleanup() {
 	local m
 	[ -n "${MON_PID:-}" ] && kill "$MON_PID" 2>/dev/null
 	[ -n "$NBD" ] && ip netns exec "$NS_A" nbd-client -d "$NBD" >/dev/null 2>&1
-	echo "$NSIM_ID" >/sys/bus/netdevsim/del_device 2>/dev/null
+	{ echo "$NSIM_ID" >/sys/bus/netdevsim/del_device; } 2>/dev/null
 	userdel skbpuser 2>/dev/null
 	simnic_cleanup
 	for m in simnic netdevsim nbd; do

@@ -32,7 +32,7 @@ cleanup() {
 	ip netns del "$CLI" 2>/dev/null
 	ip netns del "$SRV" 2>/dev/null
 	for i in "${BOND_IDS[@]}"; do
-		echo "$i" >/sys/bus/simnic/del_device 2>/dev/null
+		{ echo "$i" >/sys/bus/simnic/del_device; } 2>/dev/null
 	done
 	pair_cleanup
 	modprobe -r nbd 2>/dev/null

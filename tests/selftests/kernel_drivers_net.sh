@@ -32,7 +32,7 @@ kdn_cleanup() {
 	e1000_cleanup
 	for id in "${SIM_IDS[@]}"; do
 		[ -e /sys/bus/simnic/del_device ] &&
-			echo "$id" >/sys/bus/simnic/del_device 2>/dev/null
+			{ echo "$id" >/sys/bus/simnic/del_device; } 2>/dev/null
 	done
 	modprobe -r simnic netdevsim vrf 2>/dev/null
 	modprobe -r skbpool 2>/dev/null
@@ -161,7 +161,7 @@ for drv in simnic simnic-tagged; do
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
 	for id in "${SIM_IDS[@]}"; do
-		echo "$id" >/sys/bus/simnic/del_device 2>/dev/null
+		{ echo "$id" >/sys/bus/simnic/del_device; } 2>/dev/null
 	done
 	modprobe -r simnic
 done

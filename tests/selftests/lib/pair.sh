@@ -24,7 +24,7 @@ pair_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	for id in "${PAIR_IDS[@]}"; do
-		echo "$id" >/sys/bus/simnic/del_device 2>/dev/null
+		{ echo "$id" >/sys/bus/simnic/del_device; } 2>/dev/null
 	done
 	PAIR_NETNS=()
 	PAIR_IDS=()
