@@ -28,9 +28,11 @@ trap cleanup EXIT
 e1000_nics || ktap_skip_all "the guest has fewer than two e1000 NICs (E1000_NICS=2)"
 [ -f "$KSRC/tools/net/ynl/cli.py" ] || ktap_skip_all "no 6.12 source tree with tools/net/ynl"
 
-# The kernel's netdev family, as seen from B's namespace.
-ynl_b() { in_b python3 "$KSRC/tools/net/ynl/cli.py" --output-json \
-	--spec "$KSRC/Documentation/netlink/specs/netdev.yaml" "$@"; }
+# The kernel's netdev family, from the initial namespace and from B's.
+YNL=(python3 "$KSRC/tools/net/ynl/cli.py" --output-json
+	--spec "$KSRC/Documentation/netlink/specs/netdev.yaml")
+ynl() { "${YNL[@]}" "$@"; }
+ynl_b() { in_b "${YNL[@]}" "$@"; }
 # Live (not detached) page_pools of B's port: their ids, one per line.
 pools_b() {
 	local ifindex
@@ -64,10 +66,6 @@ print(sum(s.get(sys.argv[1], 0) for s in json.load(sys.stdin) if s["info"]["id"]
 # What the kernel's netdev family can tell: page-pool-get is from Linux
 # 6.8, page-pool-stats-get needs CONFIG_PAGE_POOL_STATS, which Debian's
 # kernels leave off.  The pool itself works without either.
-ynl() {
-	python3 "$KSRC/tools/net/ynl/cli.py" --output-json \
-		--spec "$KSRC/Documentation/netlink/specs/netdev.yaml" "$@"
-}
 ynl --dump page-pool-get >/dev/null 2>&1 ||
 	ktap_skip_all "the kernel's netdev family has no page-pool-get (Linux 6.8): its pools cannot be seen"
 pp_stats=1
