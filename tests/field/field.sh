@@ -25,6 +25,10 @@
 #   FIELD_OUTAGE     [180]   wire-pull: seconds the wire is out
 #   FIELD_TIMEOUT    [3600]  hard limit on one run, seconds
 #   FIELD_SETUP      [300]   limit on each guest's setup, seconds
+#   FIELD_RESUME     [0]     1: keep the runs build/field/runs already has
+#                    (a result.json each) and run only the missing ones,
+#                    so three rounds can be gathered over several sittings;
+#                    the summary names the commits the runs were made on
 #   VM_ACCEL         [tcg]
 set -uo pipefail
 
@@ -42,6 +46,7 @@ HANG=${FIELD_HANG:-300}
 OUTAGE=${FIELD_OUTAGE:-180}
 TIMEOUT=${FIELD_TIMEOUT:-3600}
 SETUP=${FIELD_SETUP:-300}
+RESUME=${FIELD_RESUME:-0}
 # Hung-task watchdog in the client: past the outage for wire-pull (a
 # task waiting on swap while the wire is out is not hung), the kernel's
 # default of 120 s otherwise.
@@ -147,6 +152,7 @@ run_one() { # CONFIG WORKLOAD ROUND FACTOR PASSES
 	sdir=$dir/server
 	rm -rf "$dir"
 	mkdir -p "$cdir" "$sdir"
+	commit_id >"$dir/commit"
 	# The store holds every page the workers map, plus a quarter; the
 	# server's RAM holds the store plus what nfsd and the flood need.
 	swap_mib=$((factor * MEM * 5 / 4))
@@ -261,15 +267,30 @@ run_one() { # CONFIG WORKLOAD ROUND FACTOR PASSES
 		"$factor" "$passes" "$pull_at" "$up_at"
 }
 
+# The code a run was made on: the commit, "-dirty" with changes on top.
+commit_id() {
+	local id
+
+	id=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null) || { echo unknown; return; }
+	git -C "$repo" diff --quiet HEAD -- 2>/dev/null || id=$id-dirty
+	echo "$id"
+}
+
 case $mode in
 bench)
-	rm -rf "$runs"
+	[ "$RESUME" = 1 ] || rm -rf "$runs"
 	mkdir -p "$runs" "$repo/build/bench"
 	start=$(date +%s)
 	# Rounds outermost, so drift in the host hits every configuration.
 	for round in $(seq 1 "$ROUNDS"); do
 		for workload in $WORKLOADS; do
 			for config in $CONFIGS; do
+				name=$config-$workload-$round
+				if [ "$RESUME" = 1 ] && [ -f "$runs/$name/result.json" ]; then
+					echo "# field: $name: kept from an earlier sitting" \
+						"(commit $(cat "$runs/$name/commit" 2>/dev/null || echo unknown))"
+					continue
+				fi
 				run_one "$config" "$workload" "$round" "$FACTOR" "$PASSES"
 			done
 		done

@@ -154,6 +154,7 @@ def parse_run(d, config, workload, rnd, outcome, where, factor, passes,
         r['wire_back_at'] = int(up) or None
     if smp:
         r['min_memfree_kib'] = int(min(s['memfree'] for s in smp))
+    r['commit'] = read(os.path.join(d, 'commit')).strip() or 'unknown'
     r['samples'] = os.path.relpath(os.path.join(d, 'client', 'samples'),
                                    os.path.dirname(os.path.dirname(d)))
     with open(os.path.join(d, 'result.json'), 'w') as f:
@@ -314,6 +315,7 @@ def summary(runs_dir, out_dir, mem, factor, passes, hang, outage, seconds):
                        'passes': int(passes), 'hang_seconds': int(hang),
                        'outage_seconds': int(outage)},
         'bench_seconds': int(seconds),
+        'commits': sorted({r.get('commit', 'unknown') for r in runs}),
         'runs': runs,
         'spread': spreads,
     }
@@ -346,8 +348,11 @@ def summary(runs_dir, out_dir, mem, factor, passes, hang, outage, seconds):
             print('not completed: %s %s round %d: %s (%s)'
                   % (r['config'], r['workload'], r['round'], r['outcome'],
                      r['where']))
+    commits = sorted({r.get('commit', 'unknown') for r in runs})
     print('machine: ' + doc['machine'])
-    print('bench-field took %d s' % int(seconds))
+    print('runs made on commit%s %s' % ('s' if len(commits) > 1 else '',
+                                        ', '.join(commits)))
+    print('bench-field took %d s (this sitting)' % int(seconds))
     charts(out_dir, runs, groups, runs_dir)
     print('== written: build/bench/field.json, build/bench/field.png, '
           'build/bench/field-timeline.png')
