@@ -188,7 +188,7 @@ help:
 	@echo "make fuzz        the classifier under libFuzzer, ASan, UBSan for FUZZ_SECONDS (default 60)"
 	@echo "make fuzz-all    every fuzz target (classifier, ethtool-ext's parser), FUZZ_SECONDS each"
 	@echo "make vm-run CMD='...'   run a command in a fresh guest with the modules loadable"
-	@echo "                 (E1000_NICS=N: N emulated 82540EM NICs on one QEMU hub; VM_IOMMU=1: q35 with intel-iommu, strict)"
+	@echo "                 (E1000_NICS=N: N emulated 82540EM NICs, each pair on a QEMU hub; VM_IOMMU=1: q35 with intel-iommu, strict)"
 	@echo "make vm-shell    an interactive guest shell"
 	@echo "make bench-micro skbpool vs page_pool, the page allocator and the slab (build/bench/micro.json)"
 	@echo "make bench-simnic simnic pair untagged vs tagged vs netdevsim: pps, TCP (build/bench/simnic.json)"

@@ -1,21 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench-e1000: one guest boot with two emulated 82540EM NICs back to
-# back; e1000sp tagged, e1000sp untagged, e1000sp on page_pool and the
-# in-tree e1000 measured in turn (tests/bench/e1000_guest.sh).  Prints the
-# table, writes build/bench/e1000.json and draws build/bench/e1000.png.
-# The guest's view of the repository is read-only, so the figures come
-# back as a marked line on its output.  With VM_IOMMU=1 (tests/qemu/vm.sh) the same bench
-# runs behind a strict IOMMU and is written to e1000-iommu.* instead, so
-# both runs can be compared.
+# make bench-e1000: one guest boot with four emulated 82540EM NICs, two
+# back-to-back pairs; e1000sp tagged, e1000sp untagged, e1000sp on
+# page_pool and the in-tree e1000, two at a time side by side
+# (tests/bench/e1000_guest.sh).  Prints the table, writes
+# build/bench/e1000.json and draws build/bench/e1000.png (the ratios per
+# round).  The guest's view of the repository is read-only, so the figures
+# come back as a marked line on its output.  With VM_IOMMU=1
+# (tests/qemu/vm.sh) the same bench runs behind a strict IOMMU and is
+# written to e1000-iommu.* instead, so both runs can be compared.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$repo/build/bench"
 name=e1000
 [ "${VM_IOMMU:-0}" = 1 ] && name=e1000-iommu
 out=$repo/build/bench/$name
-E1000_NICS=2 "$repo/tests/qemu/vm.sh" run 'bash tests/bench/e1000_guest.sh' |
+E1000_NICS=4 "$repo/tests/qemu/vm.sh" run 'bash tests/bench/e1000_guest.sh' |
 	tee "$out.log" | grep -v '^E1000_BENCH_JSON: '
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([^ ]*\).*/\1/p') TCG guest (2 vCPUs, $(uname -m)), host $cpu, $(nproc) cores"
@@ -47,30 +48,37 @@ rows("iperf3 TCP, Mbit/s received", "tcp", ".1f", "_tcp_mbps")
 rows("UDP 64 B, frames/s up the stack", "pps", "d", "_pps")
 print("%-32s %16s %16s %16s %16s" % (("survival: critical delivered",) +
       tuple("%d/%d" % (r["survival_" + c], r["survival_sent"]) for c in cols)))
-print("medians of %d interleaved rounds; ratios are per round, then the median" %
+print("medians of %d rounds; each ratio side by side within a round (two pairs at once," %
       len(r["stock_rounds"]))
+print("vCPUs swapped, geometric mean of the two windows), then the median and the spread")
+print("tagged / in-tree, per-round spread max/min: TCP %.2f, datagrams read %.2f, frames up %.2f" %
+      tuple(r["tagged_vs_stock_%s_maxmin" % k] for k in ("tcp", "app", "pps")))
 print("IOMMU: " + r["iommu"])
 print("machine: " + r["machine"])
+matches = ("tagged_vs_stock", "untagged_vs_stock", "pagepool_vs_stock", "tagged_vs_pagepool")
 with open(sys.argv[1] + ".dat", "w") as f:
-    for i, round_rows in enumerate(zip(*(r[c + "_rounds"] for c in cols)), 1):
-        f.write("%d %s\n" % (i, " ".join("%.0f %.1f" % (x[2], x[0]) for x in round_rows)))
+    for i in range(len(r["tagged_vs_stock_tcp_rounds"])):
+        f.write("%d %s\n" % (i + 1, " ".join("%.3f %.3f" % (r[m + "_app_rounds"][i], r[m + "_tcp_rounds"][i])
+                                            for m in matches)))
 ' "$out" "$machine"
 
-# What the applications got, round by round, the four side by side.
+# The ratios, round by round: what each configuration's applications got
+# over what its match got at the same time.
 gnuplot <<EOF || echo "bench-e1000: gnuplot failed: no chart"
 set terminal pngcairo noenhanced size 960,420 font ",10"
 set output "$out.png"
-set multiplot layout 1,2 title "bench-e1000 ($name): per round, side by side in one guest"
+set multiplot layout 1,2 title "bench-e1000 ($name): ratios per round, side by side in one guest"
 set xlabel "round"
 set xtics 1
 set key bottom right
 set yrange [0:*]
-set ylabel "UDP 64 B datagrams/s read by iperf3"
-plot "$out.dat" u 1:2 w lp t "e1000sp tagged", "" u 1:4 w lp t "e1000sp untagged", \
-     "" u 1:6 w lp t "e1000sp page_pool", "" u 1:8 w lp t "in-tree e1000"
-set ylabel "TCP Mbit/s received by iperf3"
-plot "$out.dat" u 1:3 w lp t "e1000sp tagged", "" u 1:5 w lp t "e1000sp untagged", \
-     "" u 1:7 w lp t "e1000sp page_pool", "" u 1:9 w lp t "in-tree e1000"
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2
+set ylabel "UDP 64 B datagrams read by iperf3, ratio"
+plot "$out.dat" u 1:2 w lp t "tagged / in-tree", "" u 1:4 w lp t "untagged / in-tree", \\
+     "" u 1:6 w lp t "page_pool / in-tree", "" u 1:8 w lp t "tagged / page_pool"
+set ylabel "TCP bytes received by iperf3, ratio"
+plot "$out.dat" u 1:3 w lp t "tagged / in-tree", "" u 1:5 w lp t "untagged / in-tree", \\
+     "" u 1:7 w lp t "page_pool / in-tree", "" u 1:9 w lp t "tagged / page_pool"
 unset multiplot
 EOF
 echo "== written: build/bench/$name.json, build/bench/$name.png"

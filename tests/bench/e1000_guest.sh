@@ -1,23 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs in the guest for make bench-e1000 (tests/bench/e1000.sh): the two
-# emulated 82540EM NICs back to back, driven by e1000sp tagged, e1000sp
-# untagged (an skb per buffer, as the in-tree driver), e1000sp untagged on
-# the kernel's page_pool (rx_page_pool=1: what a driver author would pick
-# instead of skbpool) and the in-tree e1000 in turn, ROUNDS rounds
-# interleaved so that drift in the emulator hits all four alike, and each
-# ratio is taken within one round (then the median over the rounds):
-#   - iperf3 TCP from A to B, SECONDS long: Mbit/s received (tagged, the
-#     default reserve; what one autotuned TCP window parks beyond it is
-#     lent, counted and shown);
-#   - iperf3 UDP, 64-byte datagrams as fast as the sender goes: frames per
-#     second the receiving driver passed up (and datagrams per second the
-#     receiving iperf3 read);
-# then once per driver the survival scenario (lib/e1000.sh): critical
-# datagrams delivered of those sent while every non-sleeping allocation
-# fails.  Human-readable lines, then one line "E1000_BENCH_JSON: {...}"
-# with every figure (medians over the rounds) for the host to pick up.
+# Runs in the guest for make bench-e1000 (tests/bench/e1000.sh).  Four
+# emulated 82540EM NICs in two back-to-back pairs, each pair on a QEMU hub
+# of its own (vm.sh E1000_NICS=4).  The configurations: e1000sp tagged
+# (both ends), e1000sp untagged (an skb per buffer, as the in-tree driver),
+# e1000sp untagged on the kernel's page_pool (rx_page_pool=1: what a driver
+# author would pick instead of skbpool) and the in-tree e1000.
+#
+# Side by side: under TCG a guest's speed swings 2-4x between runs made one
+# after the other, so two configurations run at the same time, one per
+# pair, each pair's iperf3 pinned to a vCPU of its own; then the pairs swap
+# vCPUs.  A round's ratio is the geometric mean of its two windows' ratios,
+# and which pair carries which side alternates by round.  The matches:
+# tagged, untagged and page_pool each against the in-tree driver, and
+# tagged against page_pool.  In each window, both pairs at once:
+#   - iperf3 TCP from A to B, SECONDS_PER_RUN long: Mbit/s received;
+#   - iperf3 UDP, 64-byte datagrams as fast as the sender goes: datagrams
+#     per second the receiving iperf3 read, and frames per second B's
+#     driver passed up (rx_packets less rx_dropped).
+# Then, on the first pair alone, once per configuration, the survival
+# scenario (lib/e1000.sh): critical datagrams delivered of those sent while
+# every non-sleeping allocation fails.  Human-readable lines, then one line
+# "E1000_BENCH_JSON: {...}" for the host.
 # shellcheck disable=SC2034 # SV_LIB is read by lib/survival.sh's helpers
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 lib=$repo/tests/selftests/lib
@@ -26,20 +31,55 @@ lib=$repo/tests/selftests/lib
 . "$lib/survival.sh"
 ROUNDS=${ROUNDS:-6}
 MODES="tagged untagged pagepool stock"
+MATCHES="tagged:stock untagged:stock pagepool:stock tagged:pagepool"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 SURVIVAL_COUNT=${SURVIVAL_COUNT:-5000}
 SURVIVAL_RATE=500
 out=/tmp/e1000-bench-$$
 mkdir -p "$out"
-trap e1000_cleanup EXIT
 
-e1000_nics || { echo "bench-e1000: the guest needs two e1000 NICs (E1000_NICS=2)"; exit 1; }
+if ! e1000_nics || [ ${#E1000_PCI[@]} -lt 4 ]; then
+	echo "bench-e1000: the guest needs four e1000 NICs (E1000_NICS=4)"
+	exit 1
+fi
+ALL_PCI=("${E1000_PCI[@]:0:4}")
+E1000_PCI=("${ALL_PCI[@]}")
 
-# Booted with VM_IOMMU=1: both NICs must sit behind a translating, strict
+# Pair 1 is the first two NICs (hub 0), pair 2 the last two (hub 1): vm.sh
+# adds them in that order, so their PCI addresses sort that way.  Index 0
+# is unused, so that a pair's number is its index.
+PCI_A=(- "${ALL_PCI[0]}" "${ALL_PCI[2]}")
+PCI_B=(- "${ALL_PCI[1]}" "${ALL_PCI[3]}")
+PNS_A=(- "e1k-1a-$$" "e1k-2a-$$")
+PNS_B=(- "e1k-1b-$$" "e1k-2b-$$")
+PN4=(- 192.0.2 198.51.100)
+PN6=(- 2001:db8:1 2001:db8:2)
+PDEV_A=(- - -)
+PDEV_B=(- - -)
+
+pairs_cleanup() {
+	local p ns
+	for ns in "${PNS_A[@]:1}" "${PNS_B[@]:1}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
+	sleep 0.2
+	for p in "${ALL_PCI[@]}"; do
+		e1000_unbind "$p"
+		echo >"/sys/bus/pci/devices/$p/driver_override"
+	done
+	for ns in "${PNS_A[@]:1}" "${PNS_B[@]:1}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	echo 0 >/sys/module/e1000sp/parameters/rx_page_pool 2>/dev/null
+	return 0
+}
+trap 'pairs_cleanup; e1000_cleanup' EXIT
+
+# Booted with VM_IOMMU=1: every NIC must sit behind a translating, strict
 # IOMMU domain, or the figures would say nothing about one.
 iommu=none
 if grep -qw intel_iommu=on /proc/cmdline; then
-	for p in "${E1000_PCI[@]}"; do
+	for p in "${ALL_PCI[@]}"; do
 		t=$(cat "/sys/bus/pci/devices/$p/iommu_group/type" 2>/dev/null)
 		if [ "$t" != DMA ]; then
 			echo "bench-e1000: VM_IOMMU=1 but $p's IOMMU domain is '${t:-missing}', not DMA (strict)"
@@ -47,9 +87,150 @@ if grep -qw intel_iommu=on /proc/cmdline; then
 		fi
 	done
 	iommu="intel-iommu, strict DMA domain"
-	echo "bench-e1000: both NICs behind the IOMMU ($iommu)"
+	echo "bench-e1000: every NIC behind the IOMMU ($iommu)"
 fi
 
+# Pair P afresh in MODE: both NICs rebound (so nothing of the last mode
+# remains), in namespaces of their own, addressed, linked, pinged.
+# rx_page_pool is read when a ring is built, so it is set only while this
+# pair's rings come up; the other pair's rings are not rebuilt meanwhile.
+pair_setup() { # PAIR MODE
+	local p=$1 mode=$2 drv=e1000sp pci ns
+	[ "$mode" = stock ] && drv=e1000
+	modprobe "$drv" || return 1
+	for pci in "${PCI_A[p]}" "${PCI_B[p]}"; do
+		e1000_unbind "$pci"
+	done
+	for ns in "${PNS_A[p]}" "${PNS_B[p]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+		ip netns add "$ns" || return 1
+	done
+	for pci in "${PCI_A[p]}" "${PCI_B[p]}"; do
+		echo "$drv" >"/sys/bus/pci/devices/$pci/driver_override" &&
+			echo "$pci" >/sys/bus/pci/drivers_probe || return 1
+	done
+	for _ in $(seq 1 50); do
+		[ -n "$(e1000_netdev "${PCI_A[p]}")" ] && [ -n "$(e1000_netdev "${PCI_B[p]}")" ] && break
+		sleep 0.1
+	done
+	PDEV_A[p]=$(e1000_netdev "${PCI_A[p]}")
+	PDEV_B[p]=$(e1000_netdev "${PCI_B[p]}")
+	[ -n "${PDEV_A[p]}" ] && [ -n "${PDEV_B[p]}" ] || return 1
+	# The MACs vm.sh gives pair 1 end in :01 and :02, pair 2's in :03, :04.
+	case "$(cat "/sys/class/net/${PDEV_A[p]}/address")" in
+	*:0$((2 * p - 1))) ;;
+	*) echo "bench-e1000: ${PCI_A[p]} is not the NIC vm.sh put on hub $((p - 1))"; return 1 ;;
+	esac
+	ip link set "${PDEV_A[p]}" netns "${PNS_A[p]}" &&
+		ip link set "${PDEV_B[p]}" netns "${PNS_B[p]}" || return 1
+	[ "$mode" = pagepool ] && echo 1 >/sys/module/e1000sp/parameters/rx_page_pool
+	netns_addr_pair "${PNS_A[p]}" "${PDEV_A[p]}" "${PNS_B[p]}" "${PDEV_B[p]}" \
+		"${PN4[p]}" "${PN6[p]}" || return 1
+	[ "$mode" = pagepool ] && echo 0 >/sys/module/e1000sp/parameters/rx_page_pool
+	if [ "$mode" = tagged ]; then
+		e1000_tag "${PNS_A[p]}" "${PDEV_A[p]}" on && e1000_tag "${PNS_B[p]}" "${PDEV_B[p]}" on ||
+			return 1
+	fi
+	pair_wait_link "$p"
+}
+
+pair_wait_link() { # PAIR
+	local p=$1
+	for _ in $(seq 1 100); do
+		[ "$(ip netns exec "${PNS_A[p]}" cat "/sys/class/net/${PDEV_A[p]}/carrier" 2>/dev/null)" = 1 ] &&
+			[ "$(ip netns exec "${PNS_B[p]}" cat "/sys/class/net/${PDEV_B[p]}/carrier" 2>/dev/null)" = 1 ] &&
+			break
+		sleep 0.1
+	done
+	for _ in $(seq 1 20); do
+		ip netns exec "${PNS_A[p]}" ping -c 1 -W 1 "${PN4[p]}.2" >/dev/null 2>&1 && return 0
+	done
+	return 1
+}
+
+pair_rx() { # PAIR -> frames B's driver passed up so far
+	local p=$1 rx dr
+	rx=$(e1000_sys "${PNS_B[p]}" "${PDEV_B[p]}" rx_packets)
+	dr=$(e1000_sys "${PNS_B[p]}" "${PDEV_B[p]}" rx_dropped)
+	echo $((rx - dr))
+}
+
+# One window: both pairs at once, pair P's iperf3 (both ends) on vCPU
+# CPU[P].  Writes "mbps pps app sent" for each pair to FILE.P.
+window() { # FILE CPU1 CPU2
+	local f=$1 cpu=(- "$2" "$3") p pids=() rx0=(- 0 0) rx1
+	for p in 1 2; do
+		ip netns exec "${PNS_B[p]}" taskset -c "${cpu[p]}" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
+	done
+	sleep 0.5
+	for p in 1 2; do
+		ip netns exec "${PNS_A[p]}" taskset -c "${cpu[p]}" timeout 120 \
+			iperf3 -c "${PN4[p]}.2" -p 5201 -t "$SECONDS_PER_RUN" -J >"$f.$p.tcp" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	pids=()
+	for p in 1 2; do
+		ip netns exec "${PNS_B[p]}" taskset -c "${cpu[p]}" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
+	done
+	sleep 0.5
+	for p in 1 2; do
+		rx0[p]=$(pair_rx "$p")
+		ip netns exec "${PNS_A[p]}" taskset -c "${cpu[p]}" timeout 120 \
+			iperf3 -c "${PN4[p]}.2" -p 5201 -u -b 0 -l 64 -t "$SECONDS_PER_RUN" -J >"$f.$p.udp" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for p in 1 2; do
+		rx1=$(pair_rx "$p")
+		python3 - "$f.$p" $((rx1 - rx0[p])) <<'PY' || return 1
+import json, sys
+j, up = sys.argv[1], int(sys.argv[2])
+tcp = json.load(open(j + '.tcp'))['end']['sum_received']
+udp = json.load(open(j + '.udp'))['end']['sum']
+got = udp['packets'] - udp['lost_packets']
+with open(j, 'w') as f:
+    f.write('%.1f %.0f %.0f %d\n' % (tcp['bits_per_second'] / 1e6, up / udp['seconds'],
+                                   got / udp['seconds'], udp['packets']))
+PY
+	done
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+	for match in $MATCHES; do
+		x=${match%:*}
+		y=${match#*:}
+		# Odd rounds put X on pair 1, even rounds on pair 2.
+		px=$((2 - round % 2))
+		py=$((3 - px))
+		if ! pair_setup $px "$x" || ! pair_setup $py "$y"; then
+			echo "bench-e1000: cannot set up $x on pair $px and $y on pair $py"
+			exit 1
+		fi
+		for w in 1 2; do
+			# Window 1: X's pair on vCPU 0; window 2: on vCPU 1.
+			if [ $px = 1 ]; then
+				window "$out/w" $((w - 1)) $((2 - w)) || { echo "bench-e1000: iperf3 failed ($x, $y)"; exit 1; }
+			else
+				window "$out/w" $((2 - w)) $((w - 1)) || { echo "bench-e1000: iperf3 failed ($x, $y)"; exit 1; }
+			fi
+			read -r xm xp xa xs <"$out/w.$px"
+			read -r ym yp ya ys <"$out/w.$py"
+			echo "round $round, $x (pair $px) beside $y (pair $py), window $w:" \
+				"TCP $xm / $ym Mbit/s; UDP 64 B read $xa / $ya /s, up the stack $xp / $yp /s, sent $xs / $ys"
+			echo "$round $x $y $w $xm $xp $xa $ym $yp $ya" >>"$out/windows"
+		done
+		[ "$x" = tagged ] && [ "$y" = stock ] &&
+			echo "tagged: B's pool $(e1000_stat "${PNS_B[px]}" "${PDEV_B[px]}" skbpool_rx_total) buffers," \
+				"$(e1000_stat "${PNS_B[px]}" "${PDEV_B[px]}" skbpool_rx_lent) pages lent beyond it," \
+				"$(e1000_stat "${PNS_B[px]}" "${PDEV_B[px]}" skbpool_rx_exhausted) refusals"
+	done
+done
+pairs_cleanup
+
+# Survival on the first pair alone, with lib/e1000.sh's pair helpers.
+E1000_PCI=("${ALL_PCI[0]}" "${ALL_PCI[1]}")
 setup() { # MODE
 	e1000_cleanup
 	case $1 in
@@ -65,84 +246,55 @@ setup() { # MODE
 	fi
 }
 
-# pps: frames B's driver passed up to the stack per second (rx_packets
-# less rx_dropped: e1000sp counts rx_packets at the MAC and its own drops
-# apart, e1000 counts what it passes up), over the UDP run.  The receiving
-# iperf3's own count is kept too: under TCG a userspace receiver keeps up
-# with far fewer datagrams than the NIC moves.
-measure() { # MODE ROUND
-	local j=$out/$1.$2 p0 d0 p1 d1
-	in_b iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
-	sleep 0.5
-	in_a timeout 120 iperf3 -c "$E1000_N4.2" -p 5201 -t "$SECONDS_PER_RUN" -J >"$j.tcp"
-	in_b iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
-	sleep 0.5
-	p0=$(e1000_sys "$NS_B" "$DEV_B" rx_packets)
-	d0=$(e1000_sys "$NS_B" "$DEV_B" rx_dropped)
-	in_a timeout 120 iperf3 -c "$E1000_N4.2" -p 5201 -u -b 0 -l 64 -t "$SECONDS_PER_RUN" -J >"$j.udp"
-	p1=$(e1000_sys "$NS_B" "$DEV_B" rx_packets)
-	d1=$(e1000_sys "$NS_B" "$DEV_B" rx_dropped)
-	python3 - "$j" $((p1 - p0 - d1 + d0)) <<'PY'
-import json, sys
-j, up = sys.argv[1], int(sys.argv[2])
-tcp = json.load(open(j + '.tcp'))['end']['sum_received']
-udp = json.load(open(j + '.udp'))['end']['sum']
-got = udp['packets'] - udp['lost_packets']
-print('%.1f %.0f %.0f %d' % (tcp['bits_per_second'] / 1e6, up / udp['seconds'],
-                             got / udp['seconds'], udp['packets']))
-PY
-}
-
-for round in $(seq 1 "$ROUNDS"); do
-	for mode in $MODES; do
-		if ! setup $mode; then
-			echo "bench-e1000: cannot set up $mode"
-			exit 1
-		fi
-		read -r mbps pps app sent < <(measure $mode "$round")
-		if [ -z "${sent:-}" ]; then
-			echo "bench-e1000: iperf3 failed on $mode"
-			exit 1
-		fi
-		[ $mode = tagged ] &&
-			echo "tagged: B's pool $(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_total) buffers, $(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_lent) pages lent beyond it, $(e1000_stat "$NS_B" "$DEV_B" skbpool_rx_exhausted) refusals"
-		echo "round $round $mode: TCP $mbps Mbit/s; UDP 64 B: $sent sent, $pps frames/s up the receiver's stack, $app datagrams/s read by iperf3"
-		echo "$mode $mbps $pps $app" >>"$out/figures"
-	done
-done
-
 for mode in $MODES; do
-	if ! setup $mode; then
+	if ! setup "$mode"; then
 		echo "bench-e1000: cannot set up $mode"
 		exit 1
 	fi
-	e1000_survival "$SURVIVAL_COUNT" "$SURVIVAL_RATE" "$([ $mode = tagged ] && echo tagged || echo untagged)" ||
+	e1000_survival "$SURVIVAL_COUNT" "$SURVIVAL_RATE" "$([ "$mode" = tagged ] && echo tagged || echo untagged)" ||
 		{ echo "bench-e1000: survival $mode failed"; exit 1; }
 	echo "survival $mode: critical $ES_GOT of $ES_SENT delivered, bulk $ES_BULK_GOT of $ES_BULK_SENT"
 	echo "$mode $ES_SENT $ES_GOT $ES_BULK_SENT $ES_BULK_GOT" >>"$out/survival"
 done
 
-python3 - "$out" "$iommu" <<'PY'
-import json, statistics, sys
-out = sys.argv[1]
-fig = {}
-for line in open(out + '/figures'):
-    mode, mbps, pps, app = line.split()
-    fig.setdefault(mode, []).append((float(mbps), float(pps), float(app)))
-res = {'iommu': sys.argv[2]}
-for mode, rows in fig.items():
+python3 - "$out" "$iommu" "$MODES" <<'PY'
+import json, math, statistics, sys
+out, iommu, modes = sys.argv[1], sys.argv[2], sys.argv[3].split()
+keys = ('tcp', 'pps', 'app')
+per_mode = {}       # mode -> round -> [(mbps, pps, app), ...] over its windows
+per_match = {}      # (x, y) -> round -> [(x figures, y figures), ...]
+for line in open(out + '/windows'):
+    f = line.split()
+    rnd, x, y = int(f[0]), f[1], f[2]
+    xf, yf = tuple(map(float, f[4:7])), tuple(map(float, f[7:10]))
+    per_mode.setdefault(x, {}).setdefault(rnd, []).append(xf)
+    per_mode.setdefault(y, {}).setdefault(rnd, []).append(yf)
+    per_match.setdefault((x, y), {}).setdefault(rnd, []).append((xf, yf))
+res = {'iommu': iommu, 'method': 'side by side: two pairs at once, vCPUs swapped, '
+       'ratio per round = geometric mean of its two windows'}
+for mode in modes:
+    rounds = [per_mode[mode][r] for r in sorted(per_mode[mode])]
+    # A mode's figure in a round: the mean over the windows it ran in.
+    rows = [tuple(round(statistics.mean(w[i] for w in ws), 1) for i in range(3))
+            for ws in rounds]
+    res[mode + '_rounds'] = rows
     res[mode + '_tcp_mbps'] = round(statistics.median(r[0] for r in rows), 1)
     res[mode + '_pps'] = round(statistics.median(r[1] for r in rows))
     res[mode + '_app_pps'] = round(statistics.median(r[2] for r in rows))
-    res[mode + '_rounds'] = rows
-# Side by side: the ratio within each round, then its median and the
-# spread (lowest, highest) over the rounds.
-for mode, ref in (('tagged', 'stock'), ('untagged', 'stock'), ('pagepool', 'stock'),
-                  ('tagged', 'pagepool')):
-    for i, key in ((0, 'tcp'), (1, 'pps'), (2, 'app')):
-        r = [a[i] / b[i] for a, b in zip(fig[mode], fig[ref]) if b[i]]
-        res['%s_vs_%s_%s' % (mode, ref, key)] = round(statistics.median(r), 2)
-        res['%s_vs_%s_%s_spread' % (mode, ref, key)] = [round(min(r), 2), round(max(r), 2)]
+for (x, y), rounds in per_match.items():
+    for i, key in enumerate(keys):
+        r = []
+        for rnd in sorted(rounds):
+            ws = [(a[i], b[i]) for a, b in rounds[rnd] if a[i] > 0 and b[i] > 0]
+            if len(ws) == len(rounds[rnd]):
+                r.append(math.exp(statistics.mean(math.log(a / b) for a, b in ws)))
+        if not r:
+            continue
+        k = '%s_vs_%s_%s' % (x, y, key)
+        res[k] = round(statistics.median(r), 2)
+        res[k + '_spread'] = [round(min(r), 2), round(max(r), 2)]
+        res[k + '_rounds'] = [round(v, 3) for v in r]
+        res[k + '_maxmin'] = round(max(r) / min(r), 2)
 for line in open(out + '/survival'):
     mode, sent, got, bsent, bgot = line.split()
     res['survival_sent'] = int(sent)

@@ -11,8 +11,8 @@
 #
 # Environment: FLAVOUR (base|debug), KDIR (a prepared kernel build tree
 # instead of the cached one), VM_MEM (default 2G), VM_TIMEOUT (seconds,
-# hard limit on the whole guest), E1000_NICS (emulated 82540EM NICs joined
-# back to back by a QEMU hub), VM_ACCEL (tcg|kvm: skip the KVM probe),
+# hard limit on the whole guest), E1000_NICS (emulated 82540EM NICs, each
+# pair joined back to back by a QEMU hub of its own), VM_ACCEL (tcg|kvm: skip the KVM probe),
 # VM_IOMMU=1 (a q35 machine with QEMU's intel-iommu in front of every PCI
 # device and a strict IOMMU in the guest: each DMA map and unmap goes
 # through the emulated IOMMU and its IOTLB invalidation).
@@ -117,7 +117,10 @@ qemu_args() { # accel mode run-dir
 	echo "-chardev file,id=st,path=$3/status -device virtserialport,chardev=st,name=skbpool.status"
 	local i
 	for i in $(seq 1 "${E1000_NICS:-0}"); do
-		echo "-netdev hubport,id=hp$i,hubid=0 -device e1000,netdev=hp$i,mac=52:54:00:00:5b:0$i"
+		# In pairs, each pair on a hub of its own: a hub repeats every
+		# frame to every port, and two pairs measured side by side
+		# (bench-e1000) must not see each other's traffic.
+		echo "-netdev hubport,id=hp$i,hubid=$(((i - 1) / 2)) -device e1000,netdev=hp$i,mac=52:54:00:00:5b:0$i"
 	done
 }
 
