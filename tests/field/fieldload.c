@@ -25,6 +25,14 @@
  *	The server's bulk sender: one TCP stream to DST (reconnected when
  *	it breaks) and UDP datagrams of SIZE bytes as fast as it sends;
  *	prints what it sent every 10 s.
+ *   fieldload blast DST PORT SIZE RATE SECONDS
+ *	The flood bench's sender (tests/bench/flood.sh): UDP datagrams of
+ *	SIZE bytes at RATE per second (0: as fast as it sends) for SECONDS,
+ *	paced against a monotonic clock (a late start is made up at once);
+ *	prints "FLOOD_SENT sent N errors E seconds S".
+ *   fieldload drain PORT
+ *	The flood's reader: reads every datagram on PORT as fast as it can,
+ *	until SIGTERM; prints "FLOOD_DRAINED N".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -454,6 +462,83 @@ static int cmd_flood(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_blast(int argc, char **argv)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	unsigned long long sent = 0, errs = 0, due;
+	static char payload[65536];
+	double t0, t, rate, secs;
+	size_t size;
+	int s;
+
+	if (argc != 5 || inet_pton(AF_INET, argv[0], &dst.sin_addr) != 1)
+		return 2;
+	dst.sin_port = htons(atoi(argv[1]));
+	size = strtoul(argv[2], NULL, 0);
+	rate = atof(argv[3]);
+	secs = atof(argv[4]);
+	if (!size || size > sizeof(payload) || rate < 0 || secs <= 0)
+		return 2;
+	memset(payload, 0x5a, size);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0)
+		die("socket");
+	if (connect(s, (void *)&dst, sizeof(dst)))
+		die("connect");
+	t0 = now();
+	while ((t = now() - t0) < secs) {
+		/* Sends due by now; unpaced, a batch at a time. */
+		due = rate > 0 ? (unsigned long long)(t * rate) + 1 : sent + errs + 64;
+		if (sent + errs >= due) {
+			usleep(100);
+			continue;
+		}
+		while (sent + errs < due) {
+			if (send(s, payload, size, 0) < 0)
+				errs++;
+			else
+				sent++;
+		}
+	}
+	printf("FLOOD_SENT sent %llu errors %llu seconds %.3f\n", sent, errs,
+	       now() - t0);
+	return 0;
+}
+
+static volatile sig_atomic_t drain_stop;
+
+static void drain_on_term(int sig)
+{
+	(void)sig;
+	drain_stop = 1;
+}
+
+static int cmd_drain(int argc, char **argv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sigaction sa = { .sa_handler = drain_on_term };
+	unsigned long long n = 0;
+	static char buf[65536];
+	int s, rcvbuf = 4 << 20;
+
+	if (argc != 1)
+		return 2;
+	/* No SA_RESTART: SIGTERM must end a blocked recv(). */
+	sigaction(SIGTERM, &sa, NULL);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0)
+		die("socket");
+	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	a.sin_port = htons(atoi(argv[0]));
+	if (bind(s, (void *)&a, sizeof(a)))
+		die("bind");
+	while (!drain_stop)
+		if (recv(s, buf, sizeof(buf), 0) >= 0)
+			n++;
+	printf("FLOOD_DRAINED %llu\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int r = 2;
@@ -467,10 +552,16 @@ int main(int argc, char **argv)
 		r = cmd_sink(argc - 2, argv + 2);
 	else if (argc >= 2 && !strcmp(argv[1], "flood"))
 		r = cmd_flood(argc - 2, argv + 2);
+	else if (argc >= 2 && !strcmp(argv[1], "blast"))
+		r = cmd_blast(argc - 2, argv + 2);
+	else if (argc >= 2 && !strcmp(argv[1], "drain"))
+		r = cmd_drain(argc - 2, argv + 2);
 	if (r == 2)
 		fputs("usage: fieldload worker NPROC TOTAL_MIB PASSES\n"
 		      "       fieldload sample IFNAME FILE\n"
 		      "       fieldload sink TCP_PORT UDP_PORT BYTES_PER_SEC\n"
-		      "       fieldload flood DST TCP_PORT UDP_PORT SIZE\n", stderr);
+		      "       fieldload flood DST TCP_PORT UDP_PORT SIZE\n"
+		      "       fieldload blast DST PORT SIZE RATE SECONDS\n"
+		      "       fieldload drain PORT\n", stderr);
 	return r;
 }
