@@ -5,7 +5,7 @@
 # marked pfmemalloc (#13, scenario 5), and what that buys is real:
 # 1. a packet tap on the tagged port that never reads (a stopped tcpdump
 #    with a big buffer) gets none of the nbd flow's frames, so it pins no
-#    reserve buffer with them; the pool is not drained by it;
+#    reserve buffer with them;
 # 2. with TCP at its memory limit (net.ipv4.tcp_mem all but zero), the
 #    nbd socket still takes every reply in: no segment of it dropped for
 #    protocol memory (TCPRcvQDrop stays flat) and the data is intact.
@@ -75,12 +75,17 @@ else
 	ktap_fail "in emergency the nbd flow's frames are handed up pfmemalloc, the data intact" \
 		"nbd ok $ok, $marked marked"
 fi
+# What a tap pins is what it holds: none of the nbd frames is the proof.
+# Whether the pool ran dry is no measure of the tap: on the debug kernel
+# the nbd socket itself, read more slowly, held the whole pool (the tap
+# holding no frame at all, 97 pages lent), as any reader that falls behind
+# may (limitations.rst); the lent pages are shown above.
 held=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$SCRATCH/tap.json" 2>/dev/null)
-if [ "${held:-1}" -eq 0 ] && [ "$lent" -eq 0 ]; then
-	ktap_pass "a tap that never reads holds none of them, the pool never ran dry"
+if [ "${held:-1}" -eq 0 ]; then
+	ktap_pass "a tap that never reads holds none of them"
 else
-	ktap_fail "a tap that never reads holds none of them, the pool never ran dry" \
-		"tap held ${held:-?} nbd frames, $lent pages lent"
+	ktap_fail "a tap that never reads holds none of them" \
+		"tap held ${held:-?} nbd frames ($lent pages lent)"
 fi
 
 # --- 2. TCP at its memory limit -----------------------------------------------

@@ -5,13 +5,13 @@
 # that never reads parks what it may of a tagged queue's pool; a hog then
 # takes free memory down to 48 MiB above the min watermark and holds it
 # there (giving back only what others take below min); then a UDP flood
-# arrives for a socket that never reads, beside a critical UDP flow (a
-# port rule) and NBD I/O (a learned SOCK_MEMALLOC flow).  The flood's
-# frames, kept in that socket, are memory the receive path allocated: free
-# memory falls below min, or an atomic allocation fails, and emergency must
-# be entered by itself; every critical datagram is delivered, the NBD data
-# is intact, the reader stays outside the fence; and once the hog lets go,
-# emergency ends by itself.
+# arrives for a socket that never reads.  The flood's frames, kept in that
+# socket, are memory the receive path allocated: free memory falls below
+# min, or an atomic allocation fails, and emergency must be entered by
+# itself.  Then, the flood going on, a critical UDP flow (a port rule) and
+# NBD I/O (a learned SOCK_MEMALLOC flow): every critical datagram is
+# delivered, the NBD data is intact, the reader stays outside the fence;
+# and once the hog lets go, emergency ends by itself.
 #
 # The nbd server stands for another machine.  Its port, tagged in the same
 # starved kernel, enters emergency too, where the requests to its userspace
@@ -82,7 +82,8 @@ ktap_info "reader parked $parked of $total buffers, fence ${fence:-?}"
 # more if so).  The debug kernel's flood fills socket memory about
 # SKBPOOL_SLOW times slower (a run there ended 1,382 pages above min, no
 # emergency), so the room it must eat shrinks by as much.
-room=$((48 / ${SKBPOOL_SLOW:-1}))M
+slow=${SKBPOOL_SLOW:-1}
+room=$((48 / slow))M
 in_x python3 "$LIB/parker.py" udp 192.0.2.1 7001 $((64 << 20)) 300 "$SCRATCH/sink" &
 for _ in $(seq 50); do [ -e "$SCRATCH/sink" ] && break; sleep 0.1; done
 in_x python3 "$LIB/udpflow.py" recv 192.0.2.1 7000 3 "$SCRATCH/up" >"$SCRATCH/crit.json" &
@@ -103,13 +104,26 @@ else
 	ktap_fail "hog: free memory held $room above min" "$(tail -n 1 "$SCRATCH/hog.json")"
 fi
 
-in_y python3 "$LIB/parker.py" blast 192.0.2.1 7001 12 >"$SCRATCH/flood.json" &
+# The flood eats what the hog left until emergency begins by itself; then
+# the critical flow and the nbd I/O run in it, the flood going on.  How
+# long the eating takes depends on how fast the guest moves the flood: 12
+# s were enough on the base kernel, and took a debug-kernel run only 700
+# of the 4,096 pages it had to eat (no emergency, first whole run).
+in_y python3 "$LIB/parker.py" blast 192.0.2.1 7001 $((150 * slow)) "$SCRATCH/calm" \
+	>"$SCRATCH/flood.json" &
 flood=$!
-sleep 1
+t0=$(date +%s)
+for _ in $(seq 1 $((120 * slow))); do
+	[ "$(stat_x skbpool_emergency_enter)" -gt "$enters0" ] && break
+	sleep 0.5
+done
+ktap_info "the flood brought emergency after $(($(date +%s) - t0)) s"
 : >"$SCRATCH/go"
 nbd_ok=0
 nbd_verify_pattern 4 "$SCRATCH" && nbd_ok=1
-wait $send $recv $flood
+wait $send $recv
+: >"$SCRATCH/calm"
+wait $flood
 enters=$(($(stat_x skbpool_emergency_enter) - enters0))
 sent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$SCRATCH/sent.json" 2>/dev/null)
 got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["received"])' "$SCRATCH/crit.json" 2>/dev/null)

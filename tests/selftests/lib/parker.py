@@ -14,9 +14,9 @@
         a UDP socket with a receive buffer of RCVBUF bytes that reads
         nothing for HOLD_S seconds: every datagram it is sent stays in
         kernel memory the receive path allocated
-  parker.py blast ADDR PORT SECONDS
-        send 1400-byte UDP datagrams as fast as this CPU can for SECONDS;
-        print how many left the socket as JSON
+  parker.py blast ADDR PORT SECONDS [STOP_FILE]
+        send 1400-byte UDP datagrams as fast as this CPU can for SECONDS,
+        or until STOP_FILE exists; print how many left the socket as JSON
 
 Every frame the reader does not read stays in its socket's receive queue,
 and with it the driver buffer the frame arrived in: what a slow bulk
@@ -78,13 +78,13 @@ def udp_hold(addr, port, rcvbuf, hold, ready=None):
     time.sleep(hold)
 
 
-def blast(addr, port, seconds):
+def blast(addr, port, seconds, stop=None):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.connect((addr, port))
     payload = b"\xa5" * 1400
     sent = 0
     end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    while time.monotonic() < end and not (stop and os.path.exists(stop)):
         for _ in range(64):
             try:
                 s.send(payload)
@@ -103,8 +103,9 @@ def main():
     elif len(sys.argv) >= 6 and sys.argv[1] == "udp":
         udp_hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
                  float(sys.argv[5]), sys.argv[6] if len(sys.argv) > 6 else None)
-    elif len(sys.argv) == 5 and sys.argv[1] == "blast":
-        blast(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+    elif len(sys.argv) in (5, 6) and sys.argv[1] == "blast":
+        blast(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]),
+              sys.argv[5] if len(sys.argv) > 5 else None)
     else:
         sys.exit(__doc__)
 
