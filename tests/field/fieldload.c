@@ -50,6 +50,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -505,36 +506,39 @@ static int cmd_blast(int argc, char **argv)
 	return 0;
 }
 
-static volatile sig_atomic_t drain_stop;
-
-static void drain_on_term(int sig)
-{
-	(void)sig;
-	drain_stop = 1;
-}
-
 static int cmd_drain(int argc, char **argv)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
-	struct sigaction sa = { .sa_handler = drain_on_term };
 	unsigned long long n = 0;
 	static char buf[65536];
+	struct pollfd pfd[2];
 	int s, rcvbuf = 4 << 20;
+	sigset_t term;
 
 	if (argc != 1)
 		return 2;
-	/* No SA_RESTART: SIGTERM must end a blocked recv(). */
-	sigaction(SIGTERM, &sa, NULL);
-	s = socket(AF_INET, SOCK_DGRAM, 0);
-	if (s < 0)
+	/* SIGTERM arrives as a readable descriptor, beside the socket. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &term, NULL))
+		die("sigprocmask");
+	pfd[1].fd = signalfd(-1, &term, SFD_CLOEXEC);
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (s < 0 || pfd[1].fd < 0)
 		die("socket");
 	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	a.sin_port = htons(atoi(argv[0]));
 	if (bind(s, (void *)&a, sizeof(a)))
 		die("bind");
-	while (!drain_stop)
-		if (recv(s, buf, sizeof(buf), 0) >= 0)
+	pfd[0].fd = s;
+	pfd[0].events = POLLIN;
+	pfd[1].events = POLLIN;
+	while (!(pfd[1].revents & POLLIN)) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			die("poll");
+		while (recv(s, buf, sizeof(buf), 0) >= 0)
 			n++;
+	}
 	printf("FLOOD_DRAINED %llu\n", n);
 	return 0;
 }
