@@ -86,7 +86,9 @@ slow=${SKBPOOL_SLOW:-1}
 room=$((48 / slow))M
 in_x python3 "$LIB/parker.py" udp 192.0.2.1 7001 $((64 << 20)) 300 "$SCRATCH/sink" &
 for _ in $(seq 50); do [ -e "$SCRATCH/sink" ] && break; sleep 0.1; done
-in_x python3 "$LIB/udpflow.py" recv 192.0.2.1 7000 3 "$SCRATCH/up" >"$SCRATCH/crit.json" &
+# Its first datagram comes only once the flood brought emergency.
+in_x python3 "$LIB/udpflow.py" recv 192.0.2.1 7000 3 "$SCRATCH/up" $((240 * slow)) \
+	>"$SCRATCH/crit.json" &
 recv=$!
 for _ in $(seq 50); do [ -e "$SCRATCH/up" ] && break; sleep 0.1; done
 in_y python3 "$LIB/udpflow.py" send 192.0.2.1 7000 2000 400 64 "$SCRATCH/go" >"$SCRATCH/sent.json" &
@@ -138,10 +140,13 @@ if [ "$enters" -ge 1 ] && [ "$reason" != admin ] && [ -n "$reason" ]; then
 else
 	ktap_fail "emergency entered by itself under real pressure" "0 entries"
 fi
-if [ "${sent:-0}" -eq 2000 ] && [ "${got:-0}" -eq 2000 ]; then
-	ktap_pass "critical UDP: 2000 of 2000 delivered"
+# The sender shares the starved kernel (it stands for another machine),
+# so a send may fail for want of memory there (the debug run: 6 of 2,000):
+# what left its socket must all arrive, and nearly all of it must leave.
+if [ "${sent:-0}" -ge 1900 ] && [ "${got:-0}" -eq "${sent:-0}" ]; then
+	ktap_pass "critical UDP: every datagram sent delivered ($got of 2000 sent)"
 else
-	ktap_fail "critical UDP: 2000 of 2000 delivered" "sent ${sent:-?}, received ${got:-?}"
+	ktap_fail "critical UDP: every datagram sent delivered" "sent ${sent:-?} of 2000, received ${got:-?}"
 fi
 if [ $nbd_ok -eq 1 ]; then
 	ktap_pass "nbd: 4 MiB written and read back"

@@ -5,10 +5,11 @@
   udpflow.py send ADDR PORT COUNT RATE [SIZE [GO_FILE]]
         COUNT datagrams of SIZE bytes at RATE/s, starting once GO_FILE
         exists (at once without one); GO_FILE.<pid> says it is ready
-  udpflow.py recv ADDR PORT IDLE_S [READY_FILE]
+  udpflow.py recv ADDR PORT IDLE_S [READY_FILE [FIRST_S]]
         print how many distinct sequence numbers arrived, and the longest
         wait between two arrivals in seconds, as JSON, once nothing came
-        for IDLE_S seconds (60 s before the first one) or on SIGTERM;
+        for IDLE_S seconds (FIRST_S, default 60, before the first one) or
+        on SIGTERM;
         READY_FILE is created once the socket is bound.  first_mono and
         last_mono are the first and last arrivals on CLOCK_MONOTONIC, to
         compare with the sender's start_mono and end_mono
@@ -74,7 +75,7 @@ def stop(*_):
     raise Stop()
 
 
-def recv(addr, port, idle, ready=None):
+def recv(addr, port, idle, ready=None, first_wait=60.0):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     s.bind((addr, port))
@@ -83,7 +84,7 @@ def recv(addr, port, idle, ready=None):
     seen = set()
     first, last, gap = None, None, 0.0
     signal.signal(signal.SIGTERM, stop)
-    s.settimeout(60)
+    s.settimeout(first_wait)
     try:
         while True:
             try:
@@ -117,7 +118,8 @@ def main(argv):
              argv[7] if len(argv) > 7 else None)
     elif len(argv) >= 5 and argv[1] == "recv":
         recv(argv[2], int(argv[3]), float(argv[4]),
-             argv[5] if len(argv) > 5 else None)
+             argv[5] if len(argv) > 5 else None,
+             float(argv[6]) if len(argv) > 6 else 60.0)
     else:
         sys.exit(__doc__)
 
