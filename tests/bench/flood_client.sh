@@ -20,24 +20,15 @@ config=$1
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 load=$repo/build/field/fieldload
 ext=$repo/tools/ethtool-ext/ethtool-ext
-# shellcheck source=tests/selftests/lib/e1000.sh
-. "$repo/tests/selftests/lib/e1000.sh"
+WHO=client
+# shellcheck source=tests/field/guest_steps.sh
+. "$repo/tests/field/guest_steps.sh"
 ME=192.0.2.1
 PEER=192.0.2.2
 PEER_MAC=52:54:00:00:5b:02
 CRIT_PORT=7000
 CTL_PORT=7999
 FLOOD_PORT=9000
-
-step=start
-at() {
-	step=$1
-	echo "FIELD_STEP client $step"
-}
-fail() {
-	echo "FIELD_ERROR client $step: $*"
-	exit 1
-}
 
 wait_carrier() {
 	for _ in $(seq 1 100); do
@@ -50,12 +41,7 @@ wait_carrier() {
 at nic
 driver=e1000sp
 [ "$config" = stock ] && driver=e1000
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x100e ] && E1000_PCI+=("${d##*/}")
-done
-[ ${#E1000_PCI[@]} -eq 1 ] || fail "expected one 82540EM, found ${#E1000_PCI[@]}"
-e1000_bind "$driver" || fail "cannot bind $driver"
-dev=$(e1000_netdev "${E1000_PCI[0]}")
+one_nic "$driver"
 # A permanent neighbour: no ARP has to get through a flood.
 ip addr add "$ME/24" dev "$dev" && ip link set "$dev" up &&
 	ip neigh replace "$PEER" lladdr "$PEER_MAC" dev "$dev" nud permanent ||

@@ -20,8 +20,9 @@ ladder=${1//,/ } flood_len=$2 crit_count=$3 crit_rate=$4
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 load=$repo/build/field/fieldload
 udpflow=$repo/tests/selftests/lib/udpflow.py
-# shellcheck source=tests/selftests/lib/e1000.sh
-. "$repo/tests/selftests/lib/e1000.sh"
+WHO=server
+# shellcheck source=tests/field/guest_steps.sh
+. "$repo/tests/field/guest_steps.sh"
 ME=192.0.2.2
 PEER=192.0.2.1
 PEER_MAC=52:54:00:00:5b:01
@@ -29,23 +30,8 @@ CRIT_PORT=7000
 CTL_PORT=7999
 FLOOD_PORT=9000
 
-step=start
-at() {
-	step=$1
-	echo "FIELD_STEP server $step"
-}
-fail() {
-	echo "FIELD_ERROR server $step: $*"
-	exit 1
-}
-
 at nic
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x100e ] && E1000_PCI+=("${d##*/}")
-done
-[ ${#E1000_PCI[@]} -eq 1 ] || fail "expected one 82540EM, found ${#E1000_PCI[@]}"
-e1000_bind e1000 || fail "cannot bind e1000"
-dev=$(e1000_netdev "${E1000_PCI[0]}")
+one_nic e1000
 ip addr add "$ME/24" dev "$dev" && ip link set "$dev" up &&
 	ip neigh replace "$PEER" lladdr "$PEER_MAC" dev "$dev" nud permanent ||
 	fail "cannot configure $dev"

@@ -23,8 +23,9 @@ config=$1 workload=$2 ram=$3 factor=$4 passes=$5
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 load=$repo/build/field/fieldload
 ext=$repo/tools/ethtool-ext/ethtool-ext
-# shellcheck source=tests/selftests/lib/e1000.sh
-. "$repo/tests/selftests/lib/e1000.sh"
+WHO=client
+# shellcheck source=tests/field/guest_steps.sh
+. "$repo/tests/field/guest_steps.sh"
 ME=192.0.2.1
 SERVER=192.0.2.2
 NBD_PORT=10809
@@ -32,16 +33,6 @@ NFS_PORT=2049
 SINK_TCP=5001
 SINK_UDP=9000
 SINK_RATE=65536
-
-step=start
-at() {
-	step=$1
-	echo "FIELD_STEP client $step"
-}
-fail() {
-	echo "FIELD_ERROR client $step: $*"
-	exit 1
-}
 
 port_for() {
 	local p
@@ -57,12 +48,7 @@ echo -1000 >/proc/self/oom_score_adj
 at nic
 driver=e1000sp
 [ "$config" = stock ] && driver=e1000
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x100e ] && E1000_PCI+=("${d##*/}")
-done
-[ ${#E1000_PCI[@]} -eq 1 ] || fail "expected one 82540EM, found ${#E1000_PCI[@]}"
-e1000_bind "$driver" || fail "cannot bind $driver"
-dev=$(e1000_netdev "${E1000_PCI[0]}")
+one_nic "$driver"
 ip addr add "$ME/24" dev "$dev" && ip link set "$dev" up || fail "cannot configure $dev"
 
 if [ "$config" = tagged ]; then

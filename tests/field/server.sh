@@ -16,8 +16,9 @@ set -u
 workload=$1 swap_mib=$2
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 load=$repo/build/field/fieldload
-# shellcheck source=tests/selftests/lib/e1000.sh
-. "$repo/tests/selftests/lib/e1000.sh"
+WHO=server
+# shellcheck source=tests/field/guest_steps.sh
+. "$repo/tests/field/guest_steps.sh"
 ME=192.0.2.2
 CLIENT=192.0.2.1
 NBD_PORT=10809
@@ -26,23 +27,8 @@ SINK_UDP=9000
 FLOOD_SIZE=1200
 store=/srv/field
 
-step=start
-at() {
-	step=$1
-	echo "FIELD_STEP server $step"
-}
-fail() {
-	echo "FIELD_ERROR server $step: $*"
-	exit 1
-}
-
 at nic
-for d in /sys/bus/pci/devices/*; do
-	[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x100e ] && E1000_PCI+=("${d##*/}")
-done
-[ ${#E1000_PCI[@]} -eq 1 ] || fail "expected one 82540EM, found ${#E1000_PCI[@]}"
-e1000_bind e1000 || fail "cannot bind e1000"
-dev=$(e1000_netdev "${E1000_PCI[0]}")
+one_nic e1000
 ip addr add "$ME/24" dev "$dev" && ip link set "$dev" up || fail "cannot configure $dev"
 
 at store
