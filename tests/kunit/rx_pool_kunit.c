@@ -461,6 +461,45 @@ static void bulk_frames_stop_at_fence(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+/* A bulk frame copied at the fence gets a kmalloc'd head, where
+ * __GFP_NOMEMALLOC holds.  A page-fragment head (netdev_alloc_skb's for
+ * frames of about 400 to 3,700 bytes) may be carved from a page of the
+ * memory reserves that the per-CPU fragment cache already holds: the
+ * cache asks for reserve pages whenever a SOCK_MEMALLOC socket exists.
+ * That would spend the reserves on bulk traffic, and the pfmemalloc mark
+ * it gives the skb has the frame's ordinary socket drop it.
+ */
+static void fence_copy_head_is_not_a_page_fragment(struct kunit *test)
+{
+	struct skbpool_rxq *q = pool_new(test, 8 * RING);
+	struct sk_buff *skbs[8 * RING], *copy;
+	struct skbpool_rxq_snapshot s;
+	u32 held, i;
+	int id;
+
+	skbpool_rxq_read(q, &s);
+	held = 8 * RING - s.fence;
+	for (i = 0; i < held; i++)
+		skbs[i] = rx_bulk_frame(test, q);
+	id = rx_get(q);
+	KUNIT_ASSERT_GE(test, id, 0);
+	memset(skbpool_rx_va(q, id), 0x5a, 1000);
+	copy = rx_build_raw(q, id, 1000);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.fence_copied, 1);
+	KUNIT_EXPECT_EQ(test, copy->len, 1000);
+	KUNIT_EXPECT_EQ(test, copy->data[999], 0x5a);
+	KUNIT_EXPECT_FALSE(test, copy->head_frag);
+	KUNIT_EXPECT_FALSE(test, copy->pfmemalloc);
+	consume_skb(copy);
+	for (i = 0; i < held; i++)
+		consume_skb(skbs[i]);
+	reclaim_all(q);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
 /* A dry get looks at no more than SKBPOOL_SCAN_PER_POLL held buffers in a
  * poll, and the next poll goes on where it stopped: buffers back deep in a
  * large parked FIFO are found within a few polls, not by one long walk.
@@ -724,6 +763,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(too_small_pool_grows_then_lends),
 	KUNIT_CASE(lends_only_when_really_parked),
 	KUNIT_CASE(bulk_frames_stop_at_fence),
+	KUNIT_CASE(fence_copy_head_is_not_a_page_fragment),
 	KUNIT_CASE(dry_scan_bounded_per_poll),
 	KUNIT_CASE(stash_stands_in),
 	KUNIT_CASE(counts_exact_under_random_ops),
