@@ -501,20 +501,26 @@ static bool rxq_at_fence(struct skbpool_rxq *rxq)
 }
 
 /*
- * A bulk frame at the fence: its bytes go into an ordinary skb, as a stock
- * driver would allocate one, and the pool buffer is posted again at once.
- * Never from the reserves: a bulk frame must not take what critical ones
- * need.  No memory for the copy is an allocation failure on the receive
- * path: the frame is dropped, counted, and emergency entered.
+ * A bulk frame at the fence: its bytes go into an ordinary skb and the
+ * pool buffer is posted again at once.  Never from the reserves: a bulk
+ * frame must not take what critical ones need.  So the head is kmalloc'd,
+ * where __GFP_NOMEMALLOC holds; netdev_alloc_skb() would carve most frame
+ * sizes from a per-CPU page-fragment cache that takes reserve pages
+ * whenever a SOCK_MEMALLOC socket exists, and a frame on such a page is
+ * marked pfmemalloc, which its ordinary socket then drops.  No memory for
+ * the copy is an allocation failure on the receive path: the frame is
+ * dropped, counted, and emergency entered.
  */
 static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
 				      const void *frame, u32 len)
 {
 	struct sk_buff *skb;
 
-	skb = __netdev_alloc_skb_ip_align(rxq->sdev->netdev, len, GFP_ATOMIC |
-					  __GFP_NOMEMALLOC | __GFP_NOWARN);
+	skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + len,
+			GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN);
 	if (likely(skb)) {
+		skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
+		skb->dev = rxq->sdev->netdev;
 		skb_put_data(skb, frame, len);
 		skbpool_rxq_count(rxq, &rxq->stats.fence_copied, 1);
 	} else {
