@@ -135,18 +135,11 @@ pair_setup() { # PAIR MODE
 	pair_wait_link "$p"
 }
 
+# lib/e1000.sh's wait, on pair P's namespaces, ports and addresses.
 pair_wait_link() { # PAIR
 	local p=$1
-	for _ in $(seq 1 100); do
-		[ "$(ip netns exec "${PNS_A[p]}" cat "/sys/class/net/${PDEV_A[p]}/carrier" 2>/dev/null)" = 1 ] &&
-			[ "$(ip netns exec "${PNS_B[p]}" cat "/sys/class/net/${PDEV_B[p]}/carrier" 2>/dev/null)" = 1 ] &&
-			break
-		sleep 0.1
-	done
-	for _ in $(seq 1 20); do
-		ip netns exec "${PNS_A[p]}" ping -c 1 -W 1 "${PN4[p]}.2" >/dev/null 2>&1 && return 0
-	done
-	return 1
+	NS_A=${PNS_A[p]} DEV_A=${PDEV_A[p]} NS_B=${PNS_B[p]} DEV_B=${PDEV_B[p]} \
+		E1000_N4=${PN4[p]} e1000_wait_link
 }
 
 pair_rx() { # PAIR -> frames B's driver passed up so far
