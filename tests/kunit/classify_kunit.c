@@ -1127,6 +1127,41 @@ static void cls_flow_slot_busy(struct kunit *test)
 }
 
 /*
+ * New flags on a live slot are a write like any other, through the
+ * sequence protocol: a refresh that stored them plainly could land on a
+ * slot another CPU had just aged out and claimed for another flow, and
+ * give that flow these flags.  A refresh of the time alone stays a plain
+ * store (only the time changes, and a late one keeps a flow a tick longer).
+ */
+static void cls_flow_flags_change_is_a_write(struct kunit *test)
+{
+	struct skbpool_flows *flows = cls_flows(test, 100);
+	struct fspec tx = tx_tcp(40000, HOST_B);
+	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct skbpool_flow_key key;
+	struct skbpool_flow *slot;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	fb_build(test, &tx, f);
+	KUNIT_ASSERT_TRUE(test, skbpool_flow_key_from_frame(f->b, f->len, &key));
+	skbpool_flow_learn(flows, &key, 11);
+	slot = cls_find_slot(flows, &key);
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_EXPECT_EQ(test, slot->seq, 2);
+
+	key.flags = SKBPOOL_FLOW_MEMALLOC;
+	skbpool_flow_learn(flows, &key, 12);
+	KUNIT_EXPECT_PTR_EQ(test, cls_find_slot(flows, &key), slot);
+	KUNIT_EXPECT_EQ(test, slot->seq, 4);
+	KUNIT_EXPECT_EQ(test, slot->key.flags, SKBPOOL_FLOW_MEMALLOC);
+	KUNIT_EXPECT_EQ(test, slot->last_seen, 13);	/* 12 | 1 */
+
+	skbpool_flow_learn(flows, &key, 20);		/* the time alone */
+	KUNIT_EXPECT_EQ(test, slot->seq, 4);
+	KUNIT_EXPECT_EQ(test, slot->last_seen, 21);
+}
+
+/*
  * A listing reads back what was learned, with its age; it skips empty,
  * aged and busy (odd seq) slots.
  */
@@ -1212,6 +1247,7 @@ static struct kunit_case classify_test_cases[] = {
 	KUNIT_CASE(cls_flow_live_never_evicted),
 	KUNIT_CASE(cls_flow_flags),
 	KUNIT_CASE(cls_flow_slot_busy),
+	KUNIT_CASE(cls_flow_flags_change_is_a_write),
 	KUNIT_CASE(cls_flow_listing),
 	KUNIT_CASE(cls_rules_count_clamped),
 	KUNIT_CASE(cls_critical_split),

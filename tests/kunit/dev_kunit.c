@@ -8,11 +8,13 @@
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
+#include <linux/delay.h>
 #include <linux/rtnetlink.h>
 
 #include <skbpool/skbpool.h>
 
 #include "../../core/dev.h"
+#include "../../core/resize.h"
 #include "../../core/resync.h"
 #include "../../core/rx.h"
 #include "../../core/sizing.h"
@@ -41,6 +43,18 @@ static struct skbpool_dev *registered(struct kunit *test)
 	sdev = skbpool_dev_register(netdev, dev, &test_ops);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdev);
 	return sdev;
+}
+
+/* Up, as dev_open() leaves a NIC: running and IFF_UP. */
+static void fake_up(struct skbpool_dev *sdev, bool up)
+{
+	if (up) {
+		set_bit(__LINK_STATE_START, &sdev->netdev->state);
+		sdev->netdev->flags |= IFF_UP;
+	} else {
+		clear_bit(__LINK_STATE_START, &sdev->netdev->state);
+		sdev->netdev->flags &= ~IFF_UP;
+	}
 }
 
 static void untagged_gets_no_pool(struct kunit *test)
@@ -272,8 +286,8 @@ static void rebuilt_ring_keeps_its_pool(struct kunit *test)
 
 	rtnl_lock();
 	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
-	/* Up, as dev_open() leaves it: its queues are rebuilt, not closed. */
-	set_bit(__LINK_STATE_START, &sdev->netdev->state);
+	/* Up: its queues are rebuilt, not closed. */
+	fake_up(sdev, true);
 	rxq = skbpool_rxq_create(sdev, &p);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
 	pages = pages_alloc(rxq);
@@ -325,7 +339,7 @@ static void rebuilt_ring_keeps_its_pool(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
 	rxq = skbpool_rxq_create(sdev, &p);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
-	clear_bit(__LINK_STATE_START, &sdev->netdev->state);
+	fake_up(sdev, false);
 	skbpool_rxq_destroy(rxq);
 	KUNIT_EXPECT_TRUE(test, list_empty(&sdev->parked));
 	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
@@ -384,6 +398,129 @@ static void short_of_pages_comes_up_partly(struct kunit *test)
 	skbpool_dev_unregister(sdev);
 }
 
+/* Nothing will claim a pool a closed NIC kept: not one an open that failed
+ * destroyed (dev_open() sets __LINK_STATE_START before ndo_open, IFF_UP
+ * after), nor one a rebuild parked before it failed to make its new ring,
+ * the NIC then taken down with no ring left to destroy.  Neither may keep
+ * the reserve allocated and mapped.
+ */
+static void closed_nic_keeps_no_pool(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
+	struct skbpool_dev *sdev = registered(test);
+	struct skbpool_rxq *rxq;
+	struct skbpool_txq *txq;
+
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	set_bit(__LINK_STATE_START, &sdev->netdev->state);	/* in ndo_open */
+	rxq = skbpool_rxq_create(sdev, &p);
+	txq = skbpool_txq_create(sdev, 0, 64);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, txq);
+	skbpool_txq_destroy(txq);		/* the open fails */
+	skbpool_rxq_destroy(rxq);
+	clear_bit(__LINK_STATE_START, &sdev->netdev->state);
+	KUNIT_EXPECT_TRUE(test, list_empty(&sdev->parked));
+	KUNIT_EXPECT_TRUE(test, list_empty(&sdev->parked_txqs));
+
+	fake_up(sdev, true);
+	rxq = skbpool_rxq_create(sdev, &p);
+	txq = skbpool_txq_create(sdev, 0, 64);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, txq);
+	skbpool_txq_destroy(txq);		/* a rebuild begins, and fails */
+	skbpool_rxq_destroy(rxq);
+	KUNIT_EXPECT_FALSE(test, list_empty(&sdev->parked));
+	fake_up(sdev, false);			/* ip link set down */
+	rtnl_unlock();
+	skbpool_resync_sync();
+	KUNIT_EXPECT_TRUE(test, list_empty(&sdev->parked));
+	KUNIT_EXPECT_TRUE(test, list_empty(&sdev->parked_txqs));
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	rtnl_unlock();
+	skbpool_dev_unregister(sdev);
+}
+
+/* A ring made larger (ethtool -G) raises the queue's floor: the pool is
+ * resized by the resync pass that the rebuild kicks, not one a whole
+ * resync period later, while its fence sits at its total.
+ */
+static void ring_change_resyncs_at_once(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
+	struct skbpool_dev *sdev = registered(test);
+	struct skbpool_rxq *rxq;
+	u32 old, floor, requested;
+	int waited;
+
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	fake_up(sdev, true);
+	rxq = skbpool_rxq_create(sdev, &p);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	skbpool_resync_sync();			/* the next tick is a period away */
+	old = rxq->requested;
+
+	rtnl_lock();
+	skbpool_rxq_destroy(rxq);
+	p.ring_size = old / SKBPOOL_FLOOR_RINGS + 64;
+	KUNIT_EXPECT_PTR_EQ(test, skbpool_rxq_create(sdev, &p), rxq);
+	rtnl_unlock();
+	floor = p.ring_size * SKBPOOL_FLOOR_RINGS;	/* above old */
+	for (waited = 0; waited < 500; waited += 20) {
+		requested = READ_ONCE(rxq->requested);
+		if (requested != old)
+			break;
+		msleep(20);
+	}
+	KUNIT_EXPECT_GE(test, requested, floor);
+
+	rtnl_lock();
+	skbpool_rxq_destroy(rxq);
+	fake_up(sdev, false);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	rtnl_unlock();
+	skbpool_resync_sync();
+	skbpool_dev_unregister(sdev);
+}
+
+/* A grow that runs out of pages part way keeps what it got: the next pass
+ * asks for the rest only, instead of allocating and freeing the whole
+ * grow again and again while memory is short.
+ */
+static void short_grow_keeps_what_it_got(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
+	struct skbpool_dev *sdev = registered(test);
+	struct skbpool_rxq_snapshot s;
+	struct skbpool_rxq *rxq;
+	u32 before;
+
+	rtnl_lock();
+	KUNIT_ASSERT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	rxq = skbpool_rxq_create(sdev, &p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	skbpool_rxq_read(rxq, &s);
+	before = s.total;
+	pages_left = 3;
+	kunit_activate_static_stub(test, skbpool_rx_page_alloc, few_pages);
+	KUNIT_EXPECT_EQ(test, skbpool_rxq_resize(rxq, before + (8 << rxq->split)), 0);
+	kunit_deactivate_static_stub(test, skbpool_rx_page_alloc);
+	skbpool_rxq_read(rxq, &s);
+	KUNIT_EXPECT_EQ(test, s.total, before + (3 << rxq->split));
+	KUNIT_EXPECT_EQ(test, s.free, s.total);
+	KUNIT_EXPECT_EQ(test, rxq->requested, before + (8 << rxq->split));
+
+	skbpool_rxq_destroy(rxq);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, 0), 0);
+	rtnl_unlock();
+	skbpool_dev_unregister(sdev);
+}
+
 static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(queue_override_beats_device),
 	KUNIT_CASE(resync_follows_override),
@@ -391,6 +528,9 @@ static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(tagged_gets_sized_pools),
 	KUNIT_CASE(rebuilt_ring_keeps_its_pool),
 	KUNIT_CASE(short_of_pages_comes_up_partly),
+	KUNIT_CASE(closed_nic_keeps_no_pool),
+	KUNIT_CASE(ring_change_resyncs_at_once),
+	KUNIT_CASE(short_grow_keeps_what_it_got),
 	{}
 };
 
