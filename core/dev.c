@@ -156,11 +156,14 @@ u32 skbpool_size_rxq(struct skbpool_dev *sdev,
  * A queue torn down while its NIC is up and tagged is being rebuilt (MTU
  * or ring change, reset, restart): its pools are kept for the new ring.
  * Torn down by ndo_stop (__LINK_STATE_START is cleared before it runs),
- * the NIC is going down and gives its memory back.  Context: RTNL held.
+ * the NIC is going down and gives its memory back; so does a failing
+ * ndo_open, which runs with __LINK_STATE_START set but before IFF_UP is.
+ * Context: RTNL held.
  */
 static bool dev_rebuilding(const struct skbpool_dev *sdev)
 {
-	return sdev->tagged && netif_running(sdev->netdev);
+	return sdev->tagged && netif_running(sdev->netdev) &&
+	       (sdev->netdev->flags & IFF_UP);
 }
 
 /*
@@ -214,20 +217,47 @@ void skbpool_dev_take_parked(struct skbpool_dev *sdev, u32 from_qid,
 	}
 }
 
+/**
+ * skbpool_dev_take_parked_txqs() - detach every parked TX bounce pool
+ * @sdev: the device
+ * @list: where they go, to be freed with skbpool_txqs_free() once
+ *	skbpool_lock is dropped
+ *
+ * Context: skbpool_lock held.
+ */
+void skbpool_dev_take_parked_txqs(struct skbpool_dev *sdev, struct list_head *list)
+{
+	struct skbpool_txq *txq, *tmp;
+
+	lockdep_assert_held(&skbpool_lock);
+	list_for_each_entry_safe(txq, tmp, &sdev->parked_txqs, node) {
+		txq_gone(sdev, txq);
+		list_add(&txq->node, list);
+	}
+}
+
+/**
+ * skbpool_txqs_free() - free the bounce pools on @list
+ * @list: from skbpool_dev_take_parked_txqs()
+ */
+void skbpool_txqs_free(struct list_head *list)
+{
+	struct skbpool_txq *txq, *tmp;
+
+	list_for_each_entry_safe(txq, tmp, list, node)
+		skbpool_txq_free(txq);
+	INIT_LIST_HEAD(list);
+}
+
 /* Free every parked TX bounce pool of @sdev.  skbpool_lock not held. */
 static void dev_drop_parked_txqs(struct skbpool_dev *sdev)
 {
-	struct skbpool_txq *txq, *tmp;
 	LIST_HEAD(drop);
 
 	mutex_lock(&skbpool_lock);
-	list_for_each_entry_safe(txq, tmp, &sdev->parked_txqs, node) {
-		txq_gone(sdev, txq);
-		list_add(&txq->node, &drop);
-	}
+	skbpool_dev_take_parked_txqs(sdev, &drop);
 	mutex_unlock(&skbpool_lock);
-	list_for_each_entry_safe(txq, tmp, &drop, node)
-		skbpool_txq_free(txq);
+	skbpool_txqs_free(&drop);
 }
 
 /**
@@ -311,6 +341,8 @@ struct skbpool_rxq *skbpool_rxq_create(struct skbpool_dev *sdev,
 	ASSERT_RTNL();
 	if (!skbpool_dev_tagged(sdev))
 		return NULL;
+	/* A new ring size moves the floor: resize once the rebuild is done. */
+	skbpool_resync_kick();
 	rxq = rxq_adopt(sdev, p);
 	if (rxq)
 		return rxq;
@@ -354,6 +386,8 @@ void skbpool_rxq_destroy(struct skbpool_rxq *rxq)
 		skbpool_rxq_park(rxq);
 		list_move_tail(&rxq->node, &sdev->parked);
 		mutex_unlock(&skbpool_lock);
+		/* Freed by the next pass if the queue does not come back. */
+		skbpool_resync_kick();
 		return;
 	}
 	rxq_gone(sdev, rxq);

@@ -173,12 +173,24 @@ static bool sp_flow_learn_one(struct skbpool_flows *flows, const u32 *k,
 		if (seen && t - seen <= max_age) {
 			if (diff)
 				continue;	/* another live flow: never taken */
-			/* no store when it would not change: keep the line clean */
+			/*
+			 * No store when it would not change: keep the line
+			 * clean.  The time is a plain store: should another
+			 * CPU have aged the slot out and claimed it since it
+			 * was read, it keeps that flow a tick longer, no more.
+			 */
 			if (seen != t)
 				WRITE_ONCE(s->last_seen, t);
-			/* a byte no reader compares: a plain store, like the time */
-			if (sp_slot_flags(s) != flags)
+			/* New flags are a write, claimed like any other: a
+			 * plain store could give them to such a new flow.
+			 * Losing the claim: the next transmit tries again.
+			 */
+			if (sp_slot_flags(s) != flags &&
+			    cmpxchg(&s->seq, seq, seq + 1) == seq) {
 				WRITE_ONCE(s->key.flags, flags);
+				/* publish, as a new flow is published below */
+				smp_store_release(&s->seq, seq + 2);
+			}
 			return true;
 		}
 		if (!victim) {

@@ -47,8 +47,10 @@ static void resize_clear(struct skbpool_rxq_resize *r)
  * @buffers: the new target, at least one ring; rounded up to whole pages
  *
  * Context: process context, RTNL or skbpool_lock held (one requester).
- * Return: 0; -EBUSY while an earlier resize is not finished; -EINVAL;
- * -ENOMEM with nothing handed over.
+ * Return: 0, also when pages ran out part way through a grow (what was had
+ * is handed over and @rxq->requested stays @buffers, so the next request
+ * asks for the rest); -EBUSY while an earlier resize is not finished;
+ * -EINVAL; -ENOMEM with nothing handed over.
  */
 int skbpool_rxq_resize_request(struct skbpool_rxq *rxq, u32 buffers)
 {
@@ -81,11 +83,14 @@ int skbpool_rxq_resize_request(struct skbpool_rxq *rxq, u32 buffers)
 		r->grow = kvcalloc_node(pages, sizeof(*r->grow), GFP_KERNEL, node);
 		if (!r->grow)
 			goto nomem;
-		while (r->nr_grow < pages) {
-			if (skbpool_rxbuf_alloc(rxq, &r->grow[r->nr_grow], GFP_KERNEL))
-				goto nomem;
+		/* Short of pages, hand over what was had: the next pass asks
+		 * for the rest instead of allocating it all again.
+		 */
+		while (r->nr_grow < pages &&
+		       !skbpool_rxbuf_alloc(rxq, &r->grow[r->nr_grow], GFP_KERNEL))
 			r->nr_grow++;
-		}
+		if (!r->nr_grow)
+			goto nomem;
 	}
 	r->pos = kvmalloc_array(room, sizeof(*r->pos), GFP_KERNEL);
 	r->released = kvcalloc_node(room + r->nr_grow, sizeof(*r->released),

@@ -57,10 +57,28 @@ static void resync_rxq(struct skbpool_dev *sdev, struct skbpool_rxq *rxq)
 			    rxq->params.qid, target, err);
 }
 
+/*
+ * Parked pools nobody will claim: those of queues a channel change took
+ * away, and all of a NIC that went down with pools parked (a rebuild that
+ * failed to make its new rings, then ip link set down: ndo_stop had no
+ * ring left to destroy).  RTNL is held, so no rebuild is half done.
+ */
+static void resync_take_unclaimed(struct skbpool_dev *sdev,
+				  struct list_head *rx, struct list_head *tx)
+{
+	if (netif_running(sdev->netdev)) {
+		skbpool_dev_take_parked(sdev, sdev->netdev->real_num_rx_queues, rx);
+		return;
+	}
+	skbpool_dev_take_parked(sdev, 0, rx);
+	skbpool_dev_take_parked_txqs(sdev, tx);
+}
+
 static void skbpool_resync(struct work_struct *work)
 {
 	struct skbpool_dev *sdev;
 	struct skbpool_rxq *rxq;
+	LIST_HEAD(drop_tx);
 	LIST_HEAD(drop);
 
 	skbpool_emergency_update_thresholds();
@@ -71,11 +89,11 @@ static void skbpool_resync(struct work_struct *work)
 		skbpool_emergency_poll(sdev);
 		list_for_each_entry(rxq, &sdev->rxqs, node)
 			resync_rxq(sdev, rxq);
-		/* Queues a channel change took away will not claim theirs. */
-		skbpool_dev_take_parked(sdev, sdev->netdev->real_num_rx_queues, &drop);
+		resync_take_unclaimed(sdev, &drop, &drop_tx);
 	}
 	mutex_unlock(&skbpool_lock);
 	skbpool_rxqs_free(&drop);
+	skbpool_txqs_free(&drop_tx);
 	rtnl_unlock();
 	if (!READ_ONCE(resync_stopping))
 		queue_delayed_work(system_wq, &resync_work,
@@ -85,7 +103,8 @@ static void skbpool_resync(struct work_struct *work)
 /**
  * skbpool_resync_kick() - resize every pool now
  *
- * After a tag change, an override or a ring resize.
+ * After a tag change, an override, or a queue's ring made or parked (a
+ * ring size or channel change): the pass runs once RTNL is let go.
  */
 void skbpool_resync_kick(void)
 {
