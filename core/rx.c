@@ -76,68 +76,6 @@ void skbpool_rxq_count(struct skbpool_rxq *rxq, u64_stats_t *counter, u32 n)
 	u64_stats_update_end(&rxq->syncp);
 }
 
-/**
- * skbpool_rx_page_alloc() - a page (or compound page) for a pool buffer,
- *	the seam the tests use to make it fail
- * @rxq: the pool
- * @gfp: the context's allocation flags
- *
- * Never from the emergency reserves: a pfmemalloc page would mark every
- * skb built on it for as long as it stays in the pool, and such frames
- * are dropped for ordinary sockets.
- *
- * Return: the page or NULL.
- */
-struct page *skbpool_rx_page_alloc(struct skbpool_rxq *rxq, gfp_t gfp)
-{
-	KUNIT_STATIC_STUB_REDIRECT(skbpool_rx_page_alloc, rxq, gfp);
-	if (rxq->order)
-		gfp |= __GFP_COMP;
-	return alloc_pages_node(skbpool_rxq_node(rxq), gfp | __GFP_NOWARN | __GFP_NOMEMALLOC,
-				rxq->order);
-}
-EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_page_alloc);
-
-int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
-			gfp_t gfp)
-{
-	struct device *dev = rxq->sdev->dma_dev;
-	struct page *page;
-	dma_addr_t dma;
-
-	page = skbpool_rx_page_alloc(rxq, gfp);
-	if (!page)
-		return -ENOMEM;
-	atomic_long_inc(&rxq->pages_alloc);
-	dma = dma_map_page_attrs(dev, page, 0, skbpool_rxq_page_size(rxq),
-				 DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
-	if (dma_mapping_error(dev, dma)) {
-		__free_pages(page, rxq->order);
-		return -ENOMEM;
-	}
-	page_ref_add(page, SKBPOOL_BIAS_MAX - 1);
-	buf->page = page;
-	buf->dma = dma;
-	buf->bias = SKBPOOL_BIAS_MAX;
-	return 0;
-}
-
-/*
- * Unmap and drop the pool's references.  A buffer the stack still holds is
- * not waited for: its page lives on through the stack's own reference and
- * is freed by whoever drops the last one, the device being stopped before a
- * pool is destroyed.  So nothing outlives the pool that points into it, and
- * no module unload waits on a socket that nobody reads.
- */
-void skbpool_rxbuf_release(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf)
-{
-	dma_unmap_page_attrs(rxq->sdev->dma_dev, buf->dma,
-			     skbpool_rxq_page_size(rxq), DMA_FROM_DEVICE,
-			     DMA_ATTR_SKIP_CPU_SYNC);
-	__page_frag_cache_drain(buf->page, buf->bias);
-	buf->page = NULL;
-}
-
 /* Neither buffer of the page is held by the stack (see the top comment). */
 static bool rxbuf_returned(const struct skbpool_rxbuf *buf)
 {

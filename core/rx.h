@@ -272,6 +272,7 @@ void skbpool_rxq_free(struct skbpool_rxq *rxq);
 void skbpool_rxq_park(struct skbpool_rxq *rxq);
 int skbpool_rxq_unpark(struct skbpool_rxq *rxq, const struct skbpool_rxq_params *p);
 struct page *skbpool_rx_page_alloc(struct skbpool_rxq *rxq, gfp_t gfp);
+dma_addr_t skbpool_rx_page_map(struct skbpool_rxq *rxq, struct page *page);
 struct sk_buff *skbpool_rx_napi_build(void *va, u32 truesize);
 void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		      struct skbpool_rxq_snapshot *snap);

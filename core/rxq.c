@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An RX pool's life outside the per-packet path (rx.c): its id arrays and
- * how many buffers fit them, allocation and freeing, parking across a
+ * An RX pool's life outside the per-packet path (rx.c): its pages (taken
+ * outside the reserves, mapped, released), its id arrays and how many
+ * buffers fit them, the pool's allocation and freeing, parking across a
  * ring rebuild (dev.c) and reading its counters.
  *
  * Allocation and parking run under RTNL and skbpool_lock while the queue's
- * NAPI is stopped; reading runs beside NAPI and relies on the counters'
- * u64_stats syncs and the published in_flight word (rx.h).
+ * NAPI is stopped; a page is also taken from NAPI's slow path when the
+ * pool runs dry (rx.c).  Reading runs beside NAPI and relies on the
+ * counters' u64_stats syncs and the published in_flight word (rx.h).
  */
 #include <linux/dma-mapping.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include <skbpool/skbpool.h>
@@ -152,6 +155,83 @@ u32 skbpool_rx_truesize(u32 frame_len)
 	if (need <= PAGE_SIZE / 2)
 		return PAGE_SIZE / 2;
 	return PAGE_SIZE << get_order(need);
+}
+
+/**
+ * skbpool_rx_page_alloc() - a page (or compound page) for a pool buffer,
+ *	the seam the tests use to make it fail
+ * @rxq: the pool
+ * @gfp: the context's allocation flags
+ *
+ * Never from the emergency reserves: a pfmemalloc page would mark every
+ * skb built on it for as long as it stays in the pool, and such frames
+ * are dropped for ordinary sockets.
+ *
+ * Return: the page or NULL.
+ */
+struct page *skbpool_rx_page_alloc(struct skbpool_rxq *rxq, gfp_t gfp)
+{
+	KUNIT_STATIC_STUB_REDIRECT(skbpool_rx_page_alloc, rxq, gfp);
+	if (rxq->order)
+		gfp |= __GFP_COMP;
+	return alloc_pages_node(skbpool_rxq_node(rxq), gfp | __GFP_NOWARN | __GFP_NOMEMALLOC,
+				rxq->order);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_page_alloc);
+
+/**
+ * skbpool_rx_page_map() - map a pool page for the device to write,
+ *	the seam the tests use to make it fail
+ * @rxq: the pool
+ * @page: from skbpool_rx_page_alloc()
+ *
+ * Return: the DMA address, or one dma_mapping_error() recognises.
+ */
+dma_addr_t skbpool_rx_page_map(struct skbpool_rxq *rxq, struct page *page)
+{
+	KUNIT_STATIC_STUB_REDIRECT(skbpool_rx_page_map, rxq, page);
+	return dma_map_page_attrs(rxq->sdev->dma_dev, page, 0, skbpool_rxq_page_size(rxq),
+				  DMA_FROM_DEVICE, DMA_ATTR_SKIP_CPU_SYNC);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_page_map);
+
+int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
+			gfp_t gfp)
+{
+	struct device *dev = rxq->sdev->dma_dev;
+	struct page *page;
+	dma_addr_t dma;
+
+	page = skbpool_rx_page_alloc(rxq, gfp);
+	if (!page)
+		return -ENOMEM;
+	atomic_long_inc(&rxq->pages_alloc);
+	dma = skbpool_rx_page_map(rxq, page);
+	if (dma_mapping_error(dev, dma)) {
+		__free_pages(page, rxq->order);
+		return -ENOMEM;
+	}
+	page_ref_add(page, SKBPOOL_BIAS_MAX - 1);
+	buf->page = page;
+	buf->dma = dma;
+	buf->bias = SKBPOOL_BIAS_MAX;
+	return 0;
+}
+
+/*
+ * Unmap and drop the pool's references.  A buffer the stack still holds is
+ * not waited for: its page lives on through the stack's own reference and
+ * is freed by whoever drops the last one, the device being stopped before a
+ * pool is destroyed.  So nothing outlives the pool that points into it, and
+ * no module unload waits on a socket that nobody reads.
+ */
+void skbpool_rxbuf_release(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf)
+{
+	dma_unmap_page_attrs(rxq->sdev->dma_dev, buf->dma,
+			     skbpool_rxq_page_size(rxq), DMA_FROM_DEVICE,
+			     DMA_ATTR_SKIP_CPU_SYNC);
+	__page_frag_cache_drain(buf->page, buf->bias);
+	buf->page = NULL;
 }
 
 /**

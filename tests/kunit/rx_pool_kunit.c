@@ -575,6 +575,31 @@ static struct sk_buff *no_napi_head(void *va, u32 truesize)
 	return NULL;
 }
 
+static dma_addr_t map_fails(struct skbpool_rxq *rxq, struct page *page)
+{
+	return DMA_MAPPING_ERROR;
+}
+
+/* A page whose mapping fails goes straight back and was never the pool's:
+ * skbpool_rx_pages_alloc counts only pages the pool got, so that it and
+ * the pages freed add up to what the pool holds.
+ */
+static void unmapped_page_is_not_counted(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = RING, .frame_len = FRAME_LEN };
+	struct skbpool_rxq_snapshot s;
+	struct skbpool_rxq *q;
+
+	kunit_activate_static_stub(test, skbpool_rx_page_map, map_fails);
+	q = skbpool_rxq_alloc(fake_dev_new(test), &p, 4 * RING);
+	kunit_deactivate_static_stub(test, skbpool_rx_page_map);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.total, 0);
+	KUNIT_EXPECT_EQ(test, s.pages_alloc, 0);
+	skbpool_rxq_free(q);
+}
+
 /* With the NAPI head cache empty, heads come from the stash; NAPI never
  * allocates them: a worker refills the stash once half is used.  With the
  * stash empty too, the frame is lost and its buffer is back on the free
@@ -768,6 +793,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(stash_stands_in),
 	KUNIT_CASE(counts_exact_under_random_ops),
 	KUNIT_CASE(resize_keeps_ids_valid),
+	KUNIT_CASE(unmapped_page_is_not_counted),
 	KUNIT_CASE(pool_dies_before_its_frames),
 	{}
 };
