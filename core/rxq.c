@@ -205,12 +205,12 @@ int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
 	page = skbpool_rx_page_alloc(rxq, gfp);
 	if (!page)
 		return -ENOMEM;
-	atomic_long_inc(&rxq->pages_alloc);
 	dma = skbpool_rx_page_map(rxq, page);
 	if (dma_mapping_error(dev, dma)) {
 		__free_pages(page, rxq->order);
 		return -ENOMEM;
 	}
+	atomic_long_inc(&rxq->pages_alloc);
 	page_ref_add(page, SKBPOOL_BIAS_MAX - 1);
 	buf->page = page;
 	buf->dma = dma;
