@@ -581,8 +581,7 @@ static dma_addr_t map_fails(struct skbpool_rxq *rxq, struct page *page)
 }
 
 /* A page whose mapping fails goes straight back and was never the pool's:
- * skbpool_rx_pages_alloc counts only pages the pool got, so that it and
- * the pages freed add up to what the pool holds.
+ * skbpool_rx_pages_alloc counts pages allocated and mapped for the pool.
  */
 static void unmapped_page_is_not_counted(struct kunit *test)
 {
