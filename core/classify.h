@@ -143,8 +143,10 @@ struct skbpool_flow {
  *
  * Writers (transmit paths on any CPU) claim a slot by moving @seq from even
  * to odd with a compare-and-exchange, fill it, and publish with a release
- * store of the next even value; refreshing a live entry is a plain store of
- * @last_seen.  Readers (receive) are lockless: they read @seq with acquire,
+ * store of the next even value.  Refreshing a live entry's time is a plain
+ * store of @last_seen; new flags for it are written as a claim is (odd,
+ * store, even), so a late store never lands on a slot another CPU has
+ * since aged out and refilled.  Readers (receive) are lockless: they read @seq with acquire,
  * compare the slot, read @seq again, and retry nothing -- a slot being
  * written is simply not a match.
  * Two CPUs learning the same new flow at once may fill two slots; both age

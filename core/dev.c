@@ -181,19 +181,24 @@ void skbpool_dev_take_parked(struct skbpool_dev *sdev, u32 from_qid,
 }
 
 /**
- * skbpool_dev_take_parked_txqs() - detach every parked TX bounce pool
+ * skbpool_dev_take_parked_txqs() - detach parked TX bounce pools of queues
+ *	from @from_qid on
  * @sdev: the device
+ * @from_qid: as for skbpool_dev_take_parked(), in TX queues
  * @list: where they go, to be freed with skbpool_txqs_free() once
  *	skbpool_lock is dropped
  *
  * Context: skbpool_lock held.
  */
-void skbpool_dev_take_parked_txqs(struct skbpool_dev *sdev, struct list_head *list)
+void skbpool_dev_take_parked_txqs(struct skbpool_dev *sdev, u32 from_qid,
+				  struct list_head *list)
 {
 	struct skbpool_txq *txq, *tmp;
 
 	lockdep_assert_held(&skbpool_lock);
 	list_for_each_entry_safe(txq, tmp, &sdev->parked_txqs, node) {
+		if (txq->qid < from_qid)
+			continue;
 		txq_gone(sdev, txq);
 		list_add(&txq->node, list);
 	}
@@ -218,7 +223,7 @@ static void dev_drop_parked_txqs(struct skbpool_dev *sdev)
 	LIST_HEAD(drop);
 
 	mutex_lock(&skbpool_lock);
-	skbpool_dev_take_parked_txqs(sdev, &drop);
+	skbpool_dev_take_parked_txqs(sdev, 0, &drop);
 	mutex_unlock(&skbpool_lock);
 	skbpool_txqs_free(&drop);
 }
@@ -333,6 +338,10 @@ EXPORT_SYMBOL_GPL(skbpool_rxq_create);
  * the NIC goes down, on untag, at unregistration, or when the queue does
  * not come back.  Buffers still in flight are left to the stack, which
  * frees their pages when it is done with them.
+ *
+ * A driver rebuilding its rings makes them again in the same RTNL section,
+ * with the NIC still up; whatever a NIC that is not running still has
+ * parked is freed by the next resync pass.
  *
  * Context: RTNL held, the queue's NAPI disabled and the device stopped.
  */

@@ -88,7 +88,8 @@ void skbpool_dev_read_totals(const struct skbpool_dev *sdev, struct skbpool_dev_
 void skbpool_dev_take_parked(struct skbpool_dev *sdev, u32 from_qid,
 			     struct list_head *list);
 void skbpool_rxqs_free(struct list_head *list);
-void skbpool_dev_take_parked_txqs(struct skbpool_dev *sdev, struct list_head *list);
+void skbpool_dev_take_parked_txqs(struct skbpool_dev *sdev, u32 from_qid,
+				  struct list_head *list);
 void skbpool_txqs_free(struct list_head *list);
 u32 skbpool_size_rxq(struct skbpool_dev *sdev,
 		     const struct skbpool_rxq_params *p,

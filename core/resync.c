@@ -7,6 +7,7 @@
  * itself is prepared here and applied by each queue's NAPI (resize.c).
  */
 #include <linux/moduleparam.h>
+#include <linux/net.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched/mm.h>
 #include <linux/workqueue.h>
@@ -52,7 +53,8 @@ static void resync_rxq(struct skbpool_dev *sdev, struct skbpool_rxq *rxq)
 	noio = memalloc_noio_save();
 	err = skbpool_rxq_resize_request(rxq, target);
 	memalloc_noio_restore(noio);
-	if (err && err != -EBUSY)
+	/* Every pass while pages are short, and passes follow rebuilds. */
+	if (err && err != -EBUSY && net_ratelimit())
 		netdev_warn(sdev->netdev, "skbpool: queue %u: resize to %u failed: %d\n",
 			    rxq->params.qid, target, err);
 }
@@ -66,12 +68,11 @@ static void resync_rxq(struct skbpool_dev *sdev, struct skbpool_rxq *rxq)
 static void resync_take_unclaimed(struct skbpool_dev *sdev,
 				  struct list_head *rx, struct list_head *tx)
 {
-	if (netif_running(sdev->netdev)) {
-		skbpool_dev_take_parked(sdev, sdev->netdev->real_num_rx_queues, rx);
-		return;
-	}
-	skbpool_dev_take_parked(sdev, 0, rx);
-	skbpool_dev_take_parked_txqs(sdev, tx);
+	const struct net_device *netdev = sdev->netdev;
+	bool up = netif_running(netdev);
+
+	skbpool_dev_take_parked(sdev, up ? netdev->real_num_rx_queues : 0, rx);
+	skbpool_dev_take_parked_txqs(sdev, up ? netdev->real_num_tx_queues : 0, tx);
 }
 
 static void skbpool_resync(struct work_struct *work)

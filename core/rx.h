@@ -223,7 +223,7 @@ struct skbpool_rxq {
  * @fence_copied: bulk frames copied out at the fence, their buffer reused
  * @fence_dropped: bulk frames dropped at the fence (no memory for a copy)
  * @pfmemalloc: frames handed up marked pfmemalloc (skbpool_rxq_admit())
- * @pages_alloc: pages allocated for pool buffers
+ * @pages_alloc: pages allocated and mapped for pool buffers, ever
  * @cls: frames classified in emergency, by enum skbpool_class_reason
  */
 struct skbpool_rxq_snapshot {
