@@ -438,28 +438,70 @@ static bool rxq_at_fence(struct skbpool_rxq *rxq)
 	return rxq_in_flight(rxq) + rxq->fence >= rxq->total;
 }
 
-/*
- * A bulk frame at the fence: its bytes go into an ordinary skb and the
- * pool buffer is posted again at once.  Never from the reserves: a bulk
- * frame must not take what critical ones need.  So the head is kmalloc'd,
- * where __GFP_NOMEMALLOC holds; netdev_alloc_skb() would carve most frame
- * sizes from a per-CPU page-fragment cache that takes reserve pages
- * whenever a SOCK_MEMALLOC socket exists, and a frame on such a page is
- * marked pfmemalloc, which its ordinary socket then drops.  No memory for
- * the copy is an allocation failure on the receive path: the frame is
- * dropped, counted, and emergency entered.
+/**
+ * skbpool_rx_copy() - a frame's bytes in an skb of their own, the seam the
+ *	tests use to make it fail
+ * @rxq: the queue's pool
+ * @frame: the frame
+ * @len: its length
+ *
+ * Never from the reserves: a copy is made so that the pool's buffer goes
+ * back at once, and must not take what critical frames need.  So the head
+ * is kmalloc'd, where __GFP_NOMEMALLOC holds; netdev_alloc_skb() would
+ * carve most frame sizes from a per-CPU page-fragment cache that takes
+ * reserve pages whenever a SOCK_MEMALLOC socket exists, and a frame on such
+ * a page is marked pfmemalloc, which its ordinary socket then drops.
+ *
+ * Return: the skb, or NULL with no memory for it.
  */
-static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
-				      const void *frame, u32 len)
+struct sk_buff *skbpool_rx_copy(struct skbpool_rxq *rxq, const void *frame, u32 len)
 {
 	struct sk_buff *skb;
 
+	KUNIT_STATIC_STUB_REDIRECT(skbpool_rx_copy, rxq, frame, len);
 	skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + len,
 			GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN);
 	if (likely(skb)) {
 		skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
 		skb->dev = rxq->sdev->netdev;
 		skb_put_data(skb, frame, len);
+	}
+	return skb;
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_copy);
+
+/*
+ * A small frame, as a stock driver's copybreak: copied into a small skb
+ * (skbpool_rx_copy()), the buffer posted again at once.  The socket is
+ * charged a few hundred bytes of truesize instead of half a page, so a
+ * receive buffer holds several times the datagrams, and no pool buffer
+ * waits on a frame of a few bytes.  With no memory for the copy the frame
+ * is built on its buffer like any other.
+ */
+static struct sk_buff *rxq_copybreak(struct skbpool_rxq *rxq, u32 id,
+				     const void *frame, u32 len)
+{
+	struct sk_buff *skb = skbpool_rx_copy(rxq, frame, len);
+
+	if (likely(skb)) {
+		skbpool_rxq_count(rxq, &rxq->stats.small_copied, 1);
+		skbpool_rx_put(rxq, id);
+	}
+	return skb;
+}
+
+/*
+ * A bulk frame at the fence: copied (skbpool_rx_copy()) and the pool
+ * buffer posted again at once.  No memory for the copy is an allocation
+ * failure on the receive path: the frame is dropped, counted, and
+ * emergency entered.
+ */
+static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
+				      const void *frame, u32 len)
+{
+	struct sk_buff *skb = skbpool_rx_copy(rxq, frame, len);
+
+	if (likely(skb)) {
 		skbpool_rxq_count(rxq, &rxq->stats.fence_copied, 1);
 	} else {
 		skbpool_rxq_count(rxq, &rxq->stats.fence_dropped, 1);
@@ -482,10 +524,12 @@ static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
  *
  * In emergency mode the frame is first classified; a frame that is not
  * critical is dropped here, counted by reason, and its buffer reused.
- * Outside emergency, a frame that would leave fewer than the fence's
- * buffers free is classified too: a bulk one is copied into an ordinary
- * skb and its buffer reused, so a socket that stops reading can never hold
- * what critical traffic needs (skbpool_rxq_set_fence()).  A lent buffer
+ * Outside emergency, a frame up to the queue's copybreak is copied into a
+ * small skb and its buffer reused (rxq_copybreak()); a frame that would
+ * leave fewer than the fence's buffers free is classified too: a bulk one
+ * is copied into an ordinary skb and its buffer reused, so a socket that
+ * stops reading can never hold what critical traffic needs
+ * (skbpool_rxq_set_fence()).  A lent buffer
  * (lend.c) goes to the skb for good; dropped, it is freed.
  *
  * Context: the queue's NAPI poll, after skbpool_rx_napi_begin().
@@ -518,10 +562,16 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 			skbpool_rx_put(rxq, id);
 			return NULL;
 		}
-	} else if (unlikely(rxq_at_fence(rxq)) &&
-		   !skbpool_class_critical(rxq_classify(rxq, va + rxq->headroom, len,
-							NULL))) {
-		return rxq_fence_copy(rxq, id, va + rxq->headroom, len);
+	} else {
+		if (len <= rxq->params.copybreak) {
+			skb = rxq_copybreak(rxq, id, va + rxq->headroom, len);
+			if (likely(skb))
+				return skb;
+		}
+		if (unlikely(rxq_at_fence(rxq)) &&
+		    !skbpool_class_critical(rxq_classify(rxq, va + rxq->headroom,
+							 len, NULL)))
+			return rxq_fence_copy(rxq, id, va + rxq->headroom, len);
 	}
 	rxq->posted--;
 

@@ -113,6 +113,7 @@ struct skbpool_rxq_stats {
 	u64_stats_t lent;
 	u64_stats_t fence_copied;
 	u64_stats_t fence_dropped;
+	u64_stats_t small_copied;
 	u64_stats_t pfmemalloc;
 	u64_stats_t cls[SKBPOOL_CLASS_REASONS];
 };
@@ -222,6 +223,7 @@ struct skbpool_rxq {
  * @fence: buffers kept for critical frames
  * @fence_copied: bulk frames copied out at the fence, their buffer reused
  * @fence_dropped: bulk frames dropped at the fence (no memory for a copy)
+ * @small_copied: frames up to the queue's copybreak copied into a small skb
  * @pfmemalloc: frames handed up marked pfmemalloc (skbpool_rxq_admit())
  * @pages_alloc: pages allocated and mapped for pool buffers, ever
  * @cls: frames classified in emergency, by enum skbpool_class_reason
@@ -239,6 +241,7 @@ struct skbpool_rxq_snapshot {
 	u64 lent;
 	u64 fence_copied;
 	u64 fence_dropped;
+	u64 small_copied;
 	u64 pfmemalloc;
 	u64 pages_alloc;
 	u64 cls[SKBPOOL_CLASS_REASONS];
@@ -273,6 +276,7 @@ void skbpool_rxq_park(struct skbpool_rxq *rxq);
 int skbpool_rxq_unpark(struct skbpool_rxq *rxq, const struct skbpool_rxq_params *p);
 struct page *skbpool_rx_page_alloc(struct skbpool_rxq *rxq, gfp_t gfp);
 dma_addr_t skbpool_rx_page_map(struct skbpool_rxq *rxq, struct page *page);
+struct sk_buff *skbpool_rx_copy(struct skbpool_rxq *rxq, const void *frame, u32 len);
 struct sk_buff *skbpool_rx_napi_build(void *va, u32 truesize);
 void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		      struct skbpool_rxq_snapshot *snap);

@@ -412,6 +412,7 @@ void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		snap->lent = u64_stats_read(&rxq->stats.lent);
 		snap->fence_copied = u64_stats_read(&rxq->stats.fence_copied);
 		snap->fence_dropped = u64_stats_read(&rxq->stats.fence_dropped);
+		snap->small_copied = u64_stats_read(&rxq->stats.small_copied);
 		snap->pfmemalloc = u64_stats_read(&rxq->stats.pfmemalloc);
 		snap->fence = READ_ONCE(rxq->fence);
 		snap->pages_alloc = atomic_long_read(&rxq->pages_alloc);
@@ -446,6 +447,7 @@ void skbpool_rxq_snapshot_add(struct skbpool_rxq_snapshot *sum,
 	sum->fence += snap->fence;
 	sum->fence_copied += snap->fence_copied;
 	sum->fence_dropped += snap->fence_dropped;
+	sum->small_copied += snap->small_copied;
 	sum->pfmemalloc += snap->pfmemalloc;
 	sum->pages_alloc += snap->pages_alloc;
 	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)

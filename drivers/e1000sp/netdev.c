@@ -17,6 +17,17 @@
 
 #include "e1000sp.h"
 
+/*
+ * Tagged, frames up to this size go up in a small skb of their own, as
+ * the in-tree e1000's copybreak (256 there too): a socket is charged a few
+ * hundred bytes for a small datagram instead of half a page, and the pool
+ * buffer is free again at once.  Read when the rings are built.
+ */
+static unsigned int copybreak = 256;
+module_param(copybreak, uint, 0644);
+MODULE_PARM_DESC(copybreak,
+		 "Tagged: frames of at most this many bytes are copied into a small skb (default 256, 0: never)");
+
 #define E1000SP_IMS_ENABLE	(E1000SP_INT_RXT0 | E1000SP_INT_RXDMT0 | \
 				 E1000SP_INT_RXO | E1000SP_INT_TXDW | \
 				 E1000SP_INT_LSC | E1000SP_INT_RXSEQ)
@@ -666,6 +677,7 @@ static int rings_alloc(struct e1000sp_adapter *ad)
 
 	params.ring_size = rx->count;
 	params.frame_len = e1000sp_rx_frame_max(ad->netdev);
+	params.copybreak = READ_ONCE(copybreak);
 	rx->pool = skbpool_rxq_create(ad->pool_dev, &params);
 	if (IS_ERR(rx->pool)) {
 		int err = PTR_ERR(rx->pool);

@@ -53,11 +53,15 @@ bool skbpool_dev_tagged(const struct skbpool_dev *sdev);
  * @qid: queue index, for statistics and messages
  * @ring_size: RX descriptors the driver posts
  * @frame_len: the largest frame the device writes into one buffer
+ * @copybreak: frames of at most this many bytes are copied into a small
+ *	skb outside emergency, their buffer reused at once, as a stock
+ *	driver's copybreak does; 0 for never
  */
 struct skbpool_rxq_params {
 	u32 qid;
 	u32 ring_size;
 	u32 frame_len;
+	u32 copybreak;
 };
 
 struct skbpool_rxq *skbpool_rxq_create(struct skbpool_dev *sdev,

@@ -599,6 +599,63 @@ static void unmapped_page_is_not_counted(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+static struct sk_buff *no_copy(struct skbpool_rxq *rxq, const void *frame, u32 len)
+{
+	return NULL;
+}
+
+/* Copybreak: a frame up to the queue's copybreak goes up in a small skb of
+ * its own and its buffer is free again at once; a longer one is built on
+ * its buffer.  With no memory for the copy, a small frame is built on its
+ * buffer too: never lost for want of a copy.
+ */
+static void small_frames_are_copied(struct kunit *test)
+{
+	struct skbpool_rxq_params p = {
+		.ring_size = RING, .frame_len = FRAME_LEN, .copybreak = 256,
+	};
+	struct skbpool_rxq *q = skbpool_rxq_alloc(fake_dev_new(test), &p, 4 * RING);
+	struct sk_buff *small, *big, *fallback;
+	struct skbpool_rxq_snapshot s;
+	int id;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
+	small = rx_frame(test, q);			/* 64 bytes */
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.small_copied, 1);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
+	KUNIT_EXPECT_EQ(test, small->len, 64);
+	KUNIT_EXPECT_EQ(test, small->data[0], 0x5a);
+	KUNIT_EXPECT_FALSE(test, small->head_frag);
+	KUNIT_EXPECT_LT(test, small->truesize, 1024);
+
+	id = rx_get(q);
+	KUNIT_ASSERT_GE(test, id, 0);
+	memset(skbpool_rx_va(q, id), 0x5a, 257);
+	big = rx_build(q, id, 257);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.small_copied, 1);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 1);
+	KUNIT_EXPECT_TRUE(test, big->head_frag);
+
+	kunit_activate_static_stub(test, skbpool_rx_copy, no_copy);
+	fallback = rx_frame(test, q);
+	kunit_deactivate_static_stub(test, skbpool_rx_copy);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_EQ(test, s.small_copied, 1);
+	KUNIT_EXPECT_EQ(test, s.in_flight, 2);
+	KUNIT_EXPECT_EQ(test, s.fence_dropped, 0);
+	KUNIT_EXPECT_EQ(test, fallback->len, 64);
+
+	consume_skb(small);
+	consume_skb(big);
+	consume_skb(fallback);
+	reclaim_all(q);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
 /* With the NAPI head cache empty, heads come from the stash; NAPI never
  * allocates them: a worker refills the stash once half is used.  With the
  * stash empty too, the frame is lost and its buffer is back on the free
@@ -792,6 +849,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(stash_stands_in),
 	KUNIT_CASE(counts_exact_under_random_ops),
 	KUNIT_CASE(resize_keeps_ids_valid),
+	KUNIT_CASE(small_frames_are_copied),
 	KUNIT_CASE(unmapped_page_is_not_counted),
 	KUNIT_CASE(pool_dies_before_its_frames),
 	{}
