@@ -16,7 +16,14 @@ mkdir -p "$repo/build/bench"
 name=e1000
 [ "${VM_IOMMU:-0}" = 1 ] && name=e1000-iommu
 out=$repo/build/bench/$name
-E1000_NICS=4 "$repo/tests/qemu/vm.sh" run 'bash tests/bench/e1000_guest.sh' |
+# The guest reads ROUNDS, SECONDS_PER_RUN and SURVIVAL_COUNT; a round takes
+# about four minutes under TCG, so the guest's time limit follows ROUNDS.
+rounds=${ROUNDS:-6}
+vars="ROUNDS=$rounds"
+[ -n "${SECONDS_PER_RUN:-}" ] && vars+=" SECONDS_PER_RUN=$SECONDS_PER_RUN"
+[ -n "${SURVIVAL_COUNT:-}" ] && vars+=" SURVIVAL_COUNT=$SURVIVAL_COUNT"
+E1000_NICS=4 VM_TIMEOUT=${VM_TIMEOUT:-$((900 + 420 * rounds))} \
+	"$repo/tests/qemu/vm.sh" run "$vars bash tests/bench/e1000_guest.sh" |
 	tee "$out.log" | grep -v '^E1000_BENCH_JSON: '
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([^ ]*\).*/\1/p') TCG guest (2 vCPUs, $(uname -m)), host $cpu, $(nproc) cores"
