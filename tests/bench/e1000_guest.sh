@@ -70,7 +70,9 @@ pairs_cleanup() {
 	for ns in "${PNS_A[@]:1}" "${PNS_B[@]:1}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
-	echo 0 >/sys/module/e1000sp/parameters/rx_page_pool 2>/dev/null
+	# Gone once e1000sp is unloaded; then there is nothing to reset.
+	pp=/sys/module/e1000sp/parameters/rx_page_pool
+	[ -e $pp ] && echo 0 >$pp
 	return 0
 }
 trap 'pairs_cleanup; e1000_cleanup' EXIT
