@@ -134,6 +134,7 @@ def ladder(config, rnd):
                       'seconds': float(kv['seconds']),
                       'pps': round(int(kv['sent']) / float(kv['seconds'])),
                       'crit_sent': int(kv['crit_sent']), 'got': int(kv['got']),
+                      'crit_send_failed': int(kv.get('crit_failed', 0)),
                       'max_gap_s': float(kv['max_gap']), 'missed': int(kv['missed']),
                       'rcvbuf': int(kv['rcvbuf']), 'dropped': int(kv['dropped'])})
     # Absorbed: the highest flood with nothing lost before the first loss;

@@ -16,7 +16,11 @@
 
 The sender paces itself on a monotonic clock and prints what it sent as
 JSON.  Sends that fail (ENOBUFS and friends) are counted, not retried, so
-"sent" is what left the socket.
+"sent" is what left the machine: with IP_RECVERR set, a datagram the
+sender's own qdisc drops fails with ENOBUFS instead of passing for sent,
+as UDP reports it otherwise.  UDPFLOW_PRIORITY in the environment sets
+SO_PRIORITY (6, interactive, is pfifo_fast's first band: datagrams that
+do not queue behind bulk traffic leaving the same machine).
 """
 import json
 import os
@@ -28,6 +32,8 @@ import time
 
 
 WARMUP = (1 << 64) - 1
+IP_RECVERR = 11         # linux/in.h; not in Python's socket module
+IPV6_RECVERR = 25       # linux/in6.h
 
 
 def family(addr):
@@ -36,6 +42,13 @@ def family(addr):
 
 def send(addr, port, count, rate, size=64, go=None):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    if family(addr) == socket.AF_INET:
+        s.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+    else:
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVERR, 1)
+    if os.environ.get("UDPFLOW_PRIORITY"):
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_PRIORITY,
+                     int(os.environ["UDPFLOW_PRIORITY"]))
     # Connected: no name or route lookup per datagram, so nothing on the
     # send path touches files or allocates atomically (fault injection).
     s.connect((addr, port))
