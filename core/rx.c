@@ -491,23 +491,31 @@ static struct sk_buff *rxq_copybreak(struct skbpool_rxq *rxq, u32 id,
 }
 
 /*
+ * A bulk frame at the fence with no memory for its copy: an allocation
+ * failure on the receive path.  The frame is dropped, counted, and
+ * emergency entered; its buffer goes back at once.
+ */
+static struct sk_buff *rxq_fence_drop(struct skbpool_rxq *rxq, u32 id)
+{
+	skbpool_rxq_count(rxq, &rxq->stats.fence_dropped, 1);
+	skbpool_emergency_alloc_failed(rxq->sdev);
+	rxq->emergency = skbpool_emergency_poll(rxq->sdev);
+	skbpool_rx_put(rxq, id);
+	return NULL;
+}
+
+/*
  * A bulk frame at the fence: copied (skbpool_rx_copy()) and the pool
- * buffer posted again at once.  No memory for the copy is an allocation
- * failure on the receive path: the frame is dropped, counted, and
- * emergency entered.
+ * buffer posted again at once, or dropped with no memory for the copy.
  */
 static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
 				      const void *frame, u32 len)
 {
 	struct sk_buff *skb = skbpool_rx_copy(rxq, frame, len);
 
-	if (likely(skb)) {
-		skbpool_rxq_count(rxq, &rxq->stats.fence_copied, 1);
-	} else {
-		skbpool_rxq_count(rxq, &rxq->stats.fence_dropped, 1);
-		skbpool_emergency_alloc_failed(rxq->sdev);
-		rxq->emergency = skbpool_emergency_poll(rxq->sdev);
-	}
+	if (unlikely(!skb))
+		return rxq_fence_drop(rxq, id);
+	skbpool_rxq_count(rxq, &rxq->stats.fence_copied, 1);
 	skbpool_rx_put(rxq, id);
 	return skb;
 }
@@ -539,7 +547,7 @@ static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
  */
 struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 {
-	bool pfmemalloc = false;
+	bool pfmemalloc = false, copy_failed = false;
 	struct skbpool_rxbuf *buf;
 	struct sk_buff *skb;
 	void *va;
@@ -567,11 +575,16 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len)
 			skb = rxq_copybreak(rxq, id, va + rxq->headroom, len);
 			if (likely(skb))
 				return skb;
+			copy_failed = true;
 		}
+		/* Copybreak just asked for this frame's copy and got nothing:
+		 * at the fence, asking again would only spend time.
+		 */
 		if (unlikely(rxq_at_fence(rxq)) &&
 		    !skbpool_class_critical(rxq_classify(rxq, va + rxq->headroom,
 							 len, NULL)))
-			return rxq_fence_copy(rxq, id, va + rxq->headroom, len);
+			return copy_failed ? rxq_fence_drop(rxq, id) :
+			       rxq_fence_copy(rxq, id, va + rxq->headroom, len);
 	}
 	rxq->posted--;
 

@@ -656,6 +656,65 @@ static void small_frames_are_copied(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+static struct sk_buff *no_copy_counted(struct skbpool_rxq *rxq, const void *frame,
+				       u32 len)
+{
+	int *calls = kunit_get_current_test()->priv;
+
+	(*calls)++;
+	return NULL;
+}
+
+/* A small bulk frame at the fence whose copybreak copy failed is dropped
+ * there: the fence would only ask the allocator the same question again,
+ * in the same poll, with memory already short.
+ */
+static void fence_drop_asks_for_one_copy(struct kunit *test)
+{
+	struct skbpool_rxq_params p = {
+		.ring_size = RING, .frame_len = FRAME_LEN, .copybreak = 256,
+	};
+	struct skbpool_rxq *q = skbpool_rxq_alloc(fake_dev_new(test), &p, 8 * RING);
+	struct sk_buff *skbs[8 * RING], *small;
+	struct skbpool_rxq_snapshot s;
+	int calls = 0, id;
+	u32 held, i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
+	skbpool_rxq_read(q, &s);
+	held = 8 * RING - s.fence;
+	for (i = 0; i < held; i++) {		/* over copybreak: on buffers */
+		id = rx_get(q);
+		KUNIT_ASSERT_GE(test, id, 0);
+		memset(skbpool_rx_va(q, id), 0x5a, 1000);
+		skbs[i] = rx_build_raw(q, id, 1000);
+		KUNIT_ASSERT_NOT_NULL(test, skbs[i]);
+	}
+	skbpool_rxq_read(q, &s);
+	KUNIT_ASSERT_EQ(test, s.fence_copied, 0);
+
+	test->priv = &calls;
+	kunit_activate_static_stub(test, skbpool_rx_copy, no_copy_counted);
+	id = rx_get(q);
+	KUNIT_ASSERT_GE(test, id, 0);
+	memset(skbpool_rx_va(q, id), 0x5a, 64);
+	small = rx_build_raw(q, id, 64);
+	kunit_deactivate_static_stub(test, skbpool_rx_copy);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_NULL(test, small);
+	KUNIT_EXPECT_EQ(test, calls, 1);
+	KUNIT_EXPECT_EQ(test, s.fence_dropped, 1);
+	KUNIT_EXPECT_EQ(test, s.small_copied, 0);
+	KUNIT_EXPECT_EQ(test, s.in_flight, held);
+
+	consume_skb(small);
+	for (i = 0; i < held; i++)
+		consume_skb(skbs[i]);
+	reclaim_all(q);
+	expect_exact(test, q);
+	skbpool_rxq_free(q);
+}
+
 /* With the NAPI head cache empty, heads come from the stash; NAPI never
  * allocates them: a worker refills the stash once half is used.  With the
  * stash empty too, the frame is lost and its buffer is back on the free
@@ -850,6 +909,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(counts_exact_under_random_ops),
 	KUNIT_CASE(resize_keeps_ids_valid),
 	KUNIT_CASE(small_frames_are_copied),
+	KUNIT_CASE(fence_drop_asks_for_one_copy),
 	KUNIT_CASE(unmapped_page_is_not_counted),
 	KUNIT_CASE(pool_dies_before_its_frames),
 	{}
