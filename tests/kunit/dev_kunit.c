@@ -50,10 +50,9 @@ static void registered_release(void *p)
 	skbpool_dev_unregister(sdev);
 }
 
-static struct skbpool_dev *registered(struct kunit *test)
+static struct skbpool_dev *registered_on(struct kunit *test, struct net_device *netdev,
+					 struct device *dev)
 {
-	struct net_device *netdev = fake_netdev(test);
-	struct device *dev = fake_dma_dev(test);
 	struct skbpool_dev *sdev;
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(skbpool_dev_register(netdev, dev, NULL)), -EINVAL);
@@ -61,6 +60,11 @@ static struct skbpool_dev *registered(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sdev);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, registered_release, sdev), 0);
 	return sdev;
+}
+
+static struct skbpool_dev *registered(struct kunit *test)
+{
+	return registered_on(test, fake_netdev(test), fake_dma_dev(test));
 }
 
 /* The end of a case: as registered_release(), now. */
@@ -565,6 +569,75 @@ static void ring_change_resyncs_at_once(struct kunit *test)
 	unregister(test, sdev);
 }
 
+/* Rings made on a NIC that comes up with more channels than it had when
+ * tagged shrink every other tagged queue's share: their pools follow at
+ * once, not at the next periodic pass.
+ */
+static void new_rings_resync_at_once(struct kunit *test)
+{
+	struct skbpool_rxq_params p = { .ring_size = 16, .frame_len = 1514 };
+	struct skbpool_dev *sdev = registered(test), *other;
+	struct skbpool_rxq *rxq, *other_rxq[4];
+	u32 before, requested = 0;
+	struct net_device *wide;
+	bool made = true;
+	int waited, i;
+
+	wide = alloc_etherdev_mqs(0, 4, 4);
+	KUNIT_ASSERT_NOT_NULL(test, wide);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_netdev_free, wide), 0);
+	KUNIT_ASSERT_EQ(test, netif_set_real_num_rx_queues(wide, 1), 0);
+	other = registered_on(test, wide, fake_dma_dev_named(test, "skbpool-fake-wide"));
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(other, SKBPOOL_PRIV_FLAG_TAG), 0);
+	fake_up(sdev, true);
+	rxq = skbpool_rxq_create(sdev, &p);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rxq);
+	skbpool_resync_sync();			/* the next tick is a period away */
+	before = READ_ONCE(rxq->requested);
+	if (before <= 2 * p.ring_size * SKBPOOL_FLOOR_RINGS) {
+		rtnl_lock();
+		fake_up(sdev, false);
+		skbpool_rxq_destroy(rxq);	/* unregistering with it would WARN */
+		rtnl_unlock();
+		kunit_skip(test, "a two-queue share of %u is too near the floor, %u, to shrink",
+			   before, p.ring_size * SKBPOOL_FLOOR_RINGS);
+	}
+
+	/* Four channels set while down, as ethtool -L does: nothing kicks. */
+	KUNIT_EXPECT_EQ(test, netif_set_real_num_rx_queues(wide, 4), 0);
+	rtnl_lock();
+	fake_up(other, true);
+	for (i = 0; i < 4; i++) {
+		p.qid = i;
+		other_rxq[i] = skbpool_rxq_create(other, &p);
+		made &= !IS_ERR_OR_NULL(other_rxq[i]);
+	}
+	rtnl_unlock();
+	KUNIT_EXPECT_TRUE(test, made);
+	for (waited = 0; made && waited < 2500; waited += 20) {
+		requested = READ_ONCE(rxq->requested);
+		if (requested != before)
+			break;
+		msleep(20);
+	}
+	kunit_info(test, "share of 2 queues %u buffers, of 5 %u, after %d ms",
+		   before, requested, waited);
+	KUNIT_EXPECT_LT(test, requested, before);
+
+	rtnl_lock();
+	for (i = 0; i < 4; i++)
+		skbpool_rxq_destroy(other_rxq[i]);
+	skbpool_rxq_destroy(rxq);
+	fake_up(other, false);
+	fake_up(sdev, false);
+	rtnl_unlock();
+	unregister(test, other);
+	unregister(test, sdev);
+}
+
 /* A grow that runs out of pages part way keeps what it got: the next pass
  * asks for the rest only, instead of allocating and freeing the whole
  * grow again and again while memory is short.
@@ -613,6 +686,7 @@ static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(closed_nic_keeps_no_pool),
 	KUNIT_CASE(removed_queues_keep_no_pool),
 	KUNIT_CASE(ring_change_resyncs_at_once),
+	KUNIT_CASE(new_rings_resync_at_once),
 	KUNIT_CASE(short_grow_keeps_what_it_got),
 	{}
 };

@@ -33,14 +33,21 @@ static inline struct net_device *fake_netdev(struct kunit *test)
 	return netdev;
 }
 
-/* A struct device that maps through dma-direct, like a PCI function. */
-static inline struct device *fake_dma_dev(struct kunit *test)
+/* A struct device that maps through dma-direct, like a PCI function;
+ * names are unique while their devices live.
+ */
+static inline struct device *fake_dma_dev_named(struct kunit *test, const char *name)
 {
-	struct device *dev = kunit_device_register(test, "skbpool-fake");
+	struct device *dev = kunit_device_register(test, name);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	KUNIT_ASSERT_EQ(test, dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
 	return dev;
+}
+
+static inline struct device *fake_dma_dev(struct kunit *test)
+{
+	return fake_dma_dev_named(test, "skbpool-fake");
 }
 
 /* A device the pools can use without going through registration. */
