@@ -35,6 +35,9 @@ MATCHES="tagged:stock untagged:stock pagepool:stock tagged:pagepool"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 SURVIVAL_COUNT=${SURVIVAL_COUNT:-5000}
 SURVIVAL_RATE=500
+# Buffers per queue for the tagged pools (ethtool-ext size DEV all N);
+# empty: sized from vm.min_free_kbytes, as an admin gets by default.
+TAGGED_RESERVE=${TAGGED_RESERVE:-}
 out=/tmp/e1000-bench-$$
 mkdir -p "$out"
 
@@ -133,8 +136,15 @@ pair_setup() { # PAIR MODE
 	if [ "$mode" = tagged ]; then
 		e1000_tag "${PNS_A[p]}" "${PDEV_A[p]}" on && e1000_tag "${PNS_B[p]}" "${PDEV_B[p]}" on ||
 			return 1
+		tagged_size "${PNS_A[p]}" "${PDEV_A[p]}" && tagged_size "${PNS_B[p]}" "${PDEV_B[p]}" ||
+			return 1
 	fi
 	pair_wait_link "$p"
+}
+
+tagged_size() { # NS DEV: TAGGED_RESERVE, if set
+	[ -z "$TAGGED_RESERVE" ] && return 0
+	ip netns exec "$1" "$SV_EXT" size "$2" all "$TAGGED_RESERVE"
 }
 
 # lib/e1000.sh's wait, on pair P's namespaces, ports and addresses.
@@ -236,7 +246,8 @@ setup() { # MODE
 		echo 1 >/sys/module/e1000sp/parameters/rx_page_pool && e1000_rebuild || return 1
 	fi
 	if [ "$1" = tagged ]; then
-		e1000_tag "$NS_A" "$DEV_A" on && e1000_tag "$NS_B" "$DEV_B" on && e1000_wait_link ||
+		e1000_tag "$NS_A" "$DEV_A" on && e1000_tag "$NS_B" "$DEV_B" on &&
+			tagged_size "$NS_A" "$DEV_A" && tagged_size "$NS_B" "$DEV_B" && e1000_wait_link ||
 			return 1
 	fi
 }
@@ -252,9 +263,9 @@ for mode in $MODES; do
 	echo "$mode $ES_SENT $ES_GOT $ES_BULK_SENT $ES_BULK_GOT" >>"$out/survival"
 done
 
-python3 - "$out" "$iommu" "$MODES" <<'PY'
+python3 - "$out" "$iommu" "$MODES" "${TAGGED_RESERVE:-auto}" <<'PY'
 import json, math, statistics, sys
-out, iommu, modes = sys.argv[1], sys.argv[2], sys.argv[3].split()
+out, iommu, modes, reserve = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4]
 keys = ('tcp', 'pps', 'app')
 per_mode = {}       # mode -> round -> [(mbps, pps, app), ...] over its windows
 per_match = {}      # (x, y) -> round -> [(x figures, y figures), ...]
@@ -265,7 +276,7 @@ for line in open(out + '/windows'):
     per_mode.setdefault(x, {}).setdefault(rnd, []).append(xf)
     per_mode.setdefault(y, {}).setdefault(rnd, []).append(yf)
     per_match.setdefault((x, y), {}).setdefault(rnd, []).append((xf, yf))
-res = {'iommu': iommu, 'method': 'side by side: two pairs at once, vCPUs swapped, '
+res = {'iommu': iommu, 'tagged_reserve': reserve, 'method': 'side by side: two pairs at once, vCPUs swapped, '
        'ratio per round = geometric mean of its two windows'}
 for mode in modes:
     rounds = [per_mode[mode][r] for r in sorted(per_mode[mode])]
