@@ -56,6 +56,7 @@ struct e1000sp_rx_stats {
 	u64_stats_t split;	/* frames longer than one buffer: dropped */
 	u64_stats_t errors;	/* frames the MAC flagged (CE, SE, SEQ, CXE, RXE) */
 	u64_stats_t csum_good;
+	u64_stats_t copied;	/* untagged: small frames copied (copybreak) */
 };
 
 /*
@@ -74,6 +75,7 @@ struct e1000sp_rx_ring {
 	u32 next_to_use;
 	u32 next_to_clean;
 	u32 buf_len;		/* what the device may write: RCTL.BSIZE */
+	u32 copybreak;		/* untagged: frames up to this are copied */
 	bool discard;		/* inside a frame longer than one buffer */
 	struct skbpool_rxq *pool;
 	struct page_pool *pp;	/* untagged, rx_page_pool=1 (rx_pp.c) */
@@ -184,7 +186,17 @@ int e1000sp_pp_post(struct e1000sp_rx_ring *rx, struct e1000sp_rx_buf *b,
 void e1000sp_pp_recycle(struct e1000sp_rx_ring *rx, struct e1000sp_rx_buf *b,
 			bool napi);
 struct sk_buff *e1000sp_pp_take(struct e1000sp_rx_ring *rx,
-				struct e1000sp_rx_buf *b, u32 len);
+				struct e1000sp_rx_buf *b, u32 len,
+				struct napi_struct *napi);
+struct sk_buff *e1000sp_rx_copy(struct napi_struct *napi, const void *frame, u32 len);
+
+/* A ring counter, from the ring's NAPI poll (its only writer). */
+static inline void e1000sp_rx_count(struct e1000sp_rx_ring *rx, u64_stats_t *counter, u32 n)
+{
+	u64_stats_update_begin(&rx->syncp);
+	u64_stats_add(counter, n);
+	u64_stats_update_end(&rx->syncp);
+}
 u32 e1000sp_pp_buf_len(void);
 
 #endif /* _E1000SP_H */

@@ -13,14 +13,14 @@
 /* Driver counters; the hardware's come first in ethtool -S, skbpool_* last. */
 static const char e1000sp_sw_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_sw_dropped", "rx_alloc_failed", "rx_split_dropped", "rx_frame_errors",
-	"rx_csum_good", "tx_busy", "tx_sw_dropped", "tx_dma_failed", "tx_csum_sw",
+	"rx_csum_good", "rx_copied", "tx_busy", "tx_sw_dropped", "tx_dma_failed", "tx_csum_sw",
 	"tx_tso", "tx_timeouts", "restarts",
 };
 
 #define E1000SP_SW_STATS	ARRAY_SIZE(e1000sp_sw_stat_names)
 
 struct e1000sp_sw_totals {
-	u64 rx_dropped, rx_alloc_failed, rx_split, rx_errors, rx_csum_good;
+	u64 rx_dropped, rx_alloc_failed, rx_split, rx_errors, rx_csum_good, rx_copied;
 	u64 tx_busy, tx_dropped, tx_dma_failed, tx_csum_sw, tx_tso;
 };
 
@@ -38,6 +38,7 @@ static void e1000sp_sw_totals(struct e1000sp_adapter *ad, struct e1000sp_sw_tota
 		t->rx_split = u64_stats_read(&rx->stats.split);
 		t->rx_errors = u64_stats_read(&rx->stats.errors);
 		t->rx_csum_good = u64_stats_read(&rx->stats.csum_good);
+		t->rx_copied = u64_stats_read(&rx->stats.copied);
 	} while (u64_stats_fetch_retry(&rx->syncp, start));
 	do {
 		start = u64_stats_fetch_begin(&tx->syncp);
@@ -152,6 +153,7 @@ static void e1000sp_get_ethtool_stats(struct net_device *netdev,
 	*data++ = t.rx_split;
 	*data++ = t.rx_errors;
 	*data++ = t.rx_csum_good;
+	*data++ = t.rx_copied;
 	*data++ = t.tx_busy;
 	*data++ = t.tx_dropped;
 	*data++ = t.tx_dma_failed;

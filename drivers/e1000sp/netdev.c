@@ -18,15 +18,17 @@
 #include "e1000sp.h"
 
 /*
- * Tagged, frames up to this size go up in a small skb of their own, as
- * the in-tree e1000's copybreak (256 there too): a socket is charged a few
- * hundred bytes for a small datagram instead of half a page, and the pool
- * buffer is free again at once.  Read when the rings are built.
+ * Frames up to this size go up in a small skb of their own, as the in-tree
+ * e1000's copybreak (256 there too): a socket is charged a few hundred
+ * bytes for a small datagram instead of a buffer, and the buffer is free
+ * again at once.  In every mode, so that bench-e1000 compares pools, not
+ * copybreak: tagged, skbpool copies (skbpool_rxq_params.copybreak);
+ * untagged, the driver does (rx_take()).  Read when the rings are built.
  */
 static unsigned int copybreak = 256;
 module_param(copybreak, uint, 0644);
 MODULE_PARM_DESC(copybreak,
-		 "Tagged: frames of at most this many bytes are copied into a small skb (default 256, 0: never)");
+		 "Frames of at most this many bytes are copied into a small skb (default 256, 0: never)");
 
 #define E1000SP_IMS_ENABLE	(E1000SP_INT_RXT0 | E1000SP_INT_RXDMT0 | \
 				 E1000SP_INT_RXO | E1000SP_INT_TXDW | \
@@ -59,13 +61,6 @@ static u32 e1000sp_rx_frame_max(const struct net_device *netdev)
 static struct device *e1000sp_dma(const struct e1000sp_adapter *ad)
 {
 	return &ad->pdev->dev;
-}
-
-static void rx_count(struct e1000sp_rx_ring *rx, u64_stats_t *counter, u32 n)
-{
-	u64_stats_update_begin(&rx->syncp);
-	u64_stats_add(counter, n);
-	u64_stats_update_end(&rx->syncp);
 }
 
 static void tx_count(struct e1000sp_tx_ring *tx, u64_stats_t *counter)
@@ -110,8 +105,10 @@ static void e1000sp_check_link(struct e1000sp_adapter *ad)
 
 /* ---- receive ---------------------------------------------------------- */
 
-/* One empty buffer for descriptor @i: from the pool when tagged, else the
- * stock way, a fresh skb mapped for the device.
+/* One empty buffer for descriptor @i: from the pool when tagged, a
+ * fragment of the page_pool, else the stock way: the skb copybreak or an
+ * error left on the slot, still mapped, or a fresh skb mapped for the
+ * device.
  */
 static int rx_post(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx, u32 i)
 {
@@ -128,6 +125,8 @@ static int rx_post(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx, u32 i
 	} else if (rx->pp) {
 		if (unlikely(e1000sp_pp_post(rx, b, &dma)))
 			return -ENOMEM;
+	} else if (b->skb) {
+		dma = b->dma;		/* kept: see rx_recycle() and rx_take() */
 	} else {
 		skb = napi_alloc_skb(&ad->napi, rx->buf_len);
 		if (unlikely(!skb))
@@ -160,7 +159,7 @@ static void rx_refill(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx)
 		return;
 	while (ntu - rx->next_to_clean < rx->count - 1) {
 		if (rx_post(ad, rx, ntu & mask)) {
-			rx_count(rx, &rx->stats.alloc_failed, 1);
+			e1000sp_rx_count(rx, &rx->stats.alloc_failed, 1);
 			break;
 		}
 		ntu++;
@@ -183,34 +182,63 @@ static void rx_refill_retry(struct timer_list *t)
 	napi_schedule(&ad->napi);
 }
 
-/* Give back a posted buffer that carries no frame for the stack. */
-static void rx_recycle(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx,
-		       struct e1000sp_rx_buf *b)
+/*
+ * Give back a posted buffer that carries no frame for the stack.  On the
+ * skb path it stays on its slot, mapped, for rx_post() to post again: the
+ * CPU never touched it, so there is nothing to sync for the device.
+ */
+static void rx_recycle(struct e1000sp_rx_ring *rx, struct e1000sp_rx_buf *b)
 {
-	if (rx->pool) {
+	if (rx->pool)
 		skbpool_rx_put(rx->pool, b->id);
-		return;
-	}
-	if (rx->pp) {
+	else if (rx->pp)
 		e1000sp_pp_recycle(rx, b, true);
-		return;
-	}
-	dma_unmap_single(e1000sp_dma(ad), b->dma, rx->buf_len, DMA_FROM_DEVICE);
-	napi_consume_skb(b->skb, 1);
-	b->skb = NULL;
 }
 
+/**
+ * e1000sp_rx_copy() - an untagged small frame in an skb of its own
+ * @napi: the ring's NAPI
+ * @frame: the frame, synced for the CPU
+ * @len: its length, at most the ring's copybreak
+ *
+ * Return: the skb, or NULL (the frame then goes up on its buffer).
+ */
+struct sk_buff *e1000sp_rx_copy(struct napi_struct *napi, const void *frame, u32 len)
+{
+	struct sk_buff *skb = napi_alloc_skb(napi, len);
+
+	if (likely(skb))
+		skb_put_data(skb, frame, len);
+	return skb;
+}
+
+/*
+ * Untagged, a small frame is copied and its skb stays on the slot, still
+ * mapped: rx_post() posts it again, as the in-tree driver does.  Unlike
+ * the in-tree driver, the copied range is synced back for the device: on
+ * a bounce-buffered mapping (swiotlb) that is what hands the buffer back.
+ */
 static struct sk_buff *rx_take(struct e1000sp_adapter *ad,
 			       struct e1000sp_rx_ring *rx,
 			       struct e1000sp_rx_buf *b, u32 len)
 {
+	struct device *dev = e1000sp_dma(ad);
 	struct sk_buff *skb;
 
 	if (rx->pool)
 		return skbpool_rx_build(rx->pool, b->id, len);
 	if (rx->pp)
-		return e1000sp_pp_take(rx, b, len);
-	dma_unmap_single(e1000sp_dma(ad), b->dma, rx->buf_len, DMA_FROM_DEVICE);
+		return e1000sp_pp_take(rx, b, len, &ad->napi);
+	if (len <= rx->copybreak) {
+		dma_sync_single_for_cpu(dev, b->dma, len, DMA_FROM_DEVICE);
+		skb = e1000sp_rx_copy(&ad->napi, b->skb->data, len);
+		if (likely(skb)) {
+			dma_sync_single_for_device(dev, b->dma, len, DMA_FROM_DEVICE);
+			e1000sp_rx_count(rx, &rx->stats.copied, 1);
+			return skb;
+		}
+	}
+	dma_unmap_single(dev, b->dma, rx->buf_len, DMA_FROM_DEVICE);
 	skb = b->skb;
 	b->skb = NULL;
 	skb_put(skb, len);
@@ -244,14 +272,14 @@ static int rx_clean(struct e1000sp_adapter *ad, struct e1000sp_rx_ring *rx,
 		 */
 		if (unlikely(!(status & E1000SP_RXD_STAT_EOP) || rx->discard)) {
 			if (!rx->discard)
-				rx_count(rx, &rx->stats.split, 1);
+				e1000sp_rx_count(rx, &rx->stats.split, 1);
 			rx->discard = !(status & E1000SP_RXD_STAT_EOP);
-			rx_recycle(ad, rx, b);
+			rx_recycle(rx, b);
 			continue;
 		}
 		if (unlikely(errors & E1000SP_RXD_ERR_FRAME)) {
-			rx_count(rx, &rx->stats.errors, 1);
-			rx_recycle(ad, rx, b);
+			e1000sp_rx_count(rx, &rx->stats.errors, 1);
+			rx_recycle(rx, b);
 			continue;
 		}
 		skb = rx_take(ad, rx, b, len);
@@ -606,14 +634,18 @@ static void rx_ring_free(struct e1000sp_adapter *ad)
 	struct e1000sp_rx_ring *rx = &ad->rx;
 	u32 n;
 
-	if (!rx->pool && rx->buf) {
-		for (n = rx->next_to_clean; n != rx->next_to_use; n++) {
-			struct e1000sp_rx_buf *b = &rx->buf[n & (rx->count - 1)];
+	if (rx->pp && rx->buf) {
+		for (n = rx->next_to_clean; n != rx->next_to_use; n++)
+			e1000sp_pp_recycle(rx, &rx->buf[n & (rx->count - 1)], false);
+	} else if (!rx->pool && rx->buf) {
+		/* Posted skbs, and those copybreak kept on slots not yet
+		 * posted again.
+		 */
+		for (n = 0; n < rx->count; n++) {
+			struct e1000sp_rx_buf *b = &rx->buf[n];
 
-			if (rx->pp) {
-				e1000sp_pp_recycle(rx, b, false);
+			if (!b->skb)
 				continue;
-			}
 			dma_unmap_single(e1000sp_dma(ad), b->dma, rx->buf_len,
 					 DMA_FROM_DEVICE);
 			dev_kfree_skb_any(b->skb);
@@ -660,6 +692,7 @@ static int rings_alloc(struct e1000sp_adapter *ad)
 	rx->next_to_clean = 0;
 	rx->discard = false;
 	rx->buf_len = e1000sp_rx_buf_len(ad->netdev);
+	rx->copybreak = READ_ONCE(copybreak);
 	rx->desc = dma_alloc_coherent(dev, rx->count * sizeof(*rx->desc),
 				      &rx->desc_dma, GFP_KERNEL);
 	rx->buf = kvcalloc(rx->count, sizeof(*rx->buf), GFP_KERNEL);
@@ -677,7 +710,7 @@ static int rings_alloc(struct e1000sp_adapter *ad)
 
 	params.ring_size = rx->count;
 	params.frame_len = e1000sp_rx_frame_max(ad->netdev);
-	params.copybreak = READ_ONCE(copybreak);
+	params.copybreak = rx->copybreak;
 	rx->pool = skbpool_rxq_create(ad->pool_dev, &params);
 	if (IS_ERR(rx->pool)) {
 		int err = PTR_ERR(rx->pool);

@@ -108,12 +108,17 @@ void e1000sp_pp_recycle(struct e1000sp_rx_ring *rx, struct e1000sp_rx_buf *b,
  * @rx: the ring
  * @b: the descriptor's state
  * @len: bytes the device wrote
+ * @napi: the ring's NAPI
+ *
+ * A frame up to the ring's copybreak is copied into a small skb and its
+ * fragment goes back to the pool at once.
  *
  * Return: the skb, or NULL (no head, or a length the fragment cannot
  * hold); the fragment then goes back to the pool.
  */
 struct sk_buff *e1000sp_pp_take(struct e1000sp_rx_ring *rx,
-				struct e1000sp_rx_buf *b, u32 len)
+				struct e1000sp_rx_buf *b, u32 len,
+				struct napi_struct *napi)
 {
 	void *va = page_address(b->page) + b->offset - E1000SP_PP_HEADROOM;
 	struct sk_buff *skb;
@@ -125,6 +130,14 @@ struct sk_buff *e1000sp_pp_take(struct e1000sp_rx_ring *rx,
 	dma_sync_single_range_for_cpu(rx->pp->p.dev, page_pool_get_dma_addr(b->page),
 				      b->offset, len, DMA_FROM_DEVICE);
 	net_prefetch(va + E1000SP_PP_HEADROOM);
+	if (len <= rx->copybreak) {
+		skb = e1000sp_rx_copy(napi, va + E1000SP_PP_HEADROOM, len);
+		if (likely(skb)) {
+			e1000sp_pp_recycle(rx, b, true);
+			e1000sp_rx_count(rx, &rx->stats.copied, 1);
+			return skb;
+		}
+	}
 	skb = napi_build_skb(va, E1000SP_PP_FRAG);
 	if (unlikely(!skb)) {
 		e1000sp_pp_recycle(rx, b, true);
