@@ -29,6 +29,7 @@ lib=$repo/tests/selftests/lib
 . "$lib/ktap.sh"
 . "$lib/e1000.sh"
 . "$lib/survival.sh"
+. "$repo/tests/bench/pairs.sh"
 ROUNDS=${ROUNDS:-6}
 MODES="tagged untagged pagepool stock"
 MATCHES="tagged:stock untagged:stock pagepool:stock tagged:pagepool"
@@ -41,125 +42,14 @@ TAGGED_RESERVE=${TAGGED_RESERVE:-}
 out=/tmp/e1000-bench-$$
 mkdir -p "$out"
 
-if ! e1000_nics || [ ${#E1000_PCI[@]} -lt 4 ]; then
+if ! pairs_init 2; then
 	echo "bench-e1000: the guest needs four e1000 NICs (E1000_NICS=4)"
 	exit 1
 fi
-ALL_PCI=("${E1000_PCI[@]:0:4}")
 E1000_PCI=("${ALL_PCI[@]}")
-
-# Pair 1 is the first two NICs (hub 0), pair 2 the last two (hub 1): vm.sh
-# adds them in that order, so their PCI addresses sort that way.  Index 0
-# is unused, so that a pair's number is its index.
-PCI_A=(- "${ALL_PCI[0]}" "${ALL_PCI[2]}")
-PCI_B=(- "${ALL_PCI[1]}" "${ALL_PCI[3]}")
-PNS_A=(- "e1k-1a-$$" "e1k-2a-$$")
-PNS_B=(- "e1k-1b-$$" "e1k-2b-$$")
-PN4=(- 192.0.2 198.51.100)
-PN6=(- 2001:db8:1 2001:db8:2)
-PDEV_A=(- - -)
-PDEV_B=(- - -)
-
-pairs_cleanup() {
-	local p ns
-	for ns in "${PNS_A[@]:1}" "${PNS_B[@]:1}"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	done
-	sleep 0.2
-	for p in "${ALL_PCI[@]}"; do
-		e1000_unbind "$p"
-		echo >"/sys/bus/pci/devices/$p/driver_override"
-	done
-	for ns in "${PNS_A[@]:1}" "${PNS_B[@]:1}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	# Gone once e1000sp is unloaded; then there is nothing to reset.
-	pp=/sys/module/e1000sp/parameters/rx_page_pool
-	[ -e $pp ] && echo 0 >$pp
-	return 0
-}
 trap 'pairs_cleanup; e1000_cleanup' EXIT
-
-# Booted with VM_IOMMU=1: every NIC must sit behind a translating, strict
-# IOMMU domain, or the figures would say nothing about one.
-iommu=none
-if grep -qw intel_iommu=on /proc/cmdline; then
-	for p in "${ALL_PCI[@]}"; do
-		t=$(cat "/sys/bus/pci/devices/$p/iommu_group/type" 2>/dev/null)
-		if [ "$t" != DMA ]; then
-			echo "bench-e1000: VM_IOMMU=1 but $p's IOMMU domain is '${t:-missing}', not DMA (strict)"
-			exit 1
-		fi
-	done
-	iommu="intel-iommu, strict DMA domain"
-	echo "bench-e1000: every NIC behind the IOMMU ($iommu)"
-fi
-
-# Pair P afresh in MODE: both NICs rebound (so nothing of the last mode
-# remains), in namespaces of their own, addressed, linked, pinged.
-# rx_page_pool is read when a ring is built, so it is set only while this
-# pair's rings come up; the other pair's rings are not rebuilt meanwhile.
-pair_setup() { # PAIR MODE
-	local p=$1 mode=$2 drv=e1000sp pci ns
-	[ "$mode" = stock ] && drv=e1000
-	modprobe "$drv" || return 1
-	for pci in "${PCI_A[p]}" "${PCI_B[p]}"; do
-		e1000_unbind "$pci"
-	done
-	for ns in "${PNS_A[p]}" "${PNS_B[p]}"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-		ip netns add "$ns" || return 1
-	done
-	for pci in "${PCI_A[p]}" "${PCI_B[p]}"; do
-		echo "$drv" >"/sys/bus/pci/devices/$pci/driver_override" &&
-			echo "$pci" >/sys/bus/pci/drivers_probe || return 1
-	done
-	for _ in $(seq 1 50); do
-		[ -n "$(e1000_netdev "${PCI_A[p]}")" ] && [ -n "$(e1000_netdev "${PCI_B[p]}")" ] && break
-		sleep 0.1
-	done
-	PDEV_A[p]=$(e1000_netdev "${PCI_A[p]}")
-	PDEV_B[p]=$(e1000_netdev "${PCI_B[p]}")
-	[ -n "${PDEV_A[p]}" ] && [ -n "${PDEV_B[p]}" ] || return 1
-	# The MACs vm.sh gives pair 1 end in :01 and :02, pair 2's in :03, :04.
-	case "$(cat "/sys/class/net/${PDEV_A[p]}/address")" in
-	*:0$((2 * p - 1))) ;;
-	*) echo "bench-e1000: ${PCI_A[p]} is not the NIC vm.sh put on hub $((p - 1))"; return 1 ;;
-	esac
-	ip link set "${PDEV_A[p]}" netns "${PNS_A[p]}" &&
-		ip link set "${PDEV_B[p]}" netns "${PNS_B[p]}" || return 1
-	[ "$mode" = pagepool ] && echo 1 >/sys/module/e1000sp/parameters/rx_page_pool
-	netns_addr_pair "${PNS_A[p]}" "${PDEV_A[p]}" "${PNS_B[p]}" "${PDEV_B[p]}" \
-		"${PN4[p]}" "${PN6[p]}" || return 1
-	[ "$mode" = pagepool ] && echo 0 >/sys/module/e1000sp/parameters/rx_page_pool
-	if [ "$mode" = tagged ]; then
-		e1000_tag "${PNS_A[p]}" "${PDEV_A[p]}" on && e1000_tag "${PNS_B[p]}" "${PDEV_B[p]}" on ||
-			return 1
-		tagged_size "${PNS_A[p]}" "${PDEV_A[p]}" && tagged_size "${PNS_B[p]}" "${PDEV_B[p]}" ||
-			return 1
-	fi
-	pair_wait_link "$p"
-}
-
-tagged_size() { # NS DEV: TAGGED_RESERVE, if set
-	[ -z "$TAGGED_RESERVE" ] && return 0
-	ip netns exec "$1" "$SV_EXT" size "$2" all "$TAGGED_RESERVE"
-}
-
-# lib/e1000.sh's wait, on pair P's namespaces, ports and addresses.
-pair_wait_link() { # PAIR
-	local p=$1
-	NS_A=${PNS_A[p]} DEV_A=${PDEV_A[p]} NS_B=${PNS_B[p]} DEV_B=${PDEV_B[p]} \
-		E1000_N4=${PN4[p]} e1000_wait_link
-}
-
-pair_rx() { # PAIR -> frames B's driver passed up so far
-	local p=$1 rx dr
-	rx=$(e1000_sys "${PNS_B[p]}" "${PDEV_B[p]}" rx_packets)
-	dr=$(e1000_sys "${PNS_B[p]}" "${PDEV_B[p]}" rx_dropped)
-	echo $((rx - dr))
-}
+pairs_iommu bench-e1000 || exit 1
+iommu=$IOMMU
 
 # One window: both pairs at once, pair P's iperf3 (both ends) on vCPU
 # CPU[P].  Writes "mbps pps app sent" for each pair to FILE.P.

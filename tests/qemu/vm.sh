@@ -15,7 +15,8 @@
 # pair joined back to back by a QEMU hub of its own), VM_ACCEL (tcg|kvm: skip the KVM probe),
 # VM_IOMMU=1 (a q35 machine with QEMU's intel-iommu in front of every PCI
 # device and a strict IOMMU in the guest: each DMA map and unmap goes
-# through the emulated IOMMU and its IOTLB invalidation).
+# through the emulated IOMMU and its IOTLB invalidation), VM_TRACE (QEMU
+# trace events, comma-separated, logged to VM_TRACE_LOG: bench-iotlb).
 # A distribution kernel instead of the test kernel (make check-distro):
 # VM_KERNEL (its vmlinuz), VM_KVER (its release), VM_INITRD (what mounts
 # the 9p root: tests/distro/initramfs.sh), VM_ROOT (the tree the guest
@@ -108,6 +109,13 @@ qemu_args() { # accel mode run-dir
 	# Before any PCI device: QEMU attaches devices to the IOMMU that
 	# exists when they are created.
 	[ "${VM_IOMMU:-0}" = 1 ] && echo "-machine q35 -device intel-iommu"
+	if [ -n "${VM_TRACE:-}" ]; then
+		local ev
+		for ev in ${VM_TRACE//,/ }; do
+			echo "-trace enable=$ev"
+		done
+		echo "-D ${VM_TRACE_LOG:?VM_TRACE needs VM_TRACE_LOG}"
+	fi
 	echo "-fsdev local,id=root,path=$guest_root,security_model=none,readonly=on,multidevs=remap"
 	echo "-device virtio-9p-pci,fsdev=root,mount_tag=rootfs"
 	echo "-fsdev local,id=repo,path=$repo,security_model=none,readonly=on,multidevs=remap"
