@@ -27,13 +27,21 @@ mkfifo "$tmp/trace"
 # the IOVA pages it touched.
 python3 - "$tmp/trace" "$tmp/counts.json" <<'PY' &
 import json, sys
-hits, miss, resets, pages = {}, {}, {}, {}
+hits, miss, resets, pages, inval, dom_sid = {}, {}, {}, {}, {}, {}
 last = None
 with open(sys.argv[1]) as f:
     for line in f:
         if 'vtd_iotlb_reset' in line:
             if last is not None:
                 resets[last] = resets.get(last, 0) + 1
+            continue
+        if 'vtd_inv_desc_iotlb_pages' in line:
+            w = line.split()
+            try:
+                dom = int(w[w.index('domain') + 1], 16)
+            except (ValueError, IndexError):
+                continue
+            inval[dom] = inval.get(dom, 0) + 1
             continue
         hit = 'vtd_iotlb_page_hit' in line
         if not hit and 'vtd_iotlb_page_update' not in line:
@@ -49,14 +57,24 @@ with open(sys.argv[1]) as f:
         pages.setdefault(sid, set()).add(iova)
         if not hit:
             last = sid
-json.dump({'hits': hits, 'miss': miss, 'resets': resets,
+            try:
+                dom_sid[int(w[w.index('domain') + 1], 16)] = sid
+            except (ValueError, IndexError):
+                pass
+# Invalidations name a domain; each NIC has a strict DMA domain of its own.
+inv = {}
+for dom, n in inval.items():
+    if dom in dom_sid:
+        inv[dom_sid[dom]] = inv.get(dom_sid[dom], 0) + n
+json.dump({'hits': hits, 'miss': miss, 'resets': resets, 'inval': inv,
            'pages': {k: len(v) for k, v in pages.items()}}, open(sys.argv[2], 'w'))
 PY
 counter=$!
 
 rc=0
 VM_IOMMU=1 E1000_NICS=8 VM_TIMEOUT=${VM_TIMEOUT:-1200} \
-	VM_TRACE=vtd_iotlb_page_hit,vtd_iotlb_page_update,vtd_iotlb_reset VM_TRACE_LOG="$tmp/trace" \
+	VM_TRACE=vtd_iotlb_page_hit,vtd_iotlb_page_update,vtd_iotlb_reset,vtd_inv_desc_iotlb_pages \
+	VM_TRACE_LOG="$tmp/trace" \
 	"$repo/tests/qemu/vm.sh" run \
 	"SECONDS_PER_RUN=${SECONDS_PER_RUN:-8} bash tests/bench/iotlb_guest.sh" >"$out.log" 2>&1 || rc=$?
 wait "$counter" || true
@@ -79,21 +97,23 @@ names = {"stock": "in-tree e1000", "pagepool": "e1000sp page_pool",
          "untagged": "e1000sp untagged", "tagged": "e1000sp tagged"}
 res = {"runs": []}
 print()
-print("%-18s %8s %9s %10s %10s %10s %10s %8s" % ("", "Mbit/s", "frames B", "lookups/fr",
-      "misses/fr", "A miss/fr", "B pages", "resets"))
+print("%-18s %8s %9s %10s %10s %10s %10s %10s %8s" % ("", "Mbit/s", "frames B", "lookups/fr",
+      "misses/fr", "A miss/fr", "inval/fr", "B pages", "resets"))
 for line in sys.stdin:
     _, mode, a, b, mbps, rx_b, rx_a = line.split()
     rx_b = max(int(rx_b), 1)
     r = {"config": mode, "mbps": float(mbps), "frames_b": int(rx_b), "frames_a": int(rx_a),
          "lookups_b": get("hits", b) + get("miss", b), "misses_b": get("miss", b),
          "misses_a": get("miss", a), "pages_b": get("pages", b), "pages_a": get("pages", a),
+         "invalidations": get("inval", a) + get("inval", b),
          "resets": get("resets", a) + get("resets", b)}
     res["runs"].append(r)
-    print("%-18s %8.1f %9d %10.2f %10.3f %10.3f %10d %8d" % (names[mode], r["mbps"], rx_b,
+    print("%-18s %8.1f %9d %10.2f %10.3f %10.3f %10.3f %10d %8d" % (names[mode], r["mbps"], rx_b,
           r["lookups_b"] / rx_b, r["misses_b"] / rx_b, r["misses_a"] / rx_b,
-          r["pages_b"], r["resets"]))
+          r["invalidations"] / rx_b, r["pages_b"], r["resets"]))
 json.dump(res, open(sys.argv[2], "w"), indent=1)
 print("per frame received on B; misses cost QEMU a page-table walk; a reset empties the")
-print("whole IOTLB (1,024 entries) for every NIC; pages: distinct IOVA pages B touched")
+print("whole IOTLB (1,024 entries) for every NIC; inval: page invalidations (unmaps) of both")
+print("ends; pages: distinct IOVA pages B touched")
 ' "$tmp/counts.json" "$out.json"
 echo "== written: build/bench/iotlb.json, build/bench/iotlb.log"
