@@ -23,22 +23,14 @@
 # scenario (lib/e1000.sh): critical datagrams delivered of those sent while
 # every non-sleeping allocation fails.  Human-readable lines, then one line
 # "E1000_BENCH_JSON: {...}" for the host.
-# shellcheck disable=SC2034 # SV_LIB is read by lib/survival.sh's helpers
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-lib=$repo/tests/selftests/lib
-. "$lib/ktap.sh"
-. "$lib/e1000.sh"
-. "$lib/survival.sh"
-. "$repo/tests/bench/pairs.sh"
+# shellcheck disable=SC2034 # E1000_PCI is read by lib/e1000.sh's helpers
+. "$(dirname "$0")/pairs.sh"
 ROUNDS=${ROUNDS:-6}
 MODES="tagged untagged pagepool stock"
 MATCHES="tagged:stock untagged:stock pagepool:stock tagged:pagepool"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 SURVIVAL_COUNT=${SURVIVAL_COUNT:-5000}
 SURVIVAL_RATE=500
-# Buffers per queue for the tagged pools (ethtool-ext size DEV all N);
-# empty: sized from vm.min_free_kbytes, as an admin gets by default.
-TAGGED_RESERVE=${TAGGED_RESERVE:-}
 out=/tmp/e1000-bench-$$
 mkdir -p "$out"
 

@@ -10,16 +10,10 @@
 # pair carries one iperf3 TCP stream from A to B for SECONDS_PER_RUN
 # seconds.  Prints one line per pair: "IOTLB_PAIR MODE PCI_A PCI_B
 # MBIT_S RX_B RX_A", frames received on each end during the stream.
-# shellcheck disable=SC2034 # SV_LIB is read by lib/survival.sh's helpers
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-lib=$repo/tests/selftests/lib
-. "$lib/ktap.sh"
-. "$lib/e1000.sh"
-. "$lib/survival.sh"
-. "$repo/tests/bench/pairs.sh"
+# shellcheck disable=SC2034 # E1000_PCI is read by lib/e1000.sh's helpers
+. "$(dirname "$0")/pairs.sh"
 MODES="stock pagepool untagged tagged"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
-TAGGED_RESERVE=${TAGGED_RESERVE:-}
 out=/tmp/iotlb-bench-$$
 mkdir -p "$out"
 

@@ -1,12 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# NIC pairs for the e1000 benches, sourced after lib/e1000.sh and
-# lib/survival.sh.  Pair P (1, 2, ...) is the (2P-1)th and the 2Pth e1000
-# NIC, on QEMU hub P-1: vm.sh adds them in that order, so their PCI
-# addresses sort that way.  Each end sits in a namespace of its own, so
+# NIC pairs for the e1000 benches, with the selftests' e1000 and survival
+# helpers (tests/selftests/lib).  Pair P (1, 2, ...) is the (2P-1)th and
+# the 2Pth e1000 NIC, on QEMU hub P-1: vm.sh adds them in that order, so
+# their PCI addresses sort that way.  Each end sits in a namespace of its own, so
 # pairs may repeat the documentation address ranges.  Index 0 of every
 # array is unused, so that a pair's number is its index.
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # SV_LIB is read by lib/survival.sh's helpers
+
+lib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../selftests/lib" && pwd)
+. "$lib/ktap.sh"
+. "$lib/e1000.sh"
+. "$lib/survival.sh"
+# Buffers per queue for the tagged pools (ethtool-ext size DEV all N);
+# empty: sized from vm.min_free_kbytes, as an admin gets by default.
+TAGGED_RESERVE=${TAGGED_RESERVE:-}
 
 # Needs 2 x PAIRS e1000 NICs; sets ALL_PCI, PCI_A/B, PNS_A/B, PN4, PN6.
 pairs_init() { # PAIRS
