@@ -34,13 +34,7 @@ SURVIVAL_RATE=500
 out=/tmp/e1000-bench-$$
 mkdir -p "$out"
 
-if ! pairs_init 2; then
-	echo "bench-e1000: the guest needs four e1000 NICs (E1000_NICS=4)"
-	exit 1
-fi
-E1000_PCI=("${ALL_PCI[@]}")
-trap 'pairs_cleanup; e1000_cleanup' EXIT
-pairs_iommu bench-e1000 || exit 1
+pairs_start 2 bench-e1000
 iommu=$IOMMU
 
 # One window: both pairs at once, pair P's iperf3 (both ends) on vCPU

@@ -17,13 +17,7 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 out=/tmp/iotlb-bench-$$
 mkdir -p "$out"
 
-if ! pairs_init 4; then
-	echo "bench-iotlb: the guest needs eight e1000 NICs (E1000_NICS=8)"
-	exit 1
-fi
-E1000_PCI=("${ALL_PCI[@]}")
-trap 'pairs_cleanup; e1000_cleanup' EXIT
-pairs_iommu bench-iotlb || exit 1
+pairs_start 4 bench-iotlb
 if [ "$IOMMU" = none ]; then
 	echo "bench-iotlb: the guest is not behind an IOMMU (VM_IOMMU=1)"
 	exit 1

@@ -53,6 +53,18 @@ pairs_cleanup() {
 	[ -e $pp ] && echo 0 >$pp
 	return 0
 }
+# A bench's start: PAIRS pairs, cleaned up at exit, and IOMMU checked;
+# exits saying why when the guest lacks the NICs or a NIC its IOMMU.
+pairs_start() { # PAIRS BENCH-NAME
+	if ! pairs_init "$1"; then
+		echo "$2: the guest needs $((2 * $1)) e1000 NICs (E1000_NICS=$((2 * $1)))"
+		exit 1
+	fi
+	E1000_PCI=("${ALL_PCI[@]}")
+	trap 'pairs_cleanup; e1000_cleanup' EXIT
+	pairs_iommu "$2" || exit 1
+}
+
 # Booted with VM_IOMMU=1: every NIC must sit behind a translating, strict
 # IOMMU domain, or the figures would say nothing about one.  Sets IOMMU
 # ("none" without one); fails, saying why, when a NIC is not behind it.
