@@ -10,7 +10,6 @@
 # pair carries one iperf3 TCP stream from A to B for SECONDS_PER_RUN
 # seconds.  Prints one line per pair: "IOTLB_PAIR MODE PCI_A PCI_B
 # MBIT_S RX_B RX_A", frames received on each end during the stream.
-# shellcheck disable=SC2034 # E1000_PCI is read by lib/e1000.sh's helpers
 . "$(dirname "$0")/pairs.sh"
 MODES="stock pagepool untagged tagged"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
@@ -33,7 +32,10 @@ for mode in $MODES; do
 	rx_b=$(e1000_sys "${PNS_B[p]}" "${PDEV_B[p]}" rx_packets)
 	rx_a=$(e1000_sys "${PNS_A[p]}" "${PDEV_A[p]}" rx_packets)
 	ip netns exec "${PNS_B[p]}" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
-	sleep 0.5
+	for _ in $(seq 1 100); do
+		ip netns exec "${PNS_B[p]}" ss -ltnH 'sport = :5201' | grep -q . && break
+		sleep 0.1
+	done
 	if ! ip netns exec "${PNS_A[p]}" timeout 120 iperf3 -c "${PN4[p]}.2" -p 5201 \
 		-t "$SECONDS_PER_RUN" -J >"$out/$mode.json"; then
 		echo "bench-iotlb: iperf3 failed ($mode)"

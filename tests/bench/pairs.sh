@@ -7,7 +7,6 @@
 # pairs may repeat the documentation address ranges.  Index 0 of every
 # array is unused, so that a pair's number is its index.
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # SV_LIB is read by lib/survival.sh's helpers
 
 lib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../selftests/lib" && pwd)
 . "$lib/ktap.sh"
@@ -49,13 +48,14 @@ pairs_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	# Gone once e1000sp is unloaded; then there is nothing to reset.
-	pp=/sys/module/e1000sp/parameters/rx_page_pool
+	local pp=/sys/module/e1000sp/parameters/rx_page_pool
 	[ -e $pp ] && echo 0 >$pp
 	return 0
 }
 # A bench's start: PAIRS pairs, cleaned up at exit, and IOMMU checked;
 # exits saying why when the guest lacks the NICs or a NIC its IOMMU.
 pairs_start() { # PAIRS BENCH-NAME
+	PAIRS_BENCH=$2
 	if ! pairs_init "$1"; then
 		echo "$2: the guest needs $((2 * $1)) e1000 NICs (E1000_NICS=$((2 * $1)))"
 		exit 1
@@ -113,7 +113,7 @@ pair_setup() { # PAIR MODE
 	# The MACs vm.sh gives pair 1 end in :01 and :02, pair 2's in :03, :04.
 	case "$(cat "/sys/class/net/${PDEV_A[p]}/address")" in
 	*:0$((2 * p - 1))) ;;
-	*) echo "bench-e1000: ${PCI_A[p]} is not the NIC vm.sh put on hub $((p - 1))"; return 1 ;;
+	*) echo "$PAIRS_BENCH: ${PCI_A[p]} is not the NIC vm.sh put on hub $((p - 1))"; return 1 ;;
 	esac
 	ip link set "${PDEV_A[p]}" netns "${PNS_A[p]}" &&
 		ip link set "${PDEV_B[p]}" netns "${PNS_B[p]}" || return 1
@@ -130,9 +130,22 @@ pair_setup() { # PAIR MODE
 	pair_wait_link "$p"
 }
 
-tagged_size() { # NS DEV: TAGGED_RESERVE, if set
+# TAGGED_RESERVE, if set, and the pool grown or shrunk to it: a resize is
+# applied by the queue's NAPI after the resync worker asked for it, so a
+# run started at once would measure a mix of sizes.  The pool holds whole
+# pages of two buffers: an odd reserve is rounded up.
+tagged_size() { # NS DEV
+	local want=$((TAGGED_RESERVE + TAGGED_RESERVE % 2))
 	[ -z "$TAGGED_RESERVE" ] && return 0
-	ip netns exec "$1" "$SV_EXT" size "$2" all "$TAGGED_RESERVE"
+	ip netns exec "$1" "$SV_EXT" size "$2" all "$TAGGED_RESERVE" || return 1
+	for _ in $(seq 1 100); do
+		[ "$(e1000_stat "$1" "$2" skbpool_rx_total)" = "$want" ] && return 0
+		# Buffers move at the queue's refills: give it traffic.
+		ip netns exec "$1" ping -c 1 -W 1 -I "$2" ff02::1 >/dev/null 2>&1
+		sleep 0.1
+	done
+	echo "$PAIRS_BENCH: $2's pool is $(e1000_stat "$1" "$2" skbpool_rx_total) buffers, not $want"
+	return 1
 }
 
 # lib/e1000.sh's wait, on pair P's namespaces, ports and addresses.

@@ -16,7 +16,8 @@
 # VM_IOMMU=1 (a q35 machine with QEMU's intel-iommu in front of every PCI
 # device and a strict IOMMU in the guest: each DMA map and unmap goes
 # through the emulated IOMMU and its IOTLB invalidation), VM_TRACE (QEMU
-# trace events, comma-separated, logged to VM_TRACE_LOG: bench-iotlb).
+# trace events, comma-separated, no wildcards, logged to VM_TRACE_LOG:
+# bench-iotlb).
 # A distribution kernel instead of the test kernel (make check-distro):
 # VM_KERNEL (its vmlinuz), VM_KVER (its release), VM_INITRD (what mounts
 # the 9p root: tests/distro/initramfs.sh), VM_ROOT (the tree the guest
@@ -109,9 +110,11 @@ qemu_args() { # accel mode run-dir
 	# Before any PCI device: QEMU attaches devices to the IOMMU that
 	# exists when they are created.
 	[ "${VM_IOMMU:-0}" = 1 ] && echo "-machine q35 -device intel-iommu"
-	if [ -n "${VM_TRACE:-}" ]; then
-		local ev
-		for ev in ${VM_TRACE//,/ }; do
+	# Not for the KVM probe: only the guest that runs the command traces.
+	if [ -n "${VM_TRACE:-}" ] && [ "$2" != probe ]; then
+		local ev evs
+		IFS=, read -ra evs <<<"$VM_TRACE"
+		for ev in "${evs[@]}"; do
 			echo "-trace enable=$ev"
 		done
 		echo "-D ${VM_TRACE_LOG:?VM_TRACE needs VM_TRACE_LOG}"
