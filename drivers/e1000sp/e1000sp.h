@@ -189,6 +189,7 @@ struct sk_buff *e1000sp_pp_take(struct e1000sp_rx_ring *rx,
 				struct e1000sp_rx_buf *b, u32 len,
 				struct napi_struct *napi);
 struct sk_buff *e1000sp_rx_copy(struct napi_struct *napi, const void *frame, u32 len);
+u32 e1000sp_pp_buf_len(void);
 
 /* A ring counter, from the ring's NAPI poll (its only writer). */
 static inline void e1000sp_rx_count(struct e1000sp_rx_ring *rx, u64_stats_t *counter, u32 n)
@@ -197,6 +198,5 @@ static inline void e1000sp_rx_count(struct e1000sp_rx_ring *rx, u64_stats_t *cou
 	u64_stats_add(counter, n);
 	u64_stats_update_end(&rx->syncp);
 }
-u32 e1000sp_pp_buf_len(void);
 
 #endif /* _E1000SP_H */
