@@ -4,9 +4,9 @@
 # e1000sp's copybreak in each of its three receive ways: an skb per buffer
 # (untagged), the kernel's page_pool (untagged, rx_page_pool=1) and
 # skbpool (tagged).  A 64-byte datagram a socket holds is charged a small
-# skb's truesize against its receive buffer, under 1 KiB, as with the
-# in-tree e1000; with copybreak=0 it is charged the buffer it came in, 2 KiB
-# or more (the line is drawn at 1.5 KiB).  The charge is read where the application's limit applies: the
+# skb's truesize against its receive buffer, as with the in-tree e1000;
+# with copybreak=0 it is charged the buffer it came in (the line between
+# them is drawn at 1.5 KiB).  The charge is read where the application's limit applies: the
 # socket's receive queue in /proc/net/udp, with every datagram queued;
 # the copies are counted where each way counts them (rx_copied,
 # skbpool_rx_small_copied).  That rx_page_pool=1 gives the ring a page_pool
@@ -91,17 +91,22 @@ charge_per_datagram() { # MODE
 }
 
 # MODE COPYBREAK: rings rebuilt with both parameters, then the charge.  A
-# small skb's truesize is about 800-900 bytes, a buffer's over 2,000.
+# small skb's truesize is 1,280 bytes untagged (napi_alloc_skb(), as the
+# in-tree driver's) and 832 tagged (a kmalloc'd head), a buffer's 2,304
+# or more.
 check() { # MODE COPYBREAK
-	local mode=$1 cb=$2 pp=0 want=0
+	local mode=$1 cb=$2 pp=0 copies_ok
 	[ "$mode" = page_pool ] && pp=1
-	[ "$cb" -gt 0 ] && want=$N
 	echo "$cb" >"$CB" && echo "$pp" >"$PP" && e1000_rebuild ||
 		{ ktap_fail "$mode, copybreak=$cb: rebuild the rings"; return; }
 	if ! charge_per_datagram "$mode"; then
 		ktap_fail "$mode, copybreak=$cb: $N datagrams queued, none lost or dropped"
-	elif [ "$COPIED" != "$want" ]; then
-		ktap_fail "$mode, copybreak=$cb: $want copies counted" "$COPIED"
+		return
+	fi
+	# Every datagram copied, and maybe a neighbour solicitation too; or none.
+	if [ "$cb" -gt 0 ]; then copies_ok=$((COPIED >= N)); else copies_ok=$((COPIED == 0)); fi
+	if [ "$copies_ok" != 1 ]; then
+		ktap_fail "$mode, copybreak=$cb: copies counted" "$COPIED for $N datagrams"
 	elif [ "$cb" -gt 0 ] && [ "$PER" -lt 1536 ]; then
 		ktap_pass "$mode, copybreak=$cb: a 64-byte datagram is charged $PER bytes (a small skb)"
 	elif [ "$cb" = 0 ] && [ "$PER" -gt 1536 ]; then
