@@ -15,14 +15,6 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$repo/build/bench"
 name=e1000
 [ "${VM_IOMMU:-0}" = 1 ] && name=e1000-iommu
-# TAGGED_RESERVE=N: the tagged pools held at N buffers per queue instead of
-# their automatic size (an experiment: written to $name-reserveN.*).
-if [ -n "${TAGGED_RESERVE:-}" ]; then
-	case $TAGGED_RESERVE in
-	*[!0-9]*) echo "bench-e1000: TAGGED_RESERVE must be a number of buffers, not '$TAGGED_RESERVE'"; exit 2 ;;
-	esac
-	name+=-reserve$TAGGED_RESERVE
-fi
 out=$repo/build/bench/$name
 # The guest reads ROUNDS, SECONDS_PER_RUN and SURVIVAL_COUNT; a round takes
 # about four minutes under TCG, so the guest's time limit follows ROUNDS.
@@ -30,7 +22,6 @@ rounds=${ROUNDS:-6}
 vars="ROUNDS=$rounds"
 [ -n "${SECONDS_PER_RUN:-}" ] && vars+=" SECONDS_PER_RUN=$SECONDS_PER_RUN"
 [ -n "${SURVIVAL_COUNT:-}" ] && vars+=" SURVIVAL_COUNT=$SURVIVAL_COUNT"
-[ -n "${TAGGED_RESERVE:-}" ] && vars+=" TAGGED_RESERVE=$TAGGED_RESERVE"
 E1000_NICS=4 VM_TIMEOUT=${VM_TIMEOUT:-$((900 + 420 * rounds))} \
 	"$repo/tests/qemu/vm.sh" run "$vars bash tests/bench/e1000_guest.sh" |
 	tee "$out.log" | grep -v '^E1000_BENCH_JSON: '
@@ -69,7 +60,7 @@ print("medians of %d rounds; each ratio side by side within a round (two pairs a
 print("vCPUs swapped, geometric mean of the two windows), then the median and the spread")
 print("tagged / in-tree, per-round spread max/min: TCP %.2f, datagrams read %.2f, frames up %.2f" %
       tuple(r["tagged_vs_stock_%s_maxmin" % k] for k in ("tcp", "app", "pps")))
-print("IOMMU: " + r["iommu"] + "; tagged reserve: " + r["tagged_reserve"])
+print("IOMMU: " + r["iommu"])
 print("machine: " + r["machine"])
 matches = ("tagged_vs_stock", "untagged_vs_stock", "pagepool_vs_stock", "tagged_vs_pagepool")
 with open(sys.argv[1] + ".dat", "w") as f:

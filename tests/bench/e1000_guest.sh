@@ -122,8 +122,7 @@ setup() { # MODE
 		echo 1 >/sys/module/e1000sp/parameters/rx_page_pool && e1000_rebuild || return 1
 	fi
 	if [ "$1" = tagged ]; then
-		e1000_tag "$NS_A" "$DEV_A" on && e1000_tag "$NS_B" "$DEV_B" on &&
-			tagged_size "$NS_A" "$DEV_A" && tagged_size "$NS_B" "$DEV_B" && e1000_wait_link ||
+		e1000_tag "$NS_A" "$DEV_A" on && e1000_tag "$NS_B" "$DEV_B" on && e1000_wait_link ||
 			return 1
 	fi
 }
@@ -139,9 +138,9 @@ for mode in $MODES; do
 	echo "$mode $ES_SENT $ES_GOT $ES_BULK_SENT $ES_BULK_GOT" >>"$out/survival"
 done
 
-python3 - "$out" "$iommu" "$MODES" "${TAGGED_RESERVE:-auto}" <<'PY'
+python3 - "$out" "$iommu" "$MODES" <<'PY'
 import json, math, statistics, sys
-out, iommu, modes, reserve = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4]
+out, iommu, modes = sys.argv[1], sys.argv[2], sys.argv[3].split()
 keys = ('tcp', 'pps', 'app')
 per_mode = {}       # mode -> round -> [(mbps, pps, app), ...] over its windows
 per_match = {}      # (x, y) -> round -> [(x figures, y figures), ...]
@@ -152,7 +151,7 @@ for line in open(out + '/windows'):
     per_mode.setdefault(x, {}).setdefault(rnd, []).append(xf)
     per_mode.setdefault(y, {}).setdefault(rnd, []).append(yf)
     per_match.setdefault((x, y), {}).setdefault(rnd, []).append((xf, yf))
-res = {'iommu': iommu, 'tagged_reserve': reserve, 'method': 'side by side: two pairs at once, vCPUs swapped, '
+res = {'iommu': iommu, 'method': 'side by side: two pairs at once, vCPUs swapped, '
        'ratio per round = geometric mean of its two windows'}
 for mode in modes:
     rounds = [per_mode[mode][r] for r in sorted(per_mode[mode])]

@@ -12,9 +12,6 @@ lib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../selftests/lib" && pwd)
 . "$lib/ktap.sh"
 . "$lib/e1000.sh"
 . "$lib/survival.sh"
-# Buffers per queue for the tagged pools (ethtool-ext size DEV all N);
-# empty: sized from vm.min_free_kbytes, as an admin gets by default.
-TAGGED_RESERVE=${TAGGED_RESERVE:-}
 
 # Needs 2 x PAIRS e1000 NICs; sets ALL_PCI, PCI_A/B, PNS_A/B, PN4, PN6.
 pairs_init() { # PAIRS
@@ -124,28 +121,8 @@ pair_setup() { # PAIR MODE
 	if [ "$mode" = tagged ]; then
 		e1000_tag "${PNS_A[p]}" "${PDEV_A[p]}" on && e1000_tag "${PNS_B[p]}" "${PDEV_B[p]}" on ||
 			return 1
-		tagged_size "${PNS_A[p]}" "${PDEV_A[p]}" && tagged_size "${PNS_B[p]}" "${PDEV_B[p]}" ||
-			return 1
 	fi
 	pair_wait_link "$p"
-}
-
-# TAGGED_RESERVE, if set, and the pool grown or shrunk to it: a resize is
-# applied by the queue's NAPI after the resync worker asked for it, so a
-# run started at once would measure a mix of sizes.  The pool holds whole
-# pages of two buffers: an odd reserve is rounded up.
-tagged_size() { # NS DEV
-	local want=$((TAGGED_RESERVE + TAGGED_RESERVE % 2))
-	[ -z "$TAGGED_RESERVE" ] && return 0
-	ip netns exec "$1" "$SV_EXT" size "$2" all "$TAGGED_RESERVE" || return 1
-	for _ in $(seq 1 100); do
-		[ "$(e1000_stat "$1" "$2" skbpool_rx_total)" = "$want" ] && return 0
-		# Buffers move at the queue's refills: give it traffic.
-		ip netns exec "$1" ping -c 1 -W 1 -I "$2" ff02::1 >/dev/null 2>&1
-		sleep 0.1
-	done
-	echo "$PAIRS_BENCH: $2's pool is $(e1000_stat "$1" "$2" skbpool_rx_total) buffers, not $want"
-	return 1
 }
 
 # lib/e1000.sh's wait, on pair P's namespaces, ports and addresses.
