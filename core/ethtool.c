@@ -38,6 +38,7 @@ static const char skbpool_stat_names[][ETH_GSTRING_LEN] = {
 	"skbpool_rx_fence_copied",
 	"skbpool_rx_fence_dropped",
 	"skbpool_rx_small_copied",
+	"skbpool_rx_copy_failed",
 	"skbpool_rx_pfmemalloc",
 	"skbpool_rx_pages_alloc",
 	"skbpool_tx_bounce",
@@ -194,6 +195,7 @@ void skbpool_ethtool_stats(struct skbpool_dev *sdev, u64 **data)
 	*v++ = t.rx.fence_copied;
 	*v++ = t.rx.fence_dropped;
 	*v++ = t.rx.small_copied;
+	*v++ = t.rx.copy_failed;
 	*v++ = t.rx.pfmemalloc;
 	*v++ = t.rx.pages_alloc;
 	*v++ = t.tx_bounce;

@@ -476,17 +476,20 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_rx_copy);
  * charged a few hundred bytes of truesize instead of half a page, so a
  * receive buffer holds several times the datagrams, and no pool buffer
  * waits on a frame of a few bytes.  With no memory for the copy the frame
- * is built on its buffer like any other.
+ * is built on its buffer like any other, and the failure counted: the
+ * first sign, before any emergency, that atomic allocations fail here.
  */
 static struct sk_buff *rxq_copybreak(struct skbpool_rxq *rxq, u32 id,
 				     const void *frame, u32 len)
 {
 	struct sk_buff *skb = skbpool_rx_copy(rxq, frame, len);
 
-	if (likely(skb)) {
-		skbpool_rxq_count(rxq, &rxq->stats.small_copied, 1);
-		skbpool_rx_put(rxq, id);
+	if (unlikely(!skb)) {
+		skbpool_rxq_count(rxq, &rxq->stats.copy_failed, 1);
+		return NULL;
 	}
+	skbpool_rxq_count(rxq, &rxq->stats.small_copied, 1);
+	skbpool_rx_put(rxq, id);
 	return skb;
 }
 
@@ -513,8 +516,10 @@ static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
 {
 	struct sk_buff *skb = skbpool_rx_copy(rxq, frame, len);
 
-	if (unlikely(!skb))
+	if (unlikely(!skb)) {
+		skbpool_rxq_count(rxq, &rxq->stats.copy_failed, 1);
 		return rxq_fence_drop(rxq, id);
+	}
 	skbpool_rxq_count(rxq, &rxq->stats.fence_copied, 1);
 	skbpool_rx_put(rxq, id);
 	return skb;

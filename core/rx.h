@@ -114,6 +114,7 @@ struct skbpool_rxq_stats {
 	u64_stats_t fence_copied;
 	u64_stats_t fence_dropped;
 	u64_stats_t small_copied;
+	u64_stats_t copy_failed;
 	u64_stats_t pfmemalloc;
 	u64_stats_t cls[SKBPOOL_CLASS_REASONS];
 };
@@ -224,6 +225,7 @@ struct skbpool_rxq {
  * @fence_copied: bulk frames copied out at the fence, their buffer reused
  * @fence_dropped: bulk frames dropped at the fence (no memory for a copy)
  * @small_copied: frames up to the queue's copybreak copied into a small skb
+ * @copy_failed: copies (copybreak's or the fence's) that found no memory
  * @pfmemalloc: frames handed up marked pfmemalloc (skbpool_rxq_admit())
  * @pages_alloc: pages allocated and mapped for pool buffers, ever
  * @cls: frames classified in emergency, by enum skbpool_class_reason
@@ -242,6 +244,7 @@ struct skbpool_rxq_snapshot {
 	u64 fence_copied;
 	u64 fence_dropped;
 	u64 small_copied;
+	u64 copy_failed;
 	u64 pfmemalloc;
 	u64 pages_alloc;
 	u64 cls[SKBPOOL_CLASS_REASONS];

@@ -413,6 +413,7 @@ void skbpool_rxq_read(const struct skbpool_rxq *rxq,
 		snap->fence_copied = u64_stats_read(&rxq->stats.fence_copied);
 		snap->fence_dropped = u64_stats_read(&rxq->stats.fence_dropped);
 		snap->small_copied = u64_stats_read(&rxq->stats.small_copied);
+		snap->copy_failed = u64_stats_read(&rxq->stats.copy_failed);
 		snap->pfmemalloc = u64_stats_read(&rxq->stats.pfmemalloc);
 		snap->fence = READ_ONCE(rxq->fence);
 		snap->pages_alloc = atomic_long_read(&rxq->pages_alloc);
@@ -448,6 +449,7 @@ void skbpool_rxq_snapshot_add(struct skbpool_rxq_snapshot *sum,
 	sum->fence_copied += snap->fence_copied;
 	sum->fence_dropped += snap->fence_dropped;
 	sum->small_copied += snap->small_copied;
+	sum->copy_failed += snap->copy_failed;
 	sum->pfmemalloc += snap->pfmemalloc;
 	sum->pages_alloc += snap->pages_alloc;
 	for (i = 0; i < SKBPOOL_CLASS_REASONS; i++)

@@ -607,7 +607,7 @@ static struct sk_buff *no_copy(struct skbpool_rxq *rxq, const void *frame, u32 l
 /* Copybreak: a frame up to the queue's copybreak goes up in a small skb of
  * its own and its buffer is free again at once; a longer one is built on
  * its buffer.  With no memory for the copy, a small frame is built on its
- * buffer too: never lost for want of a copy.
+ * buffer too: never lost for want of a copy, but the failure is counted.
  */
 static void small_frames_are_copied(struct kunit *test)
 {
@@ -623,6 +623,7 @@ static void small_frames_are_copied(struct kunit *test)
 	small = rx_frame(test, q);			/* 64 bytes */
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.small_copied, 1);
+	KUNIT_EXPECT_EQ(test, s.copy_failed, 0);
 	KUNIT_EXPECT_EQ(test, s.in_flight, 0);
 	KUNIT_EXPECT_EQ(test, small->len, 64);
 	KUNIT_EXPECT_EQ(test, small->data[0], 0x5a);
@@ -644,6 +645,7 @@ static void small_frames_are_copied(struct kunit *test)
 	kunit_deactivate_static_stub(test, skbpool_rx_copy);
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_EQ(test, s.small_copied, 1);
+	KUNIT_EXPECT_EQ(test, s.copy_failed, 1);
 	KUNIT_EXPECT_EQ(test, s.in_flight, 2);
 	KUNIT_EXPECT_EQ(test, s.fence_dropped, 0);
 	KUNIT_EXPECT_EQ(test, fallback->len, 64);
@@ -667,7 +669,8 @@ static struct sk_buff *no_copy_counted(struct skbpool_rxq *rxq, const void *fram
 
 /* A small bulk frame at the fence whose copybreak copy failed is dropped
  * there: the fence would only ask the allocator the same question again,
- * in the same poll, with memory already short.
+ * in the same poll, with memory already short.  Each failed copy is
+ * counted, copybreak's and the fence's alike.
  */
 static void fence_drop_asks_for_one_copy(struct kunit *test)
 {
@@ -675,7 +678,7 @@ static void fence_drop_asks_for_one_copy(struct kunit *test)
 		.ring_size = RING, .frame_len = FRAME_LEN, .copybreak = 256,
 	};
 	struct skbpool_rxq *q = skbpool_rxq_alloc(fake_dev_new(test), &p, 8 * RING);
-	struct sk_buff *skbs[8 * RING], *small;
+	struct sk_buff *skbs[8 * RING], *small, *big;
 	struct skbpool_rxq_snapshot s;
 	int calls = 0, id;
 	u32 held, i;
@@ -703,11 +706,28 @@ static void fence_drop_asks_for_one_copy(struct kunit *test)
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_NULL(test, small);
 	KUNIT_EXPECT_EQ(test, calls, 1);
+	KUNIT_EXPECT_EQ(test, s.copy_failed, 1);
 	KUNIT_EXPECT_EQ(test, s.fence_dropped, 1);
 	KUNIT_EXPECT_EQ(test, s.small_copied, 0);
 	KUNIT_EXPECT_EQ(test, s.in_flight, held);
 
+	/* Over copybreak: the fence's own copy fails, counted the same. */
+	kunit_activate_static_stub(test, skbpool_rx_copy, no_copy_counted);
+	id = rx_get(q);
+	KUNIT_ASSERT_GE(test, id, 0);
+	memset(skbpool_rx_va(q, id), 0x5a, 1000);
+	big = rx_build_raw(q, id, 1000);
+	kunit_deactivate_static_stub(test, skbpool_rx_copy);
+	skbpool_rxq_read(q, &s);
+	KUNIT_EXPECT_NULL(test, big);
+	KUNIT_EXPECT_EQ(test, calls, 2);
+	KUNIT_EXPECT_EQ(test, s.copy_failed, 2);
+	KUNIT_EXPECT_EQ(test, s.fence_dropped, 2);
+	KUNIT_EXPECT_EQ(test, s.fence_copied, 0);
+	KUNIT_EXPECT_EQ(test, s.in_flight, held);
+
 	consume_skb(small);
+	consume_skb(big);
 	for (i = 0; i < held; i++)
 		consume_skb(skbs[i]);
 	reclaim_all(q);
