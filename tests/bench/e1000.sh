@@ -9,20 +9,28 @@
 # round).  The guest's view of the repository is read-only, so the figures
 # come back as a marked line on its output.  With VM_IOMMU=1
 # (tests/qemu/vm.sh) the same bench runs behind a strict IOMMU and is
-# written to e1000-iommu.* instead, so both runs can be compared.
+# written to e1000-iommu.* instead, so both runs can be compared.  With
+# ALONE=1 the two configurations of a window run one after the other
+# instead of at once (e1000_guest.sh), written to NAME-alone.*.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$repo/build/bench"
 name=e1000
 [ "${VM_IOMMU:-0}" = 1 ] && name=e1000-iommu
+alone=${ALONE:-0}
+case $alone in
+0) ;;
+1) name=$name-alone ;;
+*) echo "e1000.sh: ALONE must be 0 or 1, not '$alone'" >&2; exit 2 ;;
+esac
 out=$repo/build/bench/$name
 # The guest reads ROUNDS, SECONDS_PER_RUN and SURVIVAL_COUNT; a round takes
 # about four minutes under TCG, so the guest's time limit follows ROUNDS.
 rounds=${ROUNDS:-6}
-vars="ROUNDS=$rounds"
+vars="ROUNDS=$rounds ALONE=$alone"
 [ -n "${SECONDS_PER_RUN:-}" ] && vars+=" SECONDS_PER_RUN=$SECONDS_PER_RUN"
 [ -n "${SURVIVAL_COUNT:-}" ] && vars+=" SURVIVAL_COUNT=$SURVIVAL_COUNT"
-E1000_NICS=4 VM_TIMEOUT=${VM_TIMEOUT:-$((900 + 420 * rounds))} \
+E1000_NICS=4 VM_TIMEOUT=${VM_TIMEOUT:-$((900 + 420 * rounds * (1 + (alone == 1))))} \
 	"$repo/tests/qemu/vm.sh" run "$vars bash tests/bench/e1000_guest.sh" |
 	tee "$out.log" | grep -v '^E1000_BENCH_JSON: '
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -55,9 +63,8 @@ rows("iperf3 TCP, Mbit/s received", "tcp", ".1f", "_tcp_mbps")
 rows("UDP 64 B, frames/s up the stack", "pps", "d", "_pps")
 print("%-32s %16s %16s %16s %16s" % (("survival: critical delivered",) +
       tuple("%d/%d" % (r["survival_" + c], r["survival_sent"]) for c in cols)))
-print("medians of %d rounds; each ratio side by side within a round (two pairs at once," %
-      len(r["stock_rounds"]))
-print("vCPUs swapped, geometric mean of the two windows), then the median and the spread")
+print("medians of %d rounds; each ratio within a round (%s)," % (len(r["stock_rounds"]), r["method"]))
+print("then the median and the spread")
 print("tagged / in-tree, per-round spread max/min: TCP %.2f, datagrams read %.2f, frames up %.2f" %
       tuple(r["tagged_vs_stock_%s_maxmin" % k] for k in ("tcp", "app", "pps")))
 print("IOMMU: " + r["iommu"])
@@ -74,7 +81,7 @@ with open(sys.argv[1] + ".dat", "w") as f:
 gnuplot <<EOF || echo "bench-e1000: gnuplot failed: no chart"
 set terminal pngcairo noenhanced size 960,420 font ",10"
 set output "$out.png"
-set multiplot layout 1,2 title "bench-e1000 ($name): ratios per round, side by side in one guest"
+set multiplot layout 1,2 title "bench-e1000 ($name): ratios per round, in one guest"
 set xlabel "round"
 set xtics 1
 set key bottom right

@@ -29,6 +29,13 @@ ROUNDS=${ROUNDS:-6}
 MODES="tagged untagged pagepool stock"
 MATCHES="tagged:stock untagged:stock pagepool:stock tagged:pagepool"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
+# ALONE=1: in each window the two configurations run one after the other
+# instead of at once, X then Y in the first window and Y then X in the
+# second, so that one's load on a device both share (QEMU's emulated
+# IOMMU) does not slow the other.  Twice the time.  The one that runs first
+# in a window is also the one on vCPU 0 (the vCPU swap of the side-by-side
+# mode, kept): order and vCPU are balanced together, as one factor.
+ALONE=${ALONE:-0}
 SURVIVAL_COUNT=${SURVIVAL_COUNT:-5000}
 SURVIVAL_RATE=500
 out=/tmp/e1000-bench-$$
@@ -37,35 +44,61 @@ mkdir -p "$out"
 pairs_start 2 bench-e1000
 iommu=$IOMMU
 
-# One window: both pairs at once, pair P's iperf3 (both ends) on vCPU
-# CPU[P].  Writes "mbps pps app sent" for each pair to FILE.P.
-window() { # FILE CPU1 CPU2
+# One window: pair P's iperf3 (both ends) on vCPU CPU[P], both pairs at
+# once; with ALONE=1 one pair after the other, FIRST first, the other pair
+# idle meanwhile.  Writes "mbps pps app sent" for each pair to FILE.P.
+# The helpers read window()'s cpu array.
+serve() { # P
+	ip netns exec "${PNS_B[$1]}" taskset -c "${cpu[$1]}" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
+}
+tcp_run() { # FILE P
+	ip netns exec "${PNS_A[$2]}" taskset -c "${cpu[$2]}" timeout 120 \
+		iperf3 -c "${PN4[$2]}.2" -p 5201 -t "$SECONDS_PER_RUN" -J >"$1.$2.tcp"
+}
+udp_run() { # FILE P
+	ip netns exec "${PNS_A[$2]}" taskset -c "${cpu[$2]}" timeout 120 \
+		iperf3 -c "${PN4[$2]}.2" -p 5201 -u -b 0 -l 64 -t "$SECONDS_PER_RUN" -J >"$1.$2.udp"
+}
+window() { # FILE CPU1 CPU2 FIRST
 	local f=$1 cpu=(- "$2" "$3") p pids=() rx0=(- 0 0) rx1
+	rm -f "$f".[12] "$f".[12].*
+	if [ "$ALONE" = 1 ]; then
+		for p in "$4" $((3 - $4)); do
+			serve "$p" && sleep 0.5 && tcp_run "$f" "$p" || return 1
+			serve "$p" && sleep 0.5 || return 1
+			rx0[p]=$(pair_rx "$p") && udp_run "$f" "$p" && rx1=$(pair_rx "$p") || return 1
+			echo $((rx1 - rx0[p])) >"$f.$p.up"
+		done
+	else
+		for p in 1 2; do
+			serve "$p"
+		done
+		sleep 0.5
+		for p in 1 2; do
+			tcp_run "$f" "$p" &
+			pids+=($!)
+		done
+		wait "${pids[@]}"
+		pids=()
+		for p in 1 2; do
+			serve "$p"
+		done
+		sleep 0.5
+		for p in 1 2; do
+			rx0[p]=$(pair_rx "$p")
+		done
+		for p in 1 2; do
+			udp_run "$f" "$p" &
+			pids+=($!)
+		done
+		wait "${pids[@]}"
+		for p in 1 2; do
+			rx1=$(pair_rx "$p") || return 1
+			echo $((rx1 - rx0[p])) >"$f.$p.up"
+		done
+	fi
 	for p in 1 2; do
-		ip netns exec "${PNS_B[p]}" taskset -c "${cpu[p]}" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
-	done
-	sleep 0.5
-	for p in 1 2; do
-		ip netns exec "${PNS_A[p]}" taskset -c "${cpu[p]}" timeout 120 \
-			iperf3 -c "${PN4[p]}.2" -p 5201 -t "$SECONDS_PER_RUN" -J >"$f.$p.tcp" &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	pids=()
-	for p in 1 2; do
-		ip netns exec "${PNS_B[p]}" taskset -c "${cpu[p]}" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
-	done
-	sleep 0.5
-	for p in 1 2; do
-		rx0[p]=$(pair_rx "$p")
-		ip netns exec "${PNS_A[p]}" taskset -c "${cpu[p]}" timeout 120 \
-			iperf3 -c "${PN4[p]}.2" -p 5201 -u -b 0 -l 64 -t "$SECONDS_PER_RUN" -J >"$f.$p.udp" &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for p in 1 2; do
-		rx1=$(pair_rx "$p")
-		python3 - "$f.$p" $((rx1 - rx0[p])) <<'PY' || return 1
+		python3 - "$f.$p" "$(cat "$f.$p.up")" <<'PY' || return 1
 import json, sys
 j, up = sys.argv[1], int(sys.argv[2])
 tcp = json.load(open(j + '.tcp'))['end']['sum_received']
@@ -91,10 +124,13 @@ for round in $(seq 1 "$ROUNDS"); do
 		fi
 		for w in 1 2; do
 			# Window 1: X's pair on vCPU 0; window 2: on vCPU 1.
+			# Alone, X goes first in window 1 and Y in window 2.
+			first=$px
+			[ $w = 2 ] && first=$py
 			if [ $px = 1 ]; then
-				window "$out/w" $((w - 1)) $((2 - w)) || { echo "bench-e1000: iperf3 failed ($x, $y)"; exit 1; }
+				window "$out/w" $((w - 1)) $((2 - w)) $first || { echo "bench-e1000: iperf3 failed ($x, $y)"; exit 1; }
 			else
-				window "$out/w" $((2 - w)) $((w - 1)) || { echo "bench-e1000: iperf3 failed ($x, $y)"; exit 1; }
+				window "$out/w" $((2 - w)) $((w - 1)) $first || { echo "bench-e1000: iperf3 failed ($x, $y)"; exit 1; }
 			fi
 			read -r xm xp xa xs <"$out/w.$px"
 			read -r ym yp ya ys <"$out/w.$py"
@@ -138,9 +174,9 @@ for mode in $MODES; do
 	echo "$mode $ES_SENT $ES_GOT $ES_BULK_SENT $ES_BULK_GOT" >>"$out/survival"
 done
 
-python3 - "$out" "$iommu" "$MODES" <<'PY'
+python3 - "$out" "$iommu" "$MODES" "$ALONE" <<'PY'
 import json, math, statistics, sys
-out, iommu, modes = sys.argv[1], sys.argv[2], sys.argv[3].split()
+out, iommu, modes, alone = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4] == '1'
 keys = ('tcp', 'pps', 'app')
 per_mode = {}       # mode -> round -> [(mbps, pps, app), ...] over its windows
 per_match = {}      # (x, y) -> round -> [(x figures, y figures), ...]
@@ -151,7 +187,9 @@ for line in open(out + '/windows'):
     per_mode.setdefault(x, {}).setdefault(rnd, []).append(xf)
     per_mode.setdefault(y, {}).setdefault(rnd, []).append(yf)
     per_match.setdefault((x, y), {}).setdefault(rnd, []).append((xf, yf))
-res = {'iommu': iommu, 'method': 'side by side: two pairs at once, vCPUs swapped, '
+res = {'iommu': iommu, 'alone': alone,
+       'method': ('alone in alternation: X then Y, then Y then X, vCPUs swapped, '
+                  if alone else 'side by side: two pairs at once, vCPUs swapped, ') +
        'ratio per round = geometric mean of its two windows'}
 for mode in modes:
     rounds = [per_mode[mode][r] for r in sorted(per_mode[mode])]
