@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The soak, inside one guest (make soak; tests/soak/soak.sh boots it):
-# SOAK_MINUTES rounds of one minute.  Each round a tagged simnic pair is
-# made afresh (4 queues; simnic is unloaded and loaded again between
-# rounds) beside the tagged e1000sp pair that lives through the whole run,
-# and each pair carries for 30 s:
+# rounds for SOAK_MINUTES.  Each round a tagged simnic pair is made afresh
+# (4 queues; simnic is unloaded and loaded again between rounds) beside
+# the tagged e1000sp pair that lives through the whole run, and each pair
+# carries for SOAK_TRAFFIC_S (default 30 s; soak.sh asks for more on the
+# debug kernel):
 #   - TCP bulk x -> y (iperf3) and UDP bulk y -> x (udpflow.py, 2,000
 #     datagrams/s), neither critical,
 #   - a critical UDP stream x -> y, 100 datagrams/s (a port rule on y),
@@ -44,7 +45,7 @@ LIB=$SOAK_DIR/../selftests/lib
 . "$(dirname "$0")/changes.sh"
 
 MINUTES=${SOAK_MINUTES:-30}
-TRAFFIC_S=30
+TRAFFIC_S=${SOAK_TRAFFIC_S:-30}
 # The longest a critical datagram may wait: a link flap (1 s), QEMU's
 # e1000 holding frames back for 1 s after each receive-control write, a
 # ring rebuild, and room for the emulator.
@@ -171,7 +172,7 @@ nbd_loop() { # PAIR DEV
 }
 
 # Servers in SERVERS (killed once the clients are done), clients in
-# CLIENTS (iperf3 ends within 90 s), the UDP flows' senders in SENDERS and
+# CLIENTS (iperf3 ends within TRAFFIC_S + 60 s), the UDP flows' senders in SENDERS and
 # their receivers in RECEIVERS (stopped 2 s after the senders).  ip netns
 # exec execs the command, so $! is the command itself.  UDP bulk is a
 # udpflow.py stream, not iperf3: iperf3 ends its UDP test on the first
@@ -183,14 +184,14 @@ traffic_start() { # PAIR
 	local nx=${SIDE_NS[${1}x]} ny=${SIDE_NS[${1}y]}
 	rm -rf "$d"
 	mkdir -p "$d"
-	ip netns exec "$ny" timeout 100 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	ip netns exec "$ny" timeout $((TRAFFIC_S + 70)) iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	SERVERS+=($!)
 	ip netns exec "$nx" python3 "$LIB/udpflow.py" recv "$x" 5202 60 >"$d/udp.json" &
 	RECEIVERS+=($!)
 	ip netns exec "$ny" python3 "$LIB/udpflow.py" recv "$y" 7000 60 "$d/ready" >"$d/crit.json" &
 	RECEIVERS+=($!)
 	sleep 1
-	ip netns exec "$nx" timeout 90 iperf3 -c "$y" -p 5201 -t "$TRAFFIC_S" -J >"$d/tcp.json" 2>&1 &
+	ip netns exec "$nx" timeout $((TRAFFIC_S + 60)) iperf3 -c "$y" -p 5201 -t "$TRAFFIC_S" -J >"$d/tcp.json" 2>&1 &
 	CLIENTS+=($!)
 	ip netns exec "$ny" python3 "$LIB/udpflow.py" send "$x" 5202 \
 		$((TRAFFIC_S * BULK_RATE)) "$BULK_RATE" 1200 >"$d/udp-sent.json" &
