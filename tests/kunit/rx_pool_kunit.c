@@ -89,15 +89,24 @@ static struct sk_buff *rx_frame(struct kunit *test, struct skbpool_rxq *q)
 	return skb;
 }
 
-/* A bulk frame: 0x5a bytes, an ethertype that is neither IP nor control. */
-static struct sk_buff *rx_bulk_frame(struct kunit *test, struct skbpool_rxq *q)
+/*
+ * A bulk frame of @len bytes, 0x5a each (an ethertype that is neither IP
+ * nor control), received into a fresh buffer; NULL when it was dropped.
+ */
+static struct sk_buff *rx_bulk_len(struct kunit *test, struct skbpool_rxq *q, u32 len)
 {
-	struct sk_buff *skb;
 	int id = rx_get(q);
 
 	KUNIT_ASSERT_GE(test, id, 0);
-	memset(skbpool_rx_va(q, id), 0x5a, 64);
-	skb = rx_build_raw(q, id, 64);
+	memset(skbpool_rx_va(q, id), 0x5a, len);
+	return rx_build_raw(q, id, len);
+}
+
+/* A 64-byte bulk frame, built. */
+static struct sk_buff *rx_bulk_frame(struct kunit *test, struct skbpool_rxq *q)
+{
+	struct sk_buff *skb = rx_bulk_len(test, q, 64);
+
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	return skb;
 }
@@ -680,17 +689,14 @@ static void fence_drop_asks_for_one_copy(struct kunit *test)
 	struct skbpool_rxq *q = skbpool_rxq_alloc(fake_dev_new(test), &p, 8 * RING);
 	struct sk_buff *skbs[8 * RING], *small, *big;
 	struct skbpool_rxq_snapshot s;
-	int calls = 0, id;
+	int calls = 0;
 	u32 held, i;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
 	skbpool_rxq_read(q, &s);
 	held = 8 * RING - s.fence;
 	for (i = 0; i < held; i++) {		/* over copybreak: on buffers */
-		id = rx_get(q);
-		KUNIT_ASSERT_GE(test, id, 0);
-		memset(skbpool_rx_va(q, id), 0x5a, 1000);
-		skbs[i] = rx_build_raw(q, id, 1000);
+		skbs[i] = rx_bulk_len(test, q, 1000);
 		KUNIT_ASSERT_NOT_NULL(test, skbs[i]);
 	}
 	skbpool_rxq_read(q, &s);
@@ -698,10 +704,7 @@ static void fence_drop_asks_for_one_copy(struct kunit *test)
 
 	test->priv = &calls;
 	kunit_activate_static_stub(test, skbpool_rx_copy, no_copy_counted);
-	id = rx_get(q);
-	KUNIT_ASSERT_GE(test, id, 0);
-	memset(skbpool_rx_va(q, id), 0x5a, 64);
-	small = rx_build_raw(q, id, 64);
+	small = rx_bulk_len(test, q, 64);
 	kunit_deactivate_static_stub(test, skbpool_rx_copy);
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_NULL(test, small);
@@ -713,10 +716,7 @@ static void fence_drop_asks_for_one_copy(struct kunit *test)
 
 	/* Over copybreak: the fence's own copy fails, counted the same. */
 	kunit_activate_static_stub(test, skbpool_rx_copy, no_copy_counted);
-	id = rx_get(q);
-	KUNIT_ASSERT_GE(test, id, 0);
-	memset(skbpool_rx_va(q, id), 0x5a, 1000);
-	big = rx_build_raw(q, id, 1000);
+	big = rx_bulk_len(test, q, 1000);
 	kunit_deactivate_static_stub(test, skbpool_rx_copy);
 	skbpool_rxq_read(q, &s);
 	KUNIT_EXPECT_NULL(test, big);
