@@ -59,8 +59,20 @@ udp_run() { # FILE P
 	ip netns exec "${PNS_A[$2]}" taskset -c "${cpu[$2]}" timeout 120 \
 		iperf3 -c "${PN4[$2]}.2" -p 5201 -u -b 0 -l 64 -t "$SECONDS_PER_RUN" -J >"$1.$2.udp"
 }
+serve_both() {
+	serve 1 && serve 2 && sleep 0.5
+}
+# A run that failed leaves no JSON, which the summary below catches.
+both() { # FILE RUN: RUN (tcp_run or udp_run) on both pairs at once
+	local p pids=()
+	for p in 1 2; do
+		"$2" "$1" "$p" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+}
 window() { # FILE CPU1 CPU2 FIRST
-	local f=$1 cpu=(- "$2" "$3") p pids=() rx0=(- 0 0) rx1
+	local f=$1 cpu=(- "$2" "$3") p rx0=(- 0 0) rx1
 	rm -f "$f".[12] "$f".[12].*
 	if [ "$ALONE" = 1 ]; then
 		for p in "$4" $((3 - $4)); do
@@ -70,28 +82,11 @@ window() { # FILE CPU1 CPU2 FIRST
 			echo $((rx1 - rx0[p])) >"$f.$p.up"
 		done
 	else
+		serve_both && both "$f" tcp_run && serve_both || return 1
 		for p in 1 2; do
-			serve "$p"
+			rx0[p]=$(pair_rx "$p") || return 1
 		done
-		sleep 0.5
-		for p in 1 2; do
-			tcp_run "$f" "$p" &
-			pids+=($!)
-		done
-		wait "${pids[@]}"
-		pids=()
-		for p in 1 2; do
-			serve "$p"
-		done
-		sleep 0.5
-		for p in 1 2; do
-			rx0[p]=$(pair_rx "$p")
-		done
-		for p in 1 2; do
-			udp_run "$f" "$p" &
-			pids+=($!)
-		done
-		wait "${pids[@]}"
+		both "$f" udp_run
 		for p in 1 2; do
 			rx1=$(pair_rx "$p") || return 1
 			echo $((rx1 - rx0[p])) >"$f.$p.up"
