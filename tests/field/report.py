@@ -140,6 +140,9 @@ def parse_run(d, config, workload, rnd, outcome, where, factor, passes,
     r['pool_slowpath'] = ctr('skbpool_rx_alloc_slowpath', 'slowpath')
     r['pool_lent'] = ctr('skbpool_rx_lent', 'lent')
     r['pool_exhausted'] = ctr('skbpool_rx_exhausted', 'exhausted')
+    # A failed copybreak or fence copy: the frame was dropped for want of
+    # an ordinary skb, the one allocation the tagged path still makes.
+    r['pool_copy_failed'] = ctr('skbpool_rx_copy_failed')
     r['rx_missed_errors'] = ctr('rx_missed_errors', 'rx_missed_errors')
     fl = re.findall(r'^FIELD_FLOOD udp_sent (\d+) udp_errors (\d+) '
                     r'tcp_bytes (\d+) tcp_connections (\d+)$', srv, re.M)
@@ -298,6 +301,7 @@ def summary(runs_dir, out_dir, mem, factor, passes, hang, outage, seconds):
             'critical': spread([r['critical'] for r in rs]),
             'dropped': spread([r['dropped'] for r in rs]),
             'rx_missed_errors': spread([r['rx_missed_errors'] for r in rs]),
+            'pool_copy_failed': spread([r.get('pool_copy_failed') for r in rs]),
             'outcomes': [r['outcome'] for r in rs],
         })
     cpu = ''
@@ -343,6 +347,10 @@ def summary(runs_dir, out_dir, mem, factor, passes, hang, outage, seconds):
           'untagged = e1000sp untagged, stock = in-tree e1000')
     print('seconds: the workers\' wall time over the completed runs; err: '
           'pattern errors (words), oom: OOM kills, hung: hung-task warnings')
+    for s in spreads:
+        if s['pool_copy_failed'] and s['pool_copy_failed']['max']:
+            print('%s %s: copies failed (skbpool_rx_copy_failed) %s'
+                  % (s['workload'], s['config'], fmt(s['pool_copy_failed'])))
     for r in runs:
         if not r['completed']:
             print('not completed: %s %s round %d: %s (%s)'
@@ -377,9 +385,10 @@ def verdict(path):
     if r['hung_tasks']:
         why.append('%d hung-task warnings' % r['hung_tasks'])
     print('# %s: %s s, pswpin %s, pswpout %s, emergency entries %s, '
-          'critical %s, dropped %s' % (name, r['seconds'], r['pswpin'],
-                                       r['pswpout'], r['emergency_enter'],
-                                       r['critical'], r['dropped']))
+          'critical %s, dropped %s, copies failed %s'
+          % (name, r['seconds'], r['pswpin'], r['pswpout'],
+             r['emergency_enter'], r['critical'], r['dropped'],
+             r.get('pool_copy_failed')))
     if why:
         print('not ok 1 %s # %s' % (name, '; '.join(why)))
         print('0 passed, 1 failed')
