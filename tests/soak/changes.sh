@@ -155,16 +155,29 @@ hog_tick() {
 	return 0
 }
 
-# One line per change, "KIND 0" or "KIND 1" (failed), appended by the
-# loops' subshells; O_APPEND keeps the two loops' lines whole.
+# One line per change, "KIND FAILED START END PAIR" (FAILED 0 or 1, the
+# times in seconds since boot, which is CLOCK_MONOTONIC in a guest that
+# never suspends: change_during compares them with udpflow.py's),
+# appended by the loops' subshells; O_APPEND keeps the two loops' lines
+# whole.
 change_one() { # PAIR
-	local kind ok=0
+	local kind ok=0 t0 t1
 	kind=$(pick "${CHANGE_KINDS[@]}")
+	read -r t0 _ </proc/uptime
 	if ! "change_$kind" "$1" >>"$SOAK_TMP/changes-$1.log" 2>&1; then
 		ok=1
 		echo "soak: change $kind on pair $1 failed: $(tail -n 1 "$SOAK_TMP/changes-$1.log")"
 	fi
-	echo "$kind $ok" >>"$SOAK_TMP/tally"
+	read -r t1 _ </proc/uptime
+	echo "$kind $ok $t0 $t1 $1" >>"$SOAK_TMP/tally"
+}
+
+# The changes under way between FROM and TO (seconds since boot), as
+# "KIND/PAIR START-END" relative to ZERO, for a violation's message.
+change_during() { # FROM TO ZERO
+	awk -v a="$1" -v b="$2" -v z="$3" '$3 <= b && $4 >= a {
+		printf "%s%s/%s %.1f-%.1f", n++ ? ", " : "", $1, $5, $3 - z, $4 - z }' \
+		"$SOAK_TMP/tally" 2>/dev/null
 }
 
 change_loop() { # PAIR END

@@ -15,7 +15,13 @@
         compare with the sender's start_mono and end_mono
 
 The sender paces itself on a monotonic clock and prints what it sent as
-JSON.  Sends that fail (ENOBUFS and friends) are counted, not retried, so
+JSON, with late_max_s, the longest any datagram left after its time (a
+sender starved of CPU, not a network, made that wait).  A sender that
+falls behind catches up at full speed; UDPFLOW_SECONDS in the environment
+ends it after that many seconds whatever it has sent, so that a kernel
+too slow for RATE does not stretch the flow far past its time (the debug
+kernel under TCG sends a few hundred datagrams a second, not 2,000).
+The receiver's max_gap_end_mono is when its longest wait ended.  Sends that fail (ENOBUFS and friends) are counted, not retried, so
 "sent" is what left the machine: with IP_RECVERR set, a datagram the
 sender's own qdisc drops fails with ENOBUFS instead of passing for sent,
 as UDP reports it otherwise.  UDPFLOW_PRIORITY in the environment sets
@@ -63,12 +69,18 @@ def send(addr, port, count, rate, size=64, go=None):
     while go and not os.path.exists(go):
         time.sleep(0.01)
     start = time.monotonic()
+    limit = float(os.environ.get("UDPFLOW_SECONDS", "inf"))
     sent = failed = 0
+    late = 0.0
     for seq in range(count):
         due = start + seq / rate
-        delay = due - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
+        now = time.monotonic()
+        if due > now:
+            time.sleep(due - now)
+        else:
+            late = max(late, now - due)
+            if now - start >= limit:
+                break
         try:
             s.send(struct.pack("!Q", seq) + pad)
             sent += 1
@@ -76,6 +88,7 @@ def send(addr, port, count, rate, size=64, go=None):
             failed += 1
     end = time.monotonic()
     print(json.dumps({"sent": sent, "send_failed": failed,
+                      "late_max_s": round(late, 3),
                       "seconds": round(end - start, 3),
                       "start_mono": round(start, 3), "end_mono": round(end, 3)}))
 
@@ -95,7 +108,7 @@ def recv(addr, port, idle, ready=None, first_wait=60.0):
     if ready:
         open(ready, "w").close()
     seen = set()
-    first, last, gap = None, None, 0.0
+    first, last, gap, gap_end = None, None, 0.0, None
     signal.signal(signal.SIGTERM, stop)
     s.settimeout(first_wait)
     try:
@@ -111,7 +124,8 @@ def recv(addr, port, idle, ready=None, first_wait=60.0):
                 continue
             now = time.monotonic()
             if last is not None:
-                gap = max(gap, now - last)
+                if now - last > gap:
+                    gap, gap_end = now - last, now
             else:
                 first = now
             last = now
@@ -120,6 +134,7 @@ def recv(addr, port, idle, ready=None, first_wait=60.0):
     except Stop:
         pass
     print(json.dumps({"received": len(seen), "max_gap_s": round(gap, 3),
+                      "max_gap_end_mono": gap_end and round(gap_end, 3),
                       "first_mono": first and round(first, 3),
                       "last_mono": last and round(last, 3)}))
 
