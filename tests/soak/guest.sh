@@ -7,8 +7,8 @@
 # the tagged e1000sp pair that lives through the whole run, and each pair
 # carries for SOAK_TRAFFIC_S (default 30 s; soak.sh asks for more on the
 # debug kernel):
-#   - TCP bulk x -> y (iperf3) and UDP bulk y -> x (udpflow.py, 2,000
-#     datagrams/s), neither critical,
+#   - TCP bulk x -> y (iperf3) and UDP bulk y -> x (udpflow.py,
+#     SOAK_BULK_RATE datagrams/s, 2,000 by default), neither critical,
 #   - a critical UDP stream x -> y, 100 datagrams/s (a port rule on y),
 #   - an nbd device on x, exported from y (port rules both ways), written
 #     and read back in 4 MiB passes compared byte for byte,
@@ -51,8 +51,9 @@ TRAFFIC_S=${SOAK_TRAFFIC_S:-30}
 # ring rebuild, and room for the emulator.
 CRIT_GAP_S=10
 CRIT_RATE=100
-# UDP bulk, 1,200-byte datagrams: about the 20 Mbit/s iperf3 sent before.
-BULK_RATE=2000
+# UDP bulk, 1,200-byte datagrams: 2,000/s is about the 20 Mbit/s iperf3
+# sent before; soak.sh asks the debug kernel for less.
+BULK_RATE=${SOAK_BULK_RATE:-2000}
 # Free memory moves with slab caches, the page tables and netns teardown
 # the kernel finishes later; a leak of a pool per round (1,000 pages and
 # more) passes this within a few rounds.

@@ -17,20 +17,31 @@ esac
 out=$repo/build/soak
 mkdir -p "$out"
 # The rounds run for the minutes asked; boot, setup and the last round's
-# checks come on top, several times slower on the debug kernel.  There a
-# round's setup and checks take about 8 minutes, so a 30 s churn window
-# made 18 changes in 30 minutes (2026-12-06): the debug kernel churns for
-# 150 s a round instead.  SOAK_TRAFFIC_S overrides either.
+# checks come on top, several times slower on the debug kernel.  Two
+# debug runs of 2026-12-06 set its figures: with 30 s of churn a round
+# made 18 changes in 30 minutes, most of each 9-minute round going to
+# setup and checks; with 150 s, 23 changes in two rounds of 26 minutes,
+# because the two UDP bulk senders, asked for 2,000 datagrams/s each,
+# managed about 260 between them and everything else, changes included,
+# waited for the CPU.  So the debug kernel churns for 300 s a round and
+# its bulk senders ask for 200/s each: still traffic on every queue all
+# the time, leaving the changes the CPU to run.  SOAK_TRAFFIC_S and
+# SOAK_BULK_RATE override either.
 slow=1
 traffic=30
-[ "$flavour" = debug ] && slow=3 && traffic=150
+bulk=2000
+[ "$flavour" = debug ] && slow=3 && traffic=300 && bulk=200
 traffic=${SOAK_TRAFFIC_S:-$traffic}
+bulk=${SOAK_BULK_RATE:-$bulk}
 case $traffic in
 '' | *[!0-9]* | ? ) echo "soak.sh: SOAK_TRAFFIC_S must be a whole number of seconds, 10 or more" >&2; exit 2 ;;
 esac
+case $bulk in
+'' | *[!0-9]* | 0*) echo "soak.sh: SOAK_BULK_RATE must be a whole number of datagrams a second, 1 or more" >&2; exit 2 ;;
+esac
 export E1000_NICS=2
 export VM_TIMEOUT=$((minutes * 60 + 600 * slow + 2 * traffic))
-"$repo/tests/qemu/vm.sh" run "SOAK_MINUTES=$minutes SOAK_TRAFFIC_S=$traffic bash tests/soak/guest.sh" |
+"$repo/tests/qemu/vm.sh" run "SOAK_MINUTES=$minutes SOAK_TRAFFIC_S=$traffic SOAK_BULK_RATE=$bulk bash tests/soak/guest.sh" |
 	tee "$out/$flavour.log"
 rc=${PIPESTATUS[0]}
 sed -n '/^SOAK SUMMARY/,$p' "$out/$flavour.log" >"$out/$flavour.txt"
