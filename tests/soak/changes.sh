@@ -19,6 +19,7 @@
 
 CHANGE_KINDS=(tag reserve_dev reserve_queue emergency rule rings channels mtu link fault)
 HOG_SINCE=
+HOG_T0=
 HOGS=0
 
 pick() { # WORD...: one of them
@@ -147,11 +148,22 @@ change_hog() {
 	hog_start min+50 "$SOAK_TMP"
 	HOGS=$((HOGS + 1))
 	HOG_SINCE=$SECONDS
+	read -r HOG_T0 _ </proc/uptime
 	HOG_FOR=$((10 + RANDOM % 11))
 }
 
+# The hog's span goes into the tally like a change's (change_tally counts
+# it apart), so that a violation can name it.
+hog_end() {
+	local t1
+	[ -n "$HOG" ] || return 0
+	hog_stop
+	read -r t1 _ </proc/uptime
+	echo "hog 0 $HOG_T0 $t1 -" >>"$SOAK_TMP/tally"
+}
+
 hog_tick() {
-	[ -n "$HOG" ] && [ $((SECONDS - HOG_SINCE)) -ge "$HOG_FOR" ] && hog_stop
+	[ -n "$HOG" ] && [ $((SECONDS - HOG_SINCE)) -ge "$HOG_FOR" ] && hog_end
 	return 0
 }
 
@@ -176,8 +188,8 @@ change_one() { # PAIR
 # "KIND/PAIR START-END" relative to ZERO, for a violation's message.
 change_during() { # FROM TO ZERO
 	awk -v a="$1" -v b="$2" -v z="$3" '$3 <= b && $4 >= a {
-		printf "%s%s/%s %.1f-%.1f", n++ ? ", " : "", $1, $5, $3 - z, $4 - z }' \
-		"$SOAK_TMP/tally" 2>/dev/null
+		printf "%s%s/%s %.1f-%.1f", n++ ? ", " : "", $1, $5, $3 - z, $4 - z }
+		END { if (!n) printf "none" }' "$SOAK_TMP/tally" 2>/dev/null
 }
 
 change_loop() { # PAIR END
@@ -205,7 +217,7 @@ change_tally() {
 
 change_settle() {
 	local side
-	hog_stop
+	hog_end
 	for side in "${!SIDE_NS[@]}"; do
 		in_side "$side" "$EXT" emergency "${SIDE_DEV[$side]}" auto
 		in_side "$side" ip link set dev "${SIDE_DEV[$side]}" mtu 1500

@@ -243,10 +243,10 @@ except Exception as e:
 # ran at worst (a starved sender is not a stalled NIC), and the changes
 # under way meanwhile.
 crit_ok() { # PAIR
-	local d=$SOAK_TMP/t-$1 sent got gap from to zero late
+	local d=$SOAK_TMP/t-$1 sent got gap from to zero late late_at
 	sent=$(jget "$d/sent.json" 'd["sent"]')
 	got=$(jget "$d/crit.json" 'd["received"]')
-	read -r gap from to zero late < <(python3 -c 'import json, sys
+	read -r gap from to zero late late_at < <(python3 -c 'import json, sys
 s = json.load(open(sys.argv[1]))
 r = json.load(open(sys.argv[2]))
 t0, t1 = s["start_mono"], s["end_mono"]
@@ -256,7 +256,9 @@ if r["received"]:
     if r.get("max_gap_end_mono"):
         w.append((r["max_gap_s"], r["max_gap_end_mono"]))
 g, end = max(w)
-print(int(g * 1000), end - g, end, t0, s.get("late_max_s", "?"))' "$d/sent.json" "$d/crit.json" 2>/dev/null)
+late_at = s.get("late_max_due_mono")
+print(int(g * 1000), end - g, end, t0, s.get("late_max_s", "?"),
+      "?" if late_at is None else "%.1f" % (late_at - t0))' "$d/sent.json" "$d/crit.json" 2>/dev/null)
 	add "crit_sent_$1" "$sent"
 	add "crit_got_$1" "$got"
 	[ -n "$gap" ] && [ "$sent" -gt 0 ] && [ $((got * 100)) -ge $((sent * 80)) ] &&
@@ -264,9 +266,28 @@ print(int(g * 1000), end - g, end, t0, s.get("late_max_s", "?"))' "$d/sent.json"
 	echo "pair $1: $got of $sent critical datagrams, longest wait ${gap:-?} ms"
 	[ -n "$gap" ] || return 1
 	echo "pair $1: the wait was $(awk -v a="$from" -v z="$zero" 'BEGIN { printf "%.1f", a - z }') s into the stream;" \
-		"the sender ran at most $late s late; changes meanwhile:" \
-		"$(change_during "$from" "$to" "$zero")"
+		"the sender ran at most $late s late ($late_at s in), failed $(jget "$d/sent.json" 'd["send_failed"]') sends;" \
+		"changes meanwhile: $(change_during "$from" "$to" "$zero")"
 	return 1
+}
+
+# What the UDP senders managed against their window: on a slow kernel
+# the offered rate is the first thing to fall short.
+senders_said() {
+	local p
+	for p in s e; do
+		python3 -c 'import json, sys
+for f, what in ((sys.argv[1], "bulk"), (sys.argv[2], "critical")):
+    try:
+        d = json.load(open(f))
+    except (OSError, ValueError):
+        print("soak: round %s pair %s: no %s sender report" % (sys.argv[3], sys.argv[4], what))
+        continue
+    print("soak: round %s pair %s %s: %d sent, %d failed in %.0f s, at worst %.1f s late"
+          % (sys.argv[3], sys.argv[4], what, d["sent"], d["send_failed"], d["seconds"],
+             d.get("late_max_s", 0)))' \
+			"$SOAK_TMP/t-$p/udp-sent.json" "$SOAK_TMP/t-$p/sent.json" "$ROUND" "$p"
+	done
 }
 
 nbd_ok() { # PAIR
@@ -399,6 +420,7 @@ round() {
 	change_settle
 	touch "$SOAK_TMP/stop"
 	wait "${SENDERS[@]}"
+	senders_said
 	sleep 2
 	kill -TERM "${RECEIVERS[@]}" 2>/dev/null
 	wait "${pids[@]}" "${CLIENTS[@]}" "${RECEIVERS[@]}"

@@ -20,13 +20,15 @@ mkdir -p "$out"
 # checks come on top, several times slower on the debug kernel.  Two
 # debug runs of 2026-12-06 set its figures: with 30 s of churn a round
 # made 18 changes in 30 minutes, most of each 9-minute round going to
-# setup and checks; with 150 s, 23 changes in two rounds of 26 minutes,
-# because the two UDP bulk senders, asked for 2,000 datagrams/s each,
-# managed about 260 between them and everything else, changes included,
-# waited for the CPU.  So the debug kernel churns for 300 s a round and
-# its bulk senders ask for 200/s each: still traffic on every queue all
-# the time, leaving the changes the CPU to run.  SOAK_TRAFFIC_S and
-# SOAK_BULK_RATE override either.
+# setup and checks; with 150 s, 23 changes in two rounds of 26 minutes.
+# In both the UDP bulk senders, asked for 2,000 datagrams/s each, had
+# sent nearly all they were asked for when the round ended: most likely
+# they fell behind and caught up flat out, long past the window, while
+# the changes waited for the CPU (the senders now stop at the window's
+# end and each round prints what they managed).  So the debug kernel
+# churns for 300 s a round and its bulk asks for 200/s, a tenth of the
+# base rate, a guess the per-round sender lines are there to check.
+# SOAK_TRAFFIC_S and SOAK_BULK_RATE override either.
 slow=1
 traffic=30
 bulk=2000

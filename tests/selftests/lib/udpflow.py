@@ -15,13 +15,15 @@
         compare with the sender's start_mono and end_mono
 
 The sender paces itself on a monotonic clock and prints what it sent as
-JSON, with late_max_s, the longest any datagram left after its time (a
-sender starved of CPU, not a network, made that wait).  A sender that
-falls behind catches up at full speed; UDPFLOW_SECONDS in the environment
-ends it after that many seconds whatever it has sent, so that a kernel
-too slow for RATE does not stretch the flow far past its time (the debug
-kernel under TCG sends a few hundred datagrams a second, not 2,000).
-The receiver's max_gap_end_mono is when its longest wait ended.  Sends that fail (ENOBUFS and friends) are counted, not retried, so
+JSON, with late_max_s, the longest any datagram left after its time,
+and late_max_due_mono, that datagram's time (a sender starved of CPU,
+not a network, made that wait).  A sender that falls behind catches up
+at full speed; UDPFLOW_SECONDS in the environment ends it once that many
+seconds have passed or are scheduled, whatever it has sent, so that a
+kernel too slow for RATE does not stretch the flow past its time.  The
+receiver's max_gap_end_mono is when its longest wait ended.
+
+Sends that fail (ENOBUFS and friends) are counted, not retried, so
 "sent" is what left the machine: with IP_RECVERR set, a datagram the
 sender's own qdisc drops fails with ENOBUFS instead of passing for sent,
 as UDP reports it otherwise.  UDPFLOW_PRIORITY in the environment sets
@@ -71,16 +73,16 @@ def send(addr, port, count, rate, size=64, go=None):
     start = time.monotonic()
     limit = float(os.environ.get("UDPFLOW_SECONDS", "inf"))
     sent = failed = 0
-    late = 0.0
+    late, late_due = 0.0, None
     for seq in range(count):
         due = start + seq / rate
         now = time.monotonic()
+        if max(due, now) - start >= limit:
+            break
         if due > now:
             time.sleep(due - now)
-        else:
-            late = max(late, now - due)
-            if now - start >= limit:
-                break
+        elif now - due > late:
+            late, late_due = now - due, due
         try:
             s.send(struct.pack("!Q", seq) + pad)
             sent += 1
@@ -89,6 +91,7 @@ def send(addr, port, count, rate, size=64, go=None):
     end = time.monotonic()
     print(json.dumps({"sent": sent, "send_failed": failed,
                       "late_max_s": round(late, 3),
+                      "late_max_due_mono": late_due and round(late_due, 3),
                       "seconds": round(end - start, 3),
                       "start_mono": round(start, 3), "end_mono": round(end, 3)}))
 
