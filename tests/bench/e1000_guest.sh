@@ -62,14 +62,16 @@ udp_run() { # FILE P
 serve_both() {
 	serve 1 && serve 2 && sleep 0.5
 }
-# A run that failed leaves no JSON, which the summary below catches.
 both() { # FILE RUN: RUN (tcp_run or udp_run) on both pairs at once
-	local p pids=()
+	local p pids=() rc=0
 	for p in 1 2; do
 		"$2" "$1" "$p" &
 		pids+=($!)
 	done
-	wait "${pids[@]}"
+	for p in "${pids[@]}"; do
+		wait "$p" || rc=1
+	done
+	return $rc
 }
 window() { # FILE CPU1 CPU2 FIRST
 	local f=$1 cpu=(- "$2" "$3") p rx0=(- 0 0) rx1
@@ -86,7 +88,7 @@ window() { # FILE CPU1 CPU2 FIRST
 		for p in 1 2; do
 			rx0[p]=$(pair_rx "$p") || return 1
 		done
-		both "$f" udp_run
+		both "$f" udp_run || return 1
 		for p in 1 2; do
 			rx1=$(pair_rx "$p") || return 1
 			echo $((rx1 - rx0[p])) >"$f.$p.up"
