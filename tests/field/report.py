@@ -388,7 +388,7 @@ def verdict(path):
           'critical %s, dropped %s, copies failed %s'
           % (name, r['seconds'], r['pswpin'], r['pswpout'],
              r['emergency_enter'], r['critical'], r['dropped'],
-             r.get('pool_copy_failed')))
+             '-' if r.get('pool_copy_failed') is None else r['pool_copy_failed']))
     if why:
         print('not ok 1 %s # %s' % (name, '; '.join(why)))
         print('0 passed, 1 failed')
