@@ -5,6 +5,9 @@
   udpflow.py send ADDR PORT COUNT RATE [SIZE [GO_FILE]]
         COUNT datagrams of SIZE bytes at RATE/s, starting once GO_FILE
         exists (at once without one); GO_FILE.<pid> says it is ready
+  udpflow.py stall SEND_LOG RECV_LOG
+        the longest the network held the flow back, from the two logs
+        UDPFLOW_LOG made (below), as JSON
   udpflow.py recv ADDR PORT IDLE_S [READY_FILE [FIRST_S]]
         print how many distinct sequence numbers arrived, and the longest
         wait between two arrivals in seconds, as JSON, once nothing came
@@ -22,6 +25,16 @@ at full speed; UDPFLOW_SECONDS in the environment ends it once that many
 seconds have passed or are scheduled, whatever it has sent, so that a
 kernel too slow for RATE does not stretch the flow past its time.  The
 receiver's max_gap_end_mono is when its longest wait ended.
+
+The receiver's longest wait also counts the time the sender itself did
+not run.  UDPFLOW_LOG=FILE makes the sender log the time of every send it
+tries (sent or failed) and the receiver the kernel's receive time of
+every datagram (SO_TIMESTAMPNS, stamped as the stack takes the frame, so
+a starved reader does not count either), both on CLOCK_REALTIME, the one
+clock the two share in a guest.  "stall" then measures, after each
+arrival, from the first send tried after it to the next arrival: the
+longest is how long the network (link, driver, stack) kept a flow that
+was being offered from its reader.
 
 Sends that fail (ENOBUFS and friends) are counted, not retried, so
 "sent" is what left the machine: with IP_RECVERR set, a datagram the
@@ -42,6 +55,8 @@ import time
 WARMUP = (1 << 64) - 1
 IP_RECVERR = 11         # linux/in.h; not in Python's socket module
 IPV6_RECVERR = 25       # linux/in6.h
+SO_TIMESTAMPNS = 35     # asm-generic/socket.h (SO_TIMESTAMPNS_OLD), also
+                        # the control message's type; a struct timespec
 
 
 def family(addr):
@@ -72,6 +87,8 @@ def send(addr, port, count, rate, size=64, go=None):
         time.sleep(0.01)
     start = time.monotonic()
     limit = float(os.environ.get("UDPFLOW_SECONDS", "inf"))
+    log = os.environ.get("UDPFLOW_LOG")
+    log = log and open(log, "w")
     sent = failed = 0
     late, late_due = 0.0, None
     for seq in range(count):
@@ -83,12 +100,16 @@ def send(addr, port, count, rate, size=64, go=None):
             time.sleep(due - now)
         elif now - due > late:
             late, late_due = now - due, due
+        if log:
+            log.write("%.6f\n" % time.time())
         try:
             s.send(struct.pack("!Q", seq) + pad)
             sent += 1
         except OSError:
             failed += 1
     end = time.monotonic()
+    if log:
+        log.close()
     print(json.dumps({"sent": sent, "send_failed": failed,
                       "late_max_s": round(late, 3),
                       "late_max_due_mono": late_due and round(late_due, 3),
@@ -110,6 +131,10 @@ def recv(addr, port, idle, ready=None, first_wait=60.0):
     s.bind((addr, port))
     if ready:
         open(ready, "w").close()
+    log = os.environ.get("UDPFLOW_LOG")
+    log = log and open(log, "w")
+    if log:
+        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     seen = set()
     first, last, gap, gap_end = None, None, 0.0, None
     signal.signal(signal.SIGTERM, stop)
@@ -117,7 +142,7 @@ def recv(addr, port, idle, ready=None, first_wait=60.0):
     try:
         while True:
             try:
-                data = s.recv(65536)
+                data, anc, _, _ = s.recvmsg(65536, 64)
             except socket.timeout:
                 break
             if len(data) < 8:
@@ -125,6 +150,11 @@ def recv(addr, port, idle, ready=None, first_wait=60.0):
             seq = struct.unpack("!Q", data[:8])[0]
             if seq == WARMUP:
                 continue
+            if log:
+                for level, kind, val in anc:
+                    if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                        sec, nsec = struct.unpack("qq", val[:16])
+                        log.write("%d %d.%09d\n" % (seq, sec, nsec))
             now = time.monotonic()
             if last is not None:
                 if now - last > gap:
@@ -136,10 +166,36 @@ def recv(addr, port, idle, ready=None, first_wait=60.0):
             s.settimeout(idle)
     except Stop:
         pass
+    if log:
+        log.close()
     print(json.dumps({"received": len(seen), "max_gap_s": round(gap, 3),
                       "max_gap_end_mono": gap_end and round(gap_end, 3),
                       "first_mono": first and round(first, 3),
                       "last_mono": last and round(last, 3)}))
+
+
+def stall(send_log, recv_log):
+    with open(send_log) as f:
+        tries = [float(x) for x in f.read().split()]
+    with open(recv_log) as f:
+        got = sorted(float(line.split()[1]) for line in f if line.strip())
+    # After each arrival (and before the first), the first send tried
+    # after it; the wait from there to the next arrival, or to the last
+    # send tried when none came, is the network's.
+    worst, at = 0.0, None
+    i = 0
+    for prev, nxt in zip([float("-inf")] + got, got + [None]):
+        while i < len(tries) and tries[i] <= prev:
+            i += 1
+        if i == len(tries):
+            break
+        until = nxt if nxt is not None else tries[-1]
+        if until - tries[i] > worst:
+            worst, at = until - tries[i], tries[i]
+    t0 = tries[0] if tries else 0.0
+    print(json.dumps({"stall_s": round(worst, 3),
+                      "stall_from_s": at and round(at - t0, 3),
+                      "tries": len(tries), "arrivals": len(got)}))
 
 
 def main(argv):
@@ -147,6 +203,8 @@ def main(argv):
         send(argv[2], int(argv[3]), int(argv[4]), float(argv[5]),
              int(argv[6]) if len(argv) > 6 else 64,
              argv[7] if len(argv) > 7 else None)
+    elif len(argv) == 4 and argv[1] == "stall":
+        stall(argv[2], argv[3])
     elif len(argv) >= 5 and argv[1] == "recv":
         recv(argv[2], int(argv[3]), float(argv[4]),
              argv[5] if len(argv) > 5 else None,
