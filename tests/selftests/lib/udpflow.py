@@ -5,9 +5,11 @@
   udpflow.py send ADDR PORT COUNT RATE [SIZE [GO_FILE]]
         COUNT datagrams of SIZE bytes at RATE/s, starting once GO_FILE
         exists (at once without one); GO_FILE.<pid> says it is ready
-  udpflow.py stall SEND_LOG RECV_LOG
+  udpflow.py stall SEND_LOG RECV_LOG [SPANS]
         the longest the network held the flow back, from the two logs
-        UDPFLOW_LOG made (below), as JSON
+        UDPFLOW_LOG made (below), as JSON; SPANS, lines "START END" on
+        the logs' clock, are outages made on purpose (a link taken down)
+        that the stall is counted from the end of
   udpflow.py recv ADDR PORT IDLE_S [READY_FILE [FIRST_S]]
         print how many distinct sequence numbers arrived, and the longest
         wait between two arrivals in seconds, as JSON, once nothing came
@@ -174,14 +176,20 @@ def recv(addr, port, idle, ready=None, first_wait=60.0):
                       "last_mono": last and round(last, 3)}))
 
 
-def stall(send_log, recv_log):
+def stall(send_log, recv_log, spans_file=None):
     with open(send_log) as f:
         tries = [float(x) for x in f.read().split()]
     with open(recv_log) as f:
         got = sorted(float(line.split()[1]) for line in f if line.strip())
+    spans = []
+    if spans_file:
+        with open(spans_file) as f:
+            spans = [tuple(float(x) for x in line.split()[:2])
+                     for line in f if line.strip()]
     # After each arrival (and before the first), the first send tried
     # after it; the wait from there to the next arrival, or to the last
-    # send tried when none came, is the network's.
+    # send tried when none came, is the network's, counted from the end
+    # of any outage made on purpose that was under way meanwhile.
     worst, at = 0.0, None
     i = 0
     for prev, nxt in zip([float("-inf")] + got, got + [None]):
@@ -190,8 +198,10 @@ def stall(send_log, recv_log):
         if i == len(tries):
             break
         until = nxt if nxt is not None else tries[-1]
-        if until - tries[i] > worst:
-            worst, at = until - tries[i], tries[i]
+        start = max([tries[i]] + [b for a, b in spans
+                                  if a < until and b > tries[i]])
+        if until - start > worst:
+            worst, at = until - start, start
     t0 = tries[0] if tries else 0.0
     print(json.dumps({"stall_s": round(worst, 3),
                       "stall_from_s": at and round(at - t0, 3),
@@ -203,8 +213,8 @@ def main(argv):
         send(argv[2], int(argv[3]), int(argv[4]), float(argv[5]),
              int(argv[6]) if len(argv) > 6 else 64,
              argv[7] if len(argv) > 7 else None)
-    elif len(argv) == 4 and argv[1] == "stall":
-        stall(argv[2], argv[3])
+    elif len(argv) in (4, 5) and argv[1] == "stall":
+        stall(*argv[2:])
     elif len(argv) >= 5 and argv[1] == "recv":
         recv(argv[2], int(argv[3]), float(argv[4]),
              argv[5] if len(argv) > 5 else None,
