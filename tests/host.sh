@@ -3,8 +3,9 @@
 #
 # Host-side tests, no guest (part of make check): ethtool-ext's unit tests
 # (argument parsing, output formatting, error decoding), its make install
-# (tests/install_check.sh) and the check that
-# the netlink spec, the uapi header and core/netlink-gen.c agree.  Each suite's
+# (tests/install_check.sh), the check that the netlink spec, the uapi
+# header and core/netlink-gen.c agree, and the soak's stall measure
+# (tests/udpflow_stall_test.py).  Each suite's
 # KTAP is shown indented; the closing line is "N passed, N failed" over
 # their leaf tests.  Exit 1 when anything failed.
 #
@@ -39,5 +40,7 @@ echo "# host: ethtool-ext make install"
 suite install "$repo/tests/install_check.sh"
 echo "# host: netlink spec, uapi header and kernel policies"
 suite spec_check python3 "$repo/tests/netlink/spec_check.py" "$ksrc"
+echo "# host: udpflow.py stall, the soak's critical bound"
+suite udpflow_stall python3 "$repo/tests/udpflow_stall_test.py"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
