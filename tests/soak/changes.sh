@@ -165,8 +165,10 @@ hog_end() {
 	kill "$HOG_TIMER" 2>/dev/null
 	wait "$HOG_TIMER" 2>/dev/null
 	hog_stop
+	# It ended when its timer fired or now, whichever came first.
 	read -r t1 _ </proc/uptime
-	echo "hog 0 $HOG_T0 $t1 -" >>"$SOAK_TMP/tally"
+	awk -v a="$HOG_T0" -v b="$t1" -v n="$HOG_FOR" \
+		'BEGIN { printf "hog 0 %s %.2f -\n", a, (a + n < b ? a + n : b) }' >>"$SOAK_TMP/tally"
 }
 
 hog_tick() {
