@@ -81,6 +81,15 @@ soak_check() {
 
 add() { TOTAL[$1]=$((${TOTAL[$1]:-0} + $2)); }
 
+send_errors() { # SENT_JSON: why its sends failed, "(ENOBUFS 3, ...)"
+	python3 -c 'import json, sys
+try:
+    e = json.load(open(sys.argv[1])).get("send_errors", {})
+except (OSError, ValueError):
+    e = {}
+print("(%s)" % ", ".join("%s %d" % i for i in sorted(e.items())))' "$1"
+}
+
 jget() { # FILE PYEXPR (d = the JSON): its value, 0 when unreadable
 	python3 -c 'import json, sys
 try:
@@ -287,7 +296,7 @@ print(int(max(w) * 1000), int(st["stall_s"] * 1000), frm, frm + st["stall_s"], t
 	echo "pair $1: $got of $sent critical datagrams, network stall ${stall:-?} ms (longest wait ${wait:-?} ms)"
 	[ -n "$stall" ] || { head -c 300 "$d/stall.json"; return 1; }
 	echo "pair $1: the stall began (or the last change on the pair ended) $(awk -v a="$from" -v z="$zero" 'BEGIN { printf "%.1f", a - z }') s into the stream;" \
-		"the sender ran at most $late s late ($late_at s in), failed $(jget "$d/sent.json" 'd["send_failed"]') sends;" \
+		"the sender ran at most $late s late ($late_at s in), failed $(jget "$d/sent.json" 'd["send_failed"]') sends $(send_errors "$d/sent.json");" \
 		"changes meanwhile: $(change_during "$from" "$to" "$zero")"
 	return 1
 }
@@ -304,9 +313,10 @@ for f, what in ((sys.argv[1], "bulk"), (sys.argv[2], "critical")):
     except (OSError, ValueError):
         print("soak: round %s pair %s: no %s sender report" % (sys.argv[3], sys.argv[4], what))
         continue
-    print("soak: round %s pair %s %s: %d sent, %d failed in %.0f s, at worst %.1f s late"
-          % (sys.argv[3], sys.argv[4], what, d["sent"], d["send_failed"], d["seconds"],
-             d.get("late_max_s", 0)))' \
+    why = ", ".join("%s %d" % e for e in sorted(d.get("send_errors", {}).items()))
+    print("soak: round %s pair %s %s: %d sent, %d failed%s in %.0f s, at worst %.1f s late"
+          % (sys.argv[3], sys.argv[4], what, d["sent"], d["send_failed"],
+             why and " (%s)" % why, d["seconds"], d.get("late_max_s", 0)))' \
 			"$SOAK_TMP/t-$p/udp-sent.json" "$SOAK_TMP/t-$p/sent.json" "$ROUND" "$p"
 	done
 }

@@ -38,13 +38,14 @@ arrival, from the first send tried after it to the next arrival: the
 longest is how long the network (link, driver, stack) kept a flow that
 was being offered from its reader.
 
-Sends that fail (ENOBUFS and friends) are counted, not retried, so
+Sends that fail (ENOBUFS and friends) are counted by errno, not retried, so
 "sent" is what left the machine: with IP_RECVERR set, a datagram the
 sender's own qdisc drops fails with ENOBUFS instead of passing for sent,
 as UDP reports it otherwise.  UDPFLOW_PRIORITY in the environment sets
 SO_PRIORITY (6, interactive, is pfifo_fast's first band: datagrams that
 do not queue behind bulk traffic leaving the same machine).
 """
+import errno
 import json
 import os
 import signal
@@ -92,6 +93,7 @@ def send(addr, port, count, rate, size=64, go=None):
     log = os.environ.get("UDPFLOW_LOG")
     log = log and open(log, "w")
     sent = failed = 0
+    errors = {}
     late, late_due = 0.0, None
     for seq in range(count):
         due = start + seq / rate
@@ -107,12 +109,15 @@ def send(addr, port, count, rate, size=64, go=None):
         try:
             s.send(struct.pack("!Q", seq) + pad)
             sent += 1
-        except OSError:
+        except OSError as e:
             failed += 1
+            name = errno.errorcode.get(e.errno, str(e.errno))
+            errors[name] = errors.get(name, 0) + 1
     end = time.monotonic()
     if log:
         log.close()
     print(json.dumps({"sent": sent, "send_failed": failed,
+                      "send_errors": errors,
                       "late_max_s": round(late, 3),
                       "late_max_due_mono": late_due and round(late_due, 3),
                       "seconds": round(end - start, 3),
