@@ -16,7 +16,7 @@ UDPFLOW = os.path.join(HERE, 'selftests', 'lib', 'udpflow.py')
 TRIES = [i * 0.01 for i in range(1000)]
 
 
-def stall(tries, got, spans=None):
+def stall(tries, got, spans=None, key='stall_s'):
     with tempfile.TemporaryDirectory() as d:
         paths = [os.path.join(d, n) for n in ('tries', 'got', 'spans')]
         with open(paths[0], 'w') as f:
@@ -30,7 +30,7 @@ def stall(tries, got, spans=None):
             args = paths
         out = subprocess.run([sys.executable, UDPFLOW, 'stall'] + args,
                              capture_output=True, text=True, check=True)
-        return json.loads(out.stdout)['stall_s']
+        return json.loads(out.stdout)[key]
 
 
 def arrivals(tries, lost=lambda t: False):
@@ -58,6 +58,9 @@ CASES = [
     ('an outage elsewhere excuses nothing',
      lambda: stall(TRIES, arrivals(TRIES, lambda t: 3 <= t < 5),
                    [(7.0, 8.0)]), 2.0, 0.01),
+    ('the excused loss, outages counted in: 2 s',
+     lambda: stall(TRIES, arrivals(TRIES, lambda t: 3 <= t < 5),
+                   [(2.5, 6.0)], 'stall_through_s'), 2.0, 0.01),
 ]
 
 

@@ -195,7 +195,7 @@ def stall(send_log, recv_log, spans_file=None):
     # after it; the wait from there to the next arrival, or to the last
     # send tried when none came, is the network's, counted from the end
     # of any outage made on purpose that was under way meanwhile.
-    worst, at = 0.0, None
+    worst, at, through = 0.0, None, 0.0
     i = 0
     for prev, nxt in zip([float("-inf")] + got, got + [None]):
         while i < len(tries) and tries[i] <= prev:
@@ -207,9 +207,12 @@ def stall(send_log, recv_log, spans_file=None):
                                   if a < until and b > tries[i]])
         if until - start > worst:
             worst, at = until - start, start
+        through = max(through, until - tries[i])
     t0 = tries[0] if tries else 0.0
+    # stall_through_s: the same, outages made on purpose counted in.
     print(json.dumps({"stall_s": round(worst, 3),
                       "stall_from_s": at and round(at - t0, 3),
+                      "stall_through_s": round(through, 3),
                       "tries": len(tries), "arrivals": len(got)}))
 
 
