@@ -1059,6 +1059,46 @@ static void cls_flow_flags(struct kunit *test)
 }
 
 /*
+ * Link control the kernel's own code consumes (ARP, neighbour discovery)
+ * comes back marked for the reserves: in emergency its processing (a
+ * neighbour entry, the reply) must be able to draw on them, as it does
+ * for a stock driver's frame on a reserve page, or a link that comes back
+ * under memory exhaustion never resolves its storage peer again.  Link
+ * control that the stack drops when marked (LLDP, LACP) comes back with
+ * no mark, and so does an ICMPv6 message that is not discovery.
+ */
+static void cls_link_flags(struct kunit *test)
+{
+	static const struct {
+		const char *name;
+		struct fspec s;
+		enum skbpool_class_reason why;
+		u8 flags;
+	} cases[] = {
+		{ "arp", { ARP }, SKBPOOL_CRIT_LINK, SKBPOOL_FLOW_MEMALLOC },
+		{ "arp in 802.1Q", { ARP, .ntags = 1 }, SKBPOOL_CRIT_LINK,
+		  SKBPOOL_FLOW_MEMALLOC },
+		{ "nd solicitation", { ND(135) }, SKBPOOL_CRIT_LINK, SKBPOOL_FLOW_MEMALLOC },
+		{ "nd advertisement", { ND(136) }, SKBPOOL_CRIT_LINK, SKBPOOL_FLOW_MEMALLOC },
+		{ "lldp", { .type = ETH_P_LLDP, .data = 24 }, SKBPOOL_CRIT_LINK, 0 },
+		{ "lacp", { .type = ETH_P_SLOW, .subtype = 1 }, SKBPOOL_CRIT_LINK, 0 },
+		{ "icmpv6 echo", { ND(128) }, SKBPOOL_DROP_NOMATCH, 0 },
+	};
+	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	unsigned int i;
+	u8 flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		flags = 0xee;
+		fb_build(test, &cases[i].s, f);
+		KUNIT_EXPECT_EQ_MSG(test, skbpool_classify(f->b, f->len, NULL, NULL, 0, &flags),
+				    cases[i].why, "%s", cases[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, flags, cases[i].flags, "%s", cases[i].name);
+	}
+}
+
+/*
  * The sequence protocol: a write moves seq by two; a slot with an odd seq
  * (a writer inside) is no match and is never written by anyone else; a
  * refresh keeps the slot and its seq.
@@ -1246,6 +1286,7 @@ static struct kunit_case classify_test_cases[] = {
 	KUNIT_CASE(cls_flows_to_one_server),
 	KUNIT_CASE(cls_flow_live_never_evicted),
 	KUNIT_CASE(cls_flow_flags),
+	KUNIT_CASE(cls_link_flags),
 	KUNIT_CASE(cls_flow_slot_busy),
 	KUNIT_CASE(cls_flow_flags_change_is_a_write),
 	KUNIT_CASE(cls_flow_listing),
