@@ -60,6 +60,7 @@ struct sp_pkt {
 	u8 pcp;		/* 1 << PCP of the outermost tag; 0 when untagged */
 	bool ports;	/* a TCP or UDP header is in the frame */
 	bool later;	/* a fragment after the first: no transport header */
+	bool neigh;	/* ARP or neighbour discovery: the kernel consumes it */
 };
 
 static inline u16 sp_get16(const u8 *p)
@@ -208,8 +209,12 @@ static enum skbpool_class_reason sp_ipv6(const u8 *ip, u32 avail, bool rx,
 	}
 
 	p->proto = next;
-	if (next == IPPROTO_ICMPV6)
-		return sp_icmpv6(ip + off, end - off, ip[7], frag);
+	if (next == IPPROTO_ICMPV6) {
+		enum skbpool_class_reason r = sp_icmpv6(ip + off, end - off, ip[7], frag);
+
+		p->neigh = r == SKBPOOL_CRIT_LINK;
+		return r;
+	}
 	return sp_l4(ip + off, end - off, p);
 }
 
@@ -250,6 +255,7 @@ static enum skbpool_class_reason sp_parse(const u8 *f, u32 len, bool rx,
 		if (len - off < SP_ARP_HLEN ||
 		    len - off - SP_ARP_HLEN < 2 * (f[off + 4] + f[off + 5]))
 			return SKBPOOL_DROP_MALFORMED;
+		p->neigh = true;
 		return SKBPOOL_CRIT_LINK;
 	case ETH_P_LLDP:
 		return SKBPOOL_CRIT_LINK;
@@ -318,7 +324,8 @@ static bool sp_rule_match(const struct skbpool_rule *r,
  * @flows: the learned SOCK_MEMALLOC flows, or NULL for none
  * @now: the clock @flows was learned with (e.g. jiffies)
  * @flow_flags: set to the learned flow's %SKBPOOL_FLOW_* flags when the
- *	verdict is %SKBPOOL_CRIT_FLOW, to 0 otherwise; may be NULL
+ *	verdict is %SKBPOOL_CRIT_FLOW, to %SKBPOOL_FLOW_MEMALLOC for ARP and
+ *	neighbour discovery, to 0 otherwise; may be NULL
  *
  * The order of the checks and what the parser accepts are in
  * core/classify.h.  Reads at most @len bytes of @frame and
@@ -340,6 +347,15 @@ enum skbpool_class_reason skbpool_classify(const void *frame, u32 len,
 	if (flow_flags)
 		*flow_flags = 0;
 	r = sp_parse(frame, len, true, &p);
+	/*
+	 * Resolving a neighbour allocates (its entry, the reply), and without
+	 * it no storage flow goes anywhere: these are handed up as the
+	 * reserves' frames, processed with PF_MEMALLOC, as a stock driver's
+	 * are on a reserve page.  The stack lets such frames reach ARP and
+	 * IPv6 only, so LLDP and LACP stay unmarked (it would drop them).
+	 */
+	if (p.neigh && flow_flags)
+		*flow_flags = SKBPOOL_FLOW_MEMALLOC;
 	if (r != SKBPOOL_DROP_NOMATCH)
 		return r;
 

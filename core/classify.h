@@ -117,7 +117,11 @@ struct skbpool_flow_key {
 	u8 flags;
 };
 
-/* The flow's socket is SOCK_MEMALLOC (not merely a kernel socket). */
+/*
+ * The flow's socket is SOCK_MEMALLOC (not merely a kernel socket); from
+ * skbpool_classify() also for ARP and neighbour discovery: hand the frame
+ * up as the reserves' (pfmemalloc).
+ */
 #define SKBPOOL_FLOW_MEMALLOC	1
 
 #define SKBPOOL_FLOW_SLOTS	2048	/* power of two */

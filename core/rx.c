@@ -393,11 +393,14 @@ static enum skbpool_class_reason rxq_classify(struct skbpool_rxq *rxq,
  * when its page came from the reserves: the stack processes it with
  * PF_MEMALLOC, exempts it from protocol memory limits (tcp_mem), keeps it
  * from packet taps (which would pin a reserve buffer for as long as they
- * please) and hands it only to SOCK_MEMALLOC sockets.  That last rule is
- * why nothing else is marked: link control (LACP is not a protocol the
- * stack lets pfmemalloc frames reach), kernel TCP flows that are not
- * memalloc (NFS writeback) and admin rules (often an application's UDP
- * socket) would all be dropped.
+ * please) and hands it only to SOCK_MEMALLOC sockets.  So are ARP and
+ * neighbour discovery, which no socket takes: their entry and reply must
+ * come from the reserves when nothing else is left, or a link that comes
+ * back under exhaustion never finds its storage peer again (the field's
+ * wire-pull).  Nothing else is marked, since the last rule would drop it:
+ * other link control (LACP is not a protocol the stack lets pfmemalloc
+ * frames reach), kernel TCP flows that are not memalloc (NFS writeback)
+ * and admin rules (often an application's UDP socket).
  */
 bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len,
 		       bool *pfmemalloc)
