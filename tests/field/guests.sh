@@ -47,7 +47,12 @@ boot() { # VAR DIR MEM SMP LPORT RPORT MAC
 	cmdline="console=ttyS0 root=rootfs rootfstype=9p"
 	cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro"
 	cmdline+=" init=$repo/tests/qemu/guest-init.sh panic=-1 oops=panic"
-	cmdline+=" log_buf_len=4M loglevel=4"
+	# Warnings on the console too (loglevel 5): a client that hangs with
+	# memory exhausted can no longer run anything to tell why, and the
+	# kernel's "page allocation failure" and slab warnings are what is
+	# left (rate-limited by the kernel).  The console file is kept with
+	# the run.
+	cmdline+=" log_buf_len=4M loglevel=5"
 	cmdline+=" SKBPOOL_MODE=run SKBPOOL_RUN=$dir SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
 	cmdline+=" SKBPOOL_KSRC=$ksrc"
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
