@@ -146,8 +146,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fail("undefined verdict", full, 0);
 	if (again != full || flags_again != flags)
 		fail("verdict changed between two calls", again, full);
-	if (full != SKBPOOL_CRIT_FLOW && flags)
-		fail("flow flags without a flow verdict", flags, full);
+	/* ARP and discovery (link verdicts) may carry the memalloc mark too */
+	if (full != SKBPOOL_CRIT_FLOW && full != SKBPOOL_CRIT_LINK && flags)
+		fail("flags without a flow or link verdict", flags, full);
+	if (full == SKBPOOL_CRIT_LINK && flags & ~SKBPOOL_FLOW_MEMALLOC)
+		fail("a link verdict with flags other than memalloc", flags, full);
 	if (bare == SKBPOOL_CRIT_FLOW || bare == SKBPOOL_CRIT_RULE ||
 	    bare == SKBPOOL_DROP_RULE)
 		fail("flow or rule verdict without flows and rules", bare, 0);
