@@ -43,6 +43,8 @@
 
 #define SP_ICMPV6_ND_FIRST	133	/* router solicitation */
 #define SP_ICMPV6_ND_LAST	137	/* redirect */
+#define SP_ICMPV6_NS		135	/* neighbour solicitation */
+#define SP_ICMPV6_NA		136	/* neighbour advertisement */
 #define SP_ND_HOP_LIMIT		255
 
 #define SP_SLOW_LACP	1
@@ -60,7 +62,7 @@ struct sp_pkt {
 	u8 pcp;		/* 1 << PCP of the outermost tag; 0 when untagged */
 	bool ports;	/* a TCP or UDP header is in the frame */
 	bool later;	/* a fragment after the first: no transport header */
-	bool neigh;	/* ARP or neighbour discovery: the kernel consumes it */
+	bool neigh;	/* ARP, or an IPv6 neighbour solicitation or advert */
 };
 
 static inline u16 sp_get16(const u8 *p)
@@ -210,9 +212,12 @@ static enum skbpool_class_reason sp_ipv6(const u8 *ip, u32 avail, bool rx,
 
 	p->proto = next;
 	if (next == IPPROTO_ICMPV6) {
-		enum skbpool_class_reason r = sp_icmpv6(ip + off, end - off, ip[7], frag);
+		enum skbpool_class_reason r;
 
-		p->neigh = r == SKBPOOL_CRIT_LINK;
+		r = sp_icmpv6(ip + off, end - off, ip[7], frag);
+		/* resolution proper; router discovery and redirects can wait */
+		p->neigh = r == SKBPOOL_CRIT_LINK &&
+			   (ip[off] == SP_ICMPV6_NS || ip[off] == SP_ICMPV6_NA);
 		return r;
 	}
 	return sp_l4(ip + off, end - off, p);
@@ -325,7 +330,7 @@ static bool sp_rule_match(const struct skbpool_rule *r,
  * @now: the clock @flows was learned with (e.g. jiffies)
  * @flow_flags: set to the learned flow's %SKBPOOL_FLOW_* flags when the
  *	verdict is %SKBPOOL_CRIT_FLOW, to %SKBPOOL_FLOW_MEMALLOC for ARP and
- *	neighbour discovery, to 0 otherwise; may be NULL
+ *	IPv6 neighbour solicitations and adverts, to 0 otherwise; may be NULL
  *
  * The order of the checks and what the parser accepts are in
  * core/classify.h.  Reads at most @len bytes of @frame and
@@ -351,8 +356,9 @@ enum skbpool_class_reason skbpool_classify(const void *frame, u32 len,
 	 * Resolving a neighbour allocates (its entry, the reply), and without
 	 * it no storage flow goes anywhere: these are handed up as the
 	 * reserves' frames, processed with PF_MEMALLOC, as a stock driver's
-	 * are on a reserve page.  The stack lets such frames reach ARP and
-	 * IPv6 only, so LLDP and LACP stay unmarked (it would drop them).
+	 * are on a reserve page.  The stack lets such frames reach ARP, IPv4,
+	 * IPv6 and VLAN only, so LLDP and LACP stay unmarked (it would drop
+	 * them).
 	 */
 	if (p.neigh && flow_flags)
 		*flow_flags = SKBPOOL_FLOW_MEMALLOC;

@@ -36,6 +36,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <net/sock.h>
 #include <kunit/visibility.h>
 
 #include <skbpool/skbpool.h>
@@ -394,10 +395,14 @@ static enum skbpool_class_reason rxq_classify(struct skbpool_rxq *rxq,
  * PF_MEMALLOC, exempts it from protocol memory limits (tcp_mem), keeps it
  * from packet taps (which would pin a reserve buffer for as long as they
  * please) and hands it only to SOCK_MEMALLOC sockets.  So are ARP and
- * neighbour discovery, which no socket takes: their entry and reply must
- * come from the reserves when nothing else is left, or a link that comes
- * back under exhaustion never finds its storage peer again (the field's
- * wire-pull).  Nothing else is marked, since the last rule would drop it:
+ * IPv6 neighbour solicitations and adverts, which the kernel consumes
+ * itself: their entry and reply must come from the reserves when nothing
+ * else is left, or a link that comes back under exhaustion may never find
+ * its storage peer again (the field's wire-pull).  Only while a
+ * SOCK_MEMALLOC socket exists, as for a stock driver, whose frames come
+ * from the reserves only then: without one the mark buys nothing and
+ * would keep these frames from raw sockets (radvd, NDP tools).
+ * Nothing else is marked, since the last rule would drop it:
  * other link control (LACP is not a protocol the stack lets pfmemalloc
  * frames reach), kernel TCP flows that are not memalloc (NFS writeback)
  * and admin rules (often an application's UDP socket).
@@ -409,7 +414,7 @@ bool skbpool_rxq_admit(struct skbpool_rxq *rxq, const void *frame, u32 len,
 	enum skbpool_class_reason why = rxq_classify(rxq, frame, len, &flags);
 
 	skbpool_rxq_count(rxq, &rxq->stats.cls[why], 1);
-	*pfmemalloc = flags & SKBPOOL_FLOW_MEMALLOC;
+	*pfmemalloc = (flags & SKBPOOL_FLOW_MEMALLOC) && sk_memalloc_socks();
 	return skbpool_class_critical(why);
 }
 

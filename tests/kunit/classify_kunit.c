@@ -1059,13 +1059,13 @@ static void cls_flow_flags(struct kunit *test)
 }
 
 /*
- * Link control the kernel's own code consumes (ARP, neighbour discovery)
- * comes back marked for the reserves: in emergency its processing (a
- * neighbour entry, the reply) must be able to draw on them, as it does
- * for a stock driver's frame on a reserve page, or a link that comes back
- * under memory exhaustion never resolves its storage peer again.  Link
- * control that the stack drops when marked (LLDP, LACP) comes back with
- * no mark, and so does an ICMPv6 message that is not discovery.
+ * Neighbour resolution (ARP, IPv6 solicitations and adverts) comes back
+ * marked for the reserves: in emergency its processing (a neighbour
+ * entry, the reply) must be able to draw on them, as it does for a stock
+ * driver's frame on a reserve page, or a link that comes back under
+ * memory exhaustion may never resolve its storage peer again.  Router
+ * discovery and redirects, link control that the stack drops when marked
+ * (LLDP, LACP) and what is not link control come back with no mark.
  */
 static void cls_link_flags(struct kunit *test)
 {
@@ -1083,6 +1083,12 @@ static void cls_link_flags(struct kunit *test)
 		{ "lldp", { .type = ETH_P_LLDP, .data = 24 }, SKBPOOL_CRIT_LINK, 0 },
 		{ "lacp", { .type = ETH_P_SLOW, .subtype = 1 }, SKBPOOL_CRIT_LINK, 0 },
 		{ "icmpv6 echo", { ND(128) }, SKBPOOL_DROP_NOMATCH, 0 },
+		{ "router solicitation", { ND(133) }, SKBPOOL_CRIT_LINK, 0 },
+		{ "router advertisement", { ND(134) }, SKBPOOL_CRIT_LINK, 0 },
+		{ "redirect", { ND(137) }, SKBPOOL_CRIT_LINK, 0 },
+		{ "nd solicitation, hop limit 254", { ICMP6(135), .hlim = 254 },
+		  SKBPOOL_DROP_NOMATCH, 0 },
+		{ "arp cut short", { ARP, .cut = 20 }, SKBPOOL_DROP_MALFORMED, 0 },
 	};
 	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	unsigned int i;

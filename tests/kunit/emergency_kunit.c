@@ -791,6 +791,40 @@ static void memalloc_socket_flow_is_learned(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
+/*
+ * ARP admitted in emergency is handed up pfmemalloc while a SOCK_MEMALLOC
+ * socket exists, as a stock driver's reserve frames are, and not without
+ * one, where the mark would buy nothing and keep it from raw sockets.
+ */
+static void neigh_frames_marked_only_with_memalloc_socket(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_ON);
+	struct skbpool_rxq *q = em_pool(test, sdev);
+	struct socket *sock;
+	struct sk_buff *skb;
+
+	if (sk_memalloc_socks()) {
+		skbpool_rxq_free(q);
+		kunit_skip(test, "a SOCK_MEMALLOC socket already exists in this kernel");
+	}
+	skb = receive(test, q, fill_arp, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_FALSE(test, skb->pfmemalloc);
+	kfree_skb(skb);
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, PF_INET, SOCK_DGRAM,
+					       IPPROTO_UDP, &sock), 0);
+	sk_set_memalloc(sock->sk);
+	skb = receive(test, q, fill_arp, NULL);
+	sk_clear_memalloc(sock->sk);
+	sock_release(sock);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_TRUE(test, skb->pfmemalloc);
+	kfree_skb(skb);
+	expect_cls(test, q, SKBPOOL_CRIT_LINK, 2);
+	skbpool_rxq_free(q);
+}
+
 static u32 fill_tcp_reply(u8 *buf, void *arg)
 {
 	struct reply_arg *r = arg;
@@ -858,6 +892,7 @@ static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(failed_loan_enters),
 	KUNIT_CASE(lent_frame_judged_in_emergency),
 	KUNIT_CASE(memalloc_socket_flow_is_learned),
+	KUNIT_CASE(neigh_frames_marked_only_with_memalloc_socket),
 	KUNIT_CASE(kernel_tcp_socket_flow_is_learned),
 	{}
 };
