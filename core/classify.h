@@ -119,8 +119,8 @@ struct skbpool_flow_key {
 
 /*
  * The flow's socket is SOCK_MEMALLOC (not merely a kernel socket); from
- * skbpool_classify() also for ARP and neighbour discovery: hand the frame
- * up as the reserves' (pfmemalloc).
+ * skbpool_classify() also for ARP and IPv6 neighbour solicitations and
+ * adverts: hand the frame up as the reserves' (pfmemalloc).
  */
 #define SKBPOOL_FLOW_MEMALLOC	1
 
