@@ -182,6 +182,16 @@ run_one() { # CONFIG WORKLOAD ROUND FACTOR PASSES
 	done
 	# FIELD_HANG (300 s) is past the hung-task watchdog's 120 s: its
 	# reports are already on the console when a hung run is stopped.
+	# That watchdog skips killable waits, so a stuck client is also
+	# panicked by NMI: the blocked tasks' stacks and the memory state
+	# land in its console.log.
+	if [ "$outcome" = hung ] || [ "$outcome" = timeout ]; then
+		if nmi_dump "$cdir" "$cpid" && grep -q 'Kernel panic' "$cdir/console.log"; then
+			where="$where; client's NMI dump in client/console.log"
+		else
+			where="$where; the client did not answer an NMI"
+		fi
+	fi
 	stop_guest "$cdir" "$cpid"
 	stop_guest "$sdir" "$spid"
 	[ -n "$where" ] && echo "# field: $name: $where"

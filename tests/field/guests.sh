@@ -8,6 +8,7 @@
 # the static fieldload binary, the modules) and defines:
 #   boot VAR DIR MEM SMP LPORT RPORT MAC   a guest running DIR/cmd
 #   mon DIR COMMAND                        a QEMU monitor command
+#   nmi_dump DIR PID                       panic a stuck guest for its dump
 #   stop_guest DIR PID                     quit and reap a guest
 #   done_status DIR, last_step DIR, first_error DIR
 #                                          what a guest has said so far
@@ -53,6 +54,11 @@ boot() { # VAR DIR MEM SMP LPORT RPORT MAC
 	# left (rate-limited by the kernel).  The console file is kept with
 	# the run.
 	cmdline+=" log_buf_len=4M loglevel=5"
+	# A guest stuck with memory exhausted runs nothing that could say
+	# why, but an NMI still reaches it (nmi_dump): it panics, and the
+	# panic prints the memory state (0x2), every CPU's stack (0x40) and
+	# the tasks blocked in D state (0x80) on the console first.
+	cmdline+=" unknown_nmi_panic panic_print=0xc2"
 	cmdline+=" SKBPOOL_MODE=run SKBPOOL_RUN=$dir SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
 	cmdline+=" SKBPOOL_KSRC=$ksrc"
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
@@ -85,6 +91,18 @@ s.sendall(sys.argv[2].encode() + b'\n')
 time.sleep(0.3)
 s.recv(4096)
 PY
+}
+
+# Panic the guest in DIR (QEMU's pid PID) by NMI for its dump on the
+# console (see boot); waits for QEMU to exit, as panic=-1 with -no-reboot
+# makes it, up to a minute.
+nmi_dump() { # DIR PID
+	mon "$1" nmi
+	for _ in $(seq 1 60); do
+		kill -0 "$2" 2>/dev/null || return 0
+		sleep 1
+	done
+	return 1
 }
 
 done_status() { tr -dc 0-9 <"$1/status"; }
