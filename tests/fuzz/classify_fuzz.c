@@ -19,7 +19,9 @@
  *   - a frame whose key was learned is recognised in the reply direction:
  *     CRIT_FLOW, unless the receive-side parse finds it malformed (only
  *     the receive side checks the IP length fields against the frame);
- *   - a learned key is TCP or UDP, of family 4 or 6, with a zero pad.
+ *   - a learned key is TCP or UDP, of family 4 or 6, with a zero pad;
+ *   - of the link verdicts, ARP carries the memalloc mark, and only ARP
+ *     and IPv6 (neighbour discovery) may: never LLDP or LACP.
  * A violation aborts, which libFuzzer reports as a crash with the input.
  */
 #include <stdio.h>
@@ -76,6 +78,20 @@ static bool final_before_ip(enum skbpool_class_reason r)
 {
 	return r == SKBPOOL_CRIT_LINK || r == SKBPOOL_DROP_NONIP ||
 	       r == SKBPOOL_DROP_MALFORMED;
+}
+
+/* The ethertype after any VLAN tags, read here apart from classify.c. */
+static unsigned int inner_ethertype(const u8 *data, u32 len)
+{
+	unsigned int type;
+	u32 off;
+
+	for (off = 12; off + 2 <= len; off += 4) {
+		type = (unsigned int)data[off] << 8 | data[off + 1];
+		if (type != 0x8100 && type != 0x88a8)
+			return type;
+	}
+	return 0;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -151,6 +167,14 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fail("flags without a flow or link verdict", flags, full);
 	if (full == SKBPOOL_CRIT_LINK && flags & ~SKBPOOL_FLOW_MEMALLOC)
 		fail("a link verdict with flags other than memalloc", flags, full);
+	if (full == SKBPOOL_CRIT_LINK) {
+		unsigned int type = inner_ethertype(data, len);
+
+		if (type == 0x0806 && flags != SKBPOOL_FLOW_MEMALLOC)
+			fail("ARP without the memalloc mark", flags, SKBPOOL_FLOW_MEMALLOC);
+		if (type != 0x0806 && type != 0x86dd && flags)
+			fail("link control other than ARP or IPv6 marked", flags, (int)type);
+	}
 	if (bare == SKBPOOL_CRIT_FLOW || bare == SKBPOOL_CRIT_RULE ||
 	    bare == SKBPOOL_DROP_RULE)
 		fail("flow or rule verdict without flows and rules", bare, 0);
