@@ -145,8 +145,8 @@ struct e1000sp_tx_ring {
  * @tx_ring_size: likewise
  * @rx_usecs: interrupt throttling interval, -C rx-usecs (RTNL)
  * @tx_timeouts: ndo_tx_timeout calls
- * @restarts: ring rebuilds (tag flips, resizes, MTU, timeouts)
- * @reset_work: rebuilds the rings after a TX timeout
+ * @restarts: ring restarts (tag flips, resizes, MTU, resets)
+ * @reset_work: resets the port after a TX timeout
  * @watchdog: folds the statistics registers and checks the link, every 2 s
  */
 struct e1000sp_adapter {
@@ -177,6 +177,7 @@ int e1000sp_reconfigure(struct net_device *netdev,
 			int (*apply)(struct net_device *netdev, const void *arg),
 			const void *arg);
 void e1000sp_set_itr(struct e1000sp_adapter *ad);
+int e1000sp_reset(struct e1000sp_adapter *ad);
 void e1000sp_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *s);
 
 /* rx_pp.c: the untagged ring on the kernel's page_pool */

@@ -374,6 +374,27 @@ static int e1000sp_set_coalesce(struct net_device *netdev,
 	return 0;
 }
 
+/*
+ * ethtool --reset: resetting the MAC resets its DMA engines with it, so a
+ * request must name both (the driver restores the interrupt mask,
+ * filters and offloads the reset clears: those are not reported reset).
+ */
+static int e1000sp_ethtool_reset(struct net_device *netdev, u32 *flags)
+{
+	const u32 done = ETH_RESET_MAC | ETH_RESET_DMA;
+	int err;
+
+	if ((*flags & done) != done)
+		return -EOPNOTSUPP;
+	if (!netif_running(netdev))
+		return -ENETDOWN;
+	err = e1000sp_reset(netdev_priv(netdev));
+	if (err)
+		return err;
+	*flags &= ~done;
+	return 0;
+}
+
 const struct ethtool_ops e1000sp_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS,
 	.get_drvinfo		= e1000sp_get_drvinfo,
@@ -391,4 +412,5 @@ const struct ethtool_ops e1000sp_ethtool_ops = {
 	.set_ringparam		= e1000sp_set_ringparam,
 	.get_coalesce		= e1000sp_get_coalesce,
 	.set_coalesce		= e1000sp_set_coalesce,
+	.reset			= e1000sp_ethtool_reset,
 };

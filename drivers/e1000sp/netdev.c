@@ -1066,27 +1066,46 @@ static void e1000sp_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 	schedule_work(&ad->reset_work);
 }
 
-/* After a TX timeout: a full reset, then the rings as they were. */
+/**
+ * e1000sp_reset() - reset the MAC of a running port, then its rings
+ * @ad: the port
+ *
+ * After a TX timeout, and for ethtool --reset.
+ *
+ * Context: process, RTNL held.
+ * Return: 0, or the error of building the rings again.
+ */
+int e1000sp_reset(struct e1000sp_adapter *ad)
+{
+	struct net_device *netdev = ad->netdev;
+	int err;
+
+	ASSERT_RTNL();
+	if (!netif_running(netdev))
+		return 0;
+	e1000sp_rings_down(ad);
+	e1000sp_hw_reset(&ad->hw);
+	e1000sp_hw_init_link(&ad->hw);
+	e1000sp_link_restore(ad);
+	hw_filters_init(ad);
+	e1000sp_set_itr(ad);
+	atomic_inc(&ad->restarts);
+	err = e1000sp_rings_up(ad);
+	if (err) {
+		netif_carrier_off(netdev);
+		return err;
+	}
+	netif_tx_wake_all_queues(netdev);
+	return 0;
+}
+
 static void e1000sp_reset_task(struct work_struct *work)
 {
 	struct e1000sp_adapter *ad = container_of(work, struct e1000sp_adapter,
 						  reset_work);
-	struct net_device *netdev = ad->netdev;
 
 	rtnl_lock();
-	if (netif_running(netdev)) {
-		e1000sp_rings_down(ad);
-		e1000sp_hw_reset(&ad->hw);
-		e1000sp_hw_init_link(&ad->hw);
-		e1000sp_link_restore(ad);
-		hw_filters_init(ad);
-		e1000sp_set_itr(ad);
-		atomic_inc(&ad->restarts);
-		if (e1000sp_rings_up(ad))
-			netif_carrier_off(netdev);
-		else
-			netif_tx_wake_all_queues(netdev);
-	}
+	e1000sp_reset(ad);
 	rtnl_unlock();
 }
 
