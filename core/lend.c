@@ -24,7 +24,8 @@
  * A lent id carries SKBPOOL_RX_LENT; its slot is one of @lend_slots, at
  * least the ring's size (the driver cannot have more buffers posted than
  * its ring has descriptors).
- * All but init and fini runs in the queue's NAPI poll, like rx.c.
+ * All but init and fini runs in the queue's NAPI poll or in its stead,
+ * like rx.c.
  */
 #include <linux/dma-mapping.h>
 #include <linux/mm.h>

@@ -212,7 +212,8 @@ static int rxq_refill_free(struct skbpool_rxq *rxq)
  * Looks at memory pressure once per poll, so the per-frame path reads only
  * this queue's copy of the verdict.
  *
- * Context: the queue's NAPI poll, before its first skbpool_rx_build().
+ * Context: the queue's NAPI poll, before its first skbpool_rx_build(), or
+ * in its stead (NAPI disabled, BH off) before a refill.
  * Return: whether the device is in emergency mode.
  */
 bool skbpool_rx_napi_begin(struct skbpool_rxq *rxq)
@@ -230,7 +231,7 @@ EXPORT_SYMBOL_GPL(skbpool_rx_napi_begin);
  * @rxq: the queue's pool
  * @dma: where the device may write the frame (skbpool_rx_buf_len() bytes)
  *
- * Context: the queue's NAPI poll.
+ * Context: the queue's NAPI poll, or in its stead (NAPI disabled, BH off).
  * When every buffer is in flight and the pool may not grow, a buffer is
  * lent from the page allocator (lend.c).
  *
@@ -311,8 +312,9 @@ EXPORT_SYMBOL_GPL(skbpool_rx_buf_len);
  * @rxq: the queue's pool
  * @id: the buffer, from skbpool_rx_get()
  *
- * For errored descriptors and frames the driver drops itself.
- * Context: the queue's NAPI poll.
+ * For errored descriptors and frames the driver drops itself, and for
+ * the posted buffers of a ring about to be freed.
+ * Context: the queue's NAPI poll, or in its stead (NAPI disabled, BH off).
  */
 void skbpool_rx_put(struct skbpool_rxq *rxq, u32 id)
 {

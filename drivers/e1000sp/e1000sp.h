@@ -63,9 +63,10 @@ struct e1000sp_rx_stats {
  * RX ring.  next_to_use and next_to_clean are free-running and masked;
  * [next_to_clean, next_to_use) is posted to the device, which owns a
  * descriptor until it sets DD.  Both indices are NAPI's alone (and the
- * open/stop paths', with NAPI disabled).  The device is told of new
- * buffers by the RDT write, which writel() orders after the descriptor
- * writes; DD is read before the rest of a descriptor (dma_rmb()).
+ * open, stop and reset paths', with NAPI disabled).  The device is told
+ * of new buffers by the RDT write, which writel() orders after the
+ * descriptor writes; DD is read before the rest of a descriptor
+ * (dma_rmb()).
  */
 struct e1000sp_rx_ring {
 	struct e1000sp_rx_desc *desc;
@@ -133,11 +134,12 @@ struct e1000sp_tx_ring {
  * @pdev: its PCI function
  * @hw: the MAC
  * @napi: serves both rings
- * @rx: the RX ring (rebuilt under RTNL by open, stop and reconfigure)
+ * @rx: the RX ring (built and freed under RTNL by open, stop and
+ *	reconfigure; kept across a reset)
  * @tx: the TX ring (likewise)
  * @pool_dev: the skbpool handle
- * @rings_up: rings exist and NAPI may wake the TX queue; cleared first on
- *	the way down (READ_ONCE from NAPI)
+ * @rings_up: the rings run and NAPI may wake the TX queue; cleared first
+ *	when they stop (READ_ONCE from NAPI)
  * @rctl: RCTL as last written; under netif_addr_lock_bh(), which both
  *	ndo_set_rx_mode and the ring paths take to write RCTL
  * @mta: the multicast table as last written, under the same lock

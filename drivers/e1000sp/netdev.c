@@ -599,7 +599,7 @@ static int e1000sp_poll(struct napi_struct *napi, int budget)
 	skbpool_rx_napi_begin(rx->pool);
 	done = rx_clean(ad, rx, budget);
 	rx_refill(ad, rx);
-	/* Not while the rings go down: e1000sp_rings_down() masked them. */
+	/* Not while the rings stop: e1000sp_rings_stop() masked them. */
 	if (done < budget && napi_complete_done(napi, done) && READ_ONCE(ad->rings_up))
 		e1000sp_irq_enable(ad);
 	return done;
@@ -634,13 +634,9 @@ static void rx_ring_free(struct e1000sp_adapter *ad)
 	struct e1000sp_rx_ring *rx = &ad->rx;
 	u32 n;
 
-	if (rx->pp && rx->buf) {
-		for (n = rx->next_to_clean; n != rx->next_to_use; n++)
-			e1000sp_pp_recycle(rx, &rx->buf[n & (rx->count - 1)], false);
-	} else if (!rx->pool && rx->buf) {
-		/* Posted skbs, and those copybreak kept on slots not yet
-		 * posted again.
-		 */
+	/* Posted buffers went back in rx_unpost(), or never were. */
+	if (!rx->pool && !rx->pp && rx->buf) {
+		/* The skbs left on their slots, mapped (rx_recycle()). */
 		for (n = 0; n < rx->count; n++) {
 			struct e1000sp_rx_buf *b = &rx->buf[n];
 
@@ -781,12 +777,74 @@ static void hw_rings_program(struct e1000sp_adapter *ad)
 	e1000sp_wr(hw, E1000SP_RDBAL, lower_32_bits(ad->rx.desc_dma));
 	e1000sp_wr(hw, E1000SP_RDBAH, upper_32_bits(ad->rx.desc_dma));
 	e1000sp_wr(hw, E1000SP_RDLEN, ad->rx.count * sizeof(*ad->rx.desc));
-	e1000sp_wr(hw, E1000SP_RDH, 0);
-	e1000sp_wr(hw, E1000SP_RDT, 0);
+	/* From where the ring is: 0 on a new one, anywhere after a reset. */
+	e1000sp_wr(hw, E1000SP_RDH, ad->rx.next_to_clean & (ad->rx.count - 1));
+	e1000sp_wr(hw, E1000SP_RDT, ad->rx.next_to_use & (ad->rx.count - 1));
 	e1000sp_wr(hw, E1000SP_RDTR, 0);
 	e1000sp_wr(hw, E1000SP_RADV, 0);
 	e1000sp_wr(hw, E1000SP_RXCSUM, ad->netdev->features & NETIF_F_RXCSUM ?
 		   E1000SP_RXCSUM_IPOFL | E1000SP_RXCSUM_TUOFL : 0);
+}
+
+/*
+ * Give every posted buffer back, as if each had carried an error, before
+ * the ring is freed; the device is stopped and NAPI off, so this runs in
+ * NAPI's stead.
+ */
+static void rx_unpost(struct e1000sp_rx_ring *rx)
+{
+	u32 n;
+
+	local_bh_disable();
+	for (n = rx->next_to_clean; n != rx->next_to_use; n++) {
+		struct e1000sp_rx_buf *b = &rx->buf[n & (rx->count - 1)];
+
+		/* The skb path keeps its skbs on their slots (rx_recycle()). */
+		if (rx->pool)
+			skbpool_rx_put(rx->pool, b->id);
+		else if (rx->pp)
+			e1000sp_pp_recycle(rx, b, false);
+	}
+	local_bh_enable();
+	rx->next_to_use = rx->next_to_clean;
+}
+
+/*
+ * For a reset: every posted buffer stays posted, to be handed to the
+ * device again from where it stopped (hw_rings_program()).  Frames it
+ * completed but NAPI has not taken are dropped, as any reset drops them:
+ * the device will write over their buffers.
+ */
+static void rx_rewind(struct e1000sp_rx_ring *rx)
+{
+	u32 n;
+
+	for (n = rx->next_to_clean; n != rx->next_to_use; n++)
+		rx->desc[n & (rx->count - 1)].status = 0;
+	rx->discard = false;
+}
+
+/*
+ * Program the device with the rings, post what the RX ring lacks, start.
+ * The pool's view of memory pressure is refreshed first, as a poll would:
+ * a pool must not grow when the machine has entered emergency meanwhile.
+ */
+static void e1000sp_rings_start(struct e1000sp_adapter *ad)
+{
+	hw_rings_program(ad);
+	/* NAPI is not running: refill in its stead, with BH off. */
+	local_bh_disable();
+	skbpool_rx_napi_begin(ad->rx.pool);
+	rx_refill(ad, &ad->rx);
+	local_bh_enable();
+	/* Enable receive only once buffers are posted. */
+	rctl_write(ad, rctl_base(ad));
+	napi_enable(&ad->napi);
+	WRITE_ONCE(ad->rings_up, true);
+	e1000sp_irq_enable(ad);
+	/* Nothing could be posted: no interrupt will come, poll later. */
+	if (ad->rx.next_to_use == ad->rx.next_to_clean)
+		mod_timer(&ad->rx.refill, jiffies + 1);
 }
 
 static int e1000sp_rings_up(struct e1000sp_adapter *ad)
@@ -799,35 +857,25 @@ static int e1000sp_rings_up(struct e1000sp_adapter *ad)
 		tx_ring_free(ad);
 		return err;
 	}
-	hw_rings_program(ad);
-	/* NAPI is not running: refill in its stead, with BH off. */
-	local_bh_disable();
-	rx_refill(ad, &ad->rx);
-	local_bh_enable();
-	/* Enable receive only once buffers are posted. */
-	rctl_write(ad, rctl_base(ad));
-	napi_enable(&ad->napi);
-	WRITE_ONCE(ad->rings_up, true);
-	e1000sp_irq_enable(ad);
-	/* Nothing could be posted: no interrupt will come, poll later. */
-	if (ad->rx.next_to_use == ad->rx.next_to_clean)
-		mod_timer(&ad->rx.refill, jiffies + 1);
+	e1000sp_rings_start(ad);
 	return 0;
 }
 
 /*
+ * Stop the device and NAPI and complete every TX packet, keeping the
+ * rings, their pools and the posted RX buffers, for a reset to start
+ * again or for rings_down to free.
+ *
  * Order matters: NAPI must not wake the TX queue once the rings start to
  * go (rings_up), the device must stop DMA before its buffers go, and NAPI
  * must be off before the TX queue is disabled, or its reaping could wake
  * the queue again.
  */
-static void e1000sp_rings_down(struct e1000sp_adapter *ad)
+static void e1000sp_rings_stop(struct e1000sp_adapter *ad)
 {
+	struct e1000sp_tx_ring *tx = &ad->tx;
 	struct e1000sp_hw *hw = &ad->hw;
 
-	/* After a failed rebuild there is nothing left to take down. */
-	if (!ad->rx.desc)
-		return;
 	WRITE_ONCE(ad->rings_up, false);
 	e1000sp_irq_disable(ad);
 	rctl_write(ad, 0);
@@ -847,6 +895,19 @@ static void e1000sp_rings_down(struct e1000sp_adapter *ad)
 	tx_reap(ad, 0, true);
 	local_bh_enable();
 	netdev_tx_reset_queue(netdev_get_tx_queue(ad->netdev, 0));
+	/* The device starts again at descriptor 0, with no offload context. */
+	tx->next_to_use = 0;
+	tx->next_to_clean = 0;
+	tx->ctx = 0;
+}
+
+static void e1000sp_rings_down(struct e1000sp_adapter *ad)
+{
+	/* After a failed rebuild there is nothing left to take down. */
+	if (!ad->rx.desc)
+		return;
+	e1000sp_rings_stop(ad);
+	rx_unpost(&ad->rx);
 	rx_ring_free(ad);
 	tx_ring_free(ad);
 }
@@ -1067,33 +1128,46 @@ static void e1000sp_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 }
 
 /**
- * e1000sp_reset() - reset the MAC of a running port, then its rings
+ * e1000sp_reset() - reset the MAC of a running port, keeping its rings
  * @ad: the port
  *
- * After a TX timeout, and for ethtool --reset.
+ * After a TX timeout, and for ethtool --reset.  It may come when memory
+ * has run out and the machine swaps over this port, so it allocates
+ * nothing: the rings, their pools and the buffers posted on them stay,
+ * and go back to the reset device as they were; only buffers the ring
+ * lacked before are posted, from the pool as a NAPI poll would.  A port a
+ * failed rebuild left without rings gets them allocated here.
  *
- * Context: process, RTNL held.
- * Return: 0, or the error of building the rings again.
+ * Context: process, RTNL held; sleeps (MDIC polling, the DMA drain).
+ * Return: 0, or the error of allocating rings the port had lost.
  */
 int e1000sp_reset(struct e1000sp_adapter *ad)
 {
 	struct net_device *netdev = ad->netdev;
+	bool rings = !!ad->rx.desc;
 	int err;
 
 	ASSERT_RTNL();
 	if (!netif_running(netdev))
 		return 0;
-	e1000sp_rings_down(ad);
+	if (rings) {
+		e1000sp_rings_stop(ad);
+		rx_rewind(&ad->rx);
+	}
 	e1000sp_hw_reset(&ad->hw);
 	e1000sp_hw_init_link(&ad->hw);
 	e1000sp_link_restore(ad);
 	hw_filters_init(ad);
 	e1000sp_set_itr(ad);
 	atomic_inc(&ad->restarts);
-	err = e1000sp_rings_up(ad);
-	if (err) {
-		netif_carrier_off(netdev);
-		return err;
+	if (rings) {
+		e1000sp_rings_start(ad);
+	} else {
+		err = e1000sp_rings_up(ad);
+		if (err) {
+			netif_carrier_off(netdev);
+			return err;
+		}
 	}
 	netif_tx_wake_all_queues(netdev);
 	return 0;
