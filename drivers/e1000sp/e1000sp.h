@@ -133,6 +133,7 @@ struct e1000sp_tx_ring {
  * @netdev: its netdev
  * @pdev: its PCI function
  * @hw: the MAC
+ * @link: the link settings ethtool made, given to the PHY after each reset
  * @napi: serves both rings
  * @rx: the RX ring (built and freed under RTNL by open, stop and
  *	reconfigure; kept across a reset)
