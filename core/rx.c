@@ -212,8 +212,7 @@ static int rxq_refill_free(struct skbpool_rxq *rxq)
  * Looks at memory pressure once per poll, so the per-frame path reads only
  * this queue's copy of the verdict.
  *
- * Context: the queue's NAPI poll, before its first skbpool_rx_build(), or
- * in its stead (NAPI disabled, BH off) before a refill.
+ * Context: the queue's NAPI poll, before its first skbpool_rx_build().
  * Return: whether the device is in emergency mode.
  */
 bool skbpool_rx_napi_begin(struct skbpool_rxq *rxq)

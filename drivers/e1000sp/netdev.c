@@ -826,15 +826,14 @@ static void rx_rewind(struct e1000sp_rx_ring *rx)
 
 /*
  * Program the device with the rings, post what the RX ring lacks, start.
- * The pool's view of memory pressure is refreshed first, as a poll would:
- * a pool must not grow when the machine has entered emergency meanwhile.
+ * No skbpool_rx_napi_begin() here: it may run the emergency canary, an
+ * allocation, which a reset must not make; the first poll runs it.
  */
 static void e1000sp_rings_start(struct e1000sp_adapter *ad)
 {
 	hw_rings_program(ad);
 	/* NAPI is not running: refill in its stead, with BH off. */
 	local_bh_disable();
-	skbpool_rx_napi_begin(ad->rx.pool);
 	rx_refill(ad, &ad->rx);
 	local_bh_enable();
 	/* Enable receive only once buffers are posted. */

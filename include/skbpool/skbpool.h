@@ -10,10 +10,11 @@
  *
  * Contexts: create/destroy under RTNL, with the queue's NAPI not running
  * (and the device no longer writing to the ring at destroy).
- * skbpool_rx_napi_begin() (once per poll, first), skbpool_rx_get(),
- * skbpool_rx_build() and skbpool_rx_put() run in the queue's NAPI poll,
- * or in its stead: with the queue's NAPI disabled and BH off, as a driver
- * fills its ring before enabling NAPI or empties it after disabling it.
+ * skbpool_rx_napi_begin() runs once per NAPI poll, first (it may make the
+ * emergency canary's allocation).  skbpool_rx_get(), skbpool_rx_build()
+ * and skbpool_rx_put() run in the queue's NAPI poll, or in its stead:
+ * with the queue's NAPI disabled and BH off, as a driver fills its ring
+ * before enabling NAPI or empties it after disabling it.
  * The library never stops a queue itself (a resize is applied by the
  * queue's own next skbpool_rx_get()).
  * skbpool_tx_bounce() runs under the TX queue's xmit lock and
