@@ -16,18 +16,10 @@
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/pair.sh"
 . "$(dirname "$0")/lib/ext.sh"
-
-FAULT=/sys/kernel/debug
+. "$(dirname "$0")/lib/fault.sh"
 
 restore() {
-	local f
-	for f in failslab fail_page_alloc; do
-		echo 0 >"$FAULT/$f/probability" 2>/dev/null
-		echo N >"$FAULT/$f/task-filter" 2>/dev/null
-		echo Y >"$FAULT/$f/ignore-gfp-wait" 2>/dev/null
-		echo 0 >"$FAULT/$f/require-start" 2>/dev/null
-		echo 0xffffffffffffffff >"$FAULT/$f/require-end" 2>/dev/null
-	done
+	fault_restore
 	pair_cleanup
 }
 trap restore EXIT
@@ -35,22 +27,8 @@ trap restore EXIT
 # Arm one kind of injection: the first allocation made from MODULE's code
 # past SPACE bytes fails.
 arm() { # failslab|fail_page_alloc SPACE [MODULE]
-	local f base size
-	read -r base size < <(awk -v m="${3:-skbpool}" '$1 == m { print $6, $2 }' /proc/modules)
-	for f in failslab fail_page_alloc; do
-		echo 0 >"$FAULT/$f/probability"
-	done
-	echo "$base" >"$FAULT/$1/require-start"
-	printf '0x%x\n' $((base + size)) >"$FAULT/$1/require-end"
-	echo 32 >"$FAULT/$1/stacktrace-depth"
-	echo 1 >"$FAULT/$1/times"
-	echo "$2" >"$FAULT/$1/space"
-	echo 100 >"$FAULT/$1/probability"
-}
-
-# Run a command with injection on for it (and its children) alone.
-faulty() {
-	bash -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' faulty "$@"
+	fault_off
+	fault_scope "$1" "${3:-skbpool}" && fault_arm "$1" 1 "$2"
 }
 
 in_x() { ip netns exec "$a_NSX" "$@"; }
@@ -62,19 +40,9 @@ rules() {
 }
 
 ktap_plan 6
-[ -d "$FAULT/failslab" ] && [ -d "$FAULT/fail_page_alloc" ] ||
-	ktap_skip_all "the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
+fault_have || ktap_skip_all "the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
 pair_new a 221 222 192.0.2 2001:db8:c || { ktap_fail "create a pair"; ktap_finish; }
-for f in failslab fail_page_alloc; do
-	echo 0 >"$FAULT/$f/probability"
-	echo 1 >"$FAULT/$f/interval"
-	echo 0 >"$FAULT/$f/verbose"
-	echo N >"$FAULT/$f/ignore-gfp-wait"
-	echo Y >"$FAULT/$f/task-filter"
-done
-echo N >"$FAULT/failslab/cache-filter"
-echo N >"$FAULT/fail_page_alloc/ignore-gfp-highmem"
-echo 0 >"$FAULT/fail_page_alloc/min-order"
+fault_setup
 alive || { ktap_fail "the pair carries traffic before any injection"; ktap_finish; }
 ktap_pass "the pair carries traffic before any injection"
 
@@ -94,7 +62,7 @@ tag_walk() { # KIND STEP STEPS MODULE
 			failed=$((failed + 1))
 			state=off
 		fi
-		echo 0 >"$FAULT/$1/probability"
+		fault_off
 		if [ "$(flag)" != "$state" ] || ! alive; then
 			broken=$((broken + 1))
 			ktap_info "$1 at $s bytes: flag $(flag) after a command that said $state"
@@ -136,7 +104,7 @@ for s in 0 64 256 1024 4096 8192 12288 16384; do
 		want=$before
 		failed=$((failed + 1))
 	fi
-	echo 0 >"$FAULT/failslab/probability"
+	fault_off
 	[ "$(rules)" -eq "$want" ] || broken=$((broken + 1))
 done
 while ext "$a_NSX" rule del "$a_DEVX" 0 >/dev/null 2>&1; do :; done

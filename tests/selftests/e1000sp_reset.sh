@@ -15,72 +15,35 @@
 # skbpool-timeout: 300
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/e1000.sh"
-
-FAULT=/sys/kernel/debug
+. "$(dirname "$0")/lib/fault.sh"
 
 restore() {
-	local f
-	for f in failslab fail_page_alloc; do
-		[ -d "$FAULT/$f" ] || continue
-		echo 0 >"$FAULT/$f/probability"
-		echo N >"$FAULT/$f/task-filter"
-		echo Y >"$FAULT/$f/ignore-gfp-wait"
-		echo 0 >"$FAULT/$f/require-start"
-		echo 0xffffffffffffffff >"$FAULT/$f/require-end"
-		echo 1 >"$FAULT/$f/times"
-		echo 2 >"$FAULT/$f/verbose"
-		echo 0 >"$FAULT/$f/space"
-	done
-	[ -d "$FAULT/fail_page_alloc" ] && {
-		echo 1 >"$FAULT/fail_page_alloc/min-order"
-		echo Y >"$FAULT/fail_page_alloc/ignore-gfp-highmem"
-	}
+	fault_restore
 	e1000_cleanup
 }
 trap restore EXIT
 
-# Fail every allocation whose stack passes through e1000sp's text, up to
-# BUDGET of them, for tasks that ask (faulty).  The range is the module's
-# whole size from /proc/modules: it may take in a module loaded after it,
-# which could only fail more, never less.
+# Fail every allocation made from e1000sp's code, up to BUDGET of them, for
+# tasks that ask (faulty_b).
 arm() { # BUDGET
-	local f base size
-	read -r base size < <(awk '$1 == "e1000sp" { print $6, $2 }' /proc/modules)
-	[ $((base)) -ne 0 ] || return 1
+	local f
+	fault_setup
 	for f in failslab fail_page_alloc; do
-		echo 0 >"$FAULT/$f/probability"
-		echo 1 >"$FAULT/$f/interval"
-		echo 0 >"$FAULT/$f/verbose"
-		echo N >"$FAULT/$f/ignore-gfp-wait"
-		echo Y >"$FAULT/$f/task-filter"
-		echo 0 >"$FAULT/$f/space"
-		echo "$base" >"$FAULT/$f/require-start"
-		printf '0x%x\n' $((base + size)) >"$FAULT/$f/require-end"
-		echo 32 >"$FAULT/$f/stacktrace-depth"
-		echo "$1" >"$FAULT/$f/times"
+		fault_scope $f e1000sp || return 1
 	done
-	echo N >"$FAULT/failslab/cache-filter"
-	echo N >"$FAULT/fail_page_alloc/ignore-gfp-highmem"
-	echo 0 >"$FAULT/fail_page_alloc/min-order"
 	for f in failslab fail_page_alloc; do
-		echo 100 >"$FAULT/$f/probability"
+		fault_arm $f "$1" 0
 	done
 }
 
 # Disarm; INJECTED is how many failures were made of BUDGET.
 disarm() { # BUDGET
-	local f
-	for f in failslab fail_page_alloc; do
-		echo 0 >"$FAULT/$f/probability"
-	done
-	INJECTED=$((2 * $1 - $(cat "$FAULT/failslab/times") - $(cat "$FAULT/fail_page_alloc/times")))
+	fault_off
+	INJECTED=$((2 * $1 - $(fault_times failslab) - $(fault_times fail_page_alloc)))
 }
 
 # Run a command in B's namespace with injection on for it alone.
-faulty_b() {
-	# shellcheck disable=SC2016 # expanded by the inner bash
-	bash -c 'echo 1 >/proc/self/make-it-fail && exec ip netns exec "$@"' faulty "$NS_B" "$@"
-}
+faulty_b() { faulty ip netns exec "$NS_B" "$@"; }
 
 e1000_nics || ktap_skip_all "the guest has fewer than two e1000 NICs (E1000_NICS=2)"
 ktap_plan 8
@@ -126,7 +89,7 @@ mark
 ktap_check "ethtool --reset mac dma resets the port, which comes back" \
 	eval 'in_b ethtool --reset "$DEV_B" mac dma && [ "$(resets)" -eq 1 ] && back'
 
-if [ ! -d "$FAULT/failslab" ] || [ ! -d "$FAULT/fail_page_alloc" ]; then
+if ! fault_have; then
 	for t in "the injection fails a ring resize" "a reset allocates nothing" \
 		 "the port comes back from a reset made while allocations fail"; do
 		ktap_skip "$t" "the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
@@ -164,10 +127,5 @@ else
 	ktap_check "the port comes back from a reset made while allocations fail" back
 fi
 
-e1000_bg_stop
-if [ "${E1000_BG_BYTES:-0}" -gt $((1 << 20)) ]; then
-	ktap_pass "the flow ran through the resets and ended cleanly"
-else
-	ktap_fail "the flow ran through the resets and ended cleanly" "bytes ${E1000_BG_BYTES:-?}"
-fi
+e1000_bg_check $((1 << 20)) "the flow ran through the resets and ended cleanly"
 ktap_finish

@@ -12,15 +12,10 @@
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/simnic.sh"
 . "$(dirname "$0")/lib/ext.sh"
+. "$(dirname "$0")/lib/fault.sh"
 
-FAULT=/sys/kernel/debug/fail_page_alloc
-unarm() {
-	echo 0 >"$FAULT/probability" 2>/dev/null
-	echo 0 >"$FAULT/require-start" 2>/dev/null
-	echo 0xffffffffffffffff >"$FAULT/require-end" 2>/dev/null
-}
 cleanup() {
-	unarm
+	fault_restore
 	[ -n "${MON_PID:-}" ] && kill "$MON_PID" 2>/dev/null
 	[ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null
 	simnic_cleanup
@@ -28,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 [ -x "$EXT" ] || ktap_skip_all "ethtool-ext is not built ($EXT)"
-[ -e "$FAULT/probability" ] || ktap_skip_all "no fail_page_alloc (CONFIG_FAIL_PAGE_ALLOC)"
+fault_have || ktap_skip_all "no failslab or fail_page_alloc (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC)"
 ktap_plan 6
 simnic_pair 151 152 || { ktap_fail "create and link a pair"; ktap_finish; }
 ktap_pass "create and link a pair"
@@ -47,15 +42,12 @@ ktap_check "tag over netlink" ext "$NS_B" tag "$DEV_B"
 # skbpool's code, and nothing else) fail here, so the pool really is dry.
 ext "$NS_B" rule add "$DEV_B" critical proto udp dport 9999 &&
 	ext "$NS_B" emergency "$DEV_B" on || ktap_info "rule or emergency setup failed"
-read -r base size < <(awk '$1 == "skbpool" { print $6, $2 }' /proc/modules)
-echo "$base" >"$FAULT/require-start"
-printf '0x%x\n' $((base + size)) >"$FAULT/require-end"
-echo 32 >"$FAULT/stacktrace-depth"
-echo -1 >"$FAULT/times"
-echo 0 >"$FAULT/space"
-echo N >"$FAULT/task-filter"
-echo Y >"$FAULT/ignore-gfp-wait"
-echo 100 >"$FAULT/probability"
+# In NAPI, so for every task; sleeping allocations (the netlink handlers'
+# own) are left alone.
+fault_setup
+echo N >"$FAULT/fail_page_alloc/task-filter"
+echo Y >"$FAULT/fail_page_alloc/ignore-gfp-wait"
+fault_scope fail_page_alloc skbpool && fault_arm fail_page_alloc -1 0
 
 # A socket that takes every datagram and reads none: the stack holds them
 # all, so each buffer stays in flight.
@@ -79,7 +71,7 @@ while time.time() < end:
     time.sleep(0.01)
 '
 sleep 1.5
-unarm
+fault_off
 elapsed=$(($(date +%s) - start))
 ext "$NS_B" -j show "$DEV_B" >/tmp/ev_show.json
 ext "$NS_B" emergency "$DEV_B" auto

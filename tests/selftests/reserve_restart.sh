@@ -19,18 +19,11 @@
 . "$(dirname "$0")/lib/hog.sh"
 . "$(dirname "$0")/lib/nbd.sh"
 . "$(dirname "$0")/lib/ext.sh"
+. "$(dirname "$0")/lib/fault.sh"
 
 SCRATCH=/tmp/skbpool-restart-$$
-FAULT=/sys/kernel/debug/fail_page_alloc
 cleanup() {
-	echo 0 >/sys/kernel/debug/failslab/probability 2>/dev/null
-	echo N >/sys/kernel/debug/failslab/task-filter 2>/dev/null
-	echo 0 >/sys/kernel/debug/failslab/require-start 2>/dev/null
-	echo 0xffffffffffffffff >/sys/kernel/debug/failslab/require-end 2>/dev/null
-	echo 0 >"$FAULT/probability" 2>/dev/null
-	echo N >"$FAULT/task-filter" 2>/dev/null
-	echo 0 >"$FAULT/require-start" 2>/dev/null
-	echo 0xffffffffffffffff >"$FAULT/require-end" 2>/dev/null
+	fault_restore
 	hog_stop
 	nbd_cleanup
 	pair_cleanup
@@ -56,7 +49,6 @@ alive() {
 	done
 	return 1
 }
-faulty() { bash -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' faulty "$@"; }
 
 # Buffers one page holds on X's queue 0 (two when a buffer is half a page).
 per_page_x() {
@@ -97,7 +89,7 @@ rebuild() { # NAME COMMAND...
 ktap_plan 7
 command -v nbd-server >/dev/null && command -v nbd-client >/dev/null ||
 	ktap_skip_all "nbd-server and nbd-client are needed (tests/qemu/deps.sh installs them)"
-[ -e "$FAULT/probability" ] || ktap_skip_all "no fail_page_alloc (CONFIG_FAIL_PAGE_ALLOC)"
+fault_have || ktap_skip_all "no failslab or fail_page_alloc (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC)"
 nbd_load || ktap_skip_all "the nbd module does not load"
 mkdir -p "$SCRATCH"
 # The reserve is pinned (the admin's override), so a ring change does not
@@ -123,18 +115,10 @@ rebuild "RX ring 256 -> 512 under pressure" in_x ethtool -G "$f_DEVX" rx 512
 hog_stop
 
 # Every page allocation made from skbpool's code fails for the command.
-read -r base size < <(awk '$1 == "skbpool" { print $6, $2 }' /proc/modules)
-echo "$base" >"$FAULT/require-start"
-printf '0x%x\n' $((base + size)) >"$FAULT/require-end"
-echo 32 >"$FAULT/stacktrace-depth"
-echo -1 >"$FAULT/times"
-echo 0 >"$FAULT/space"
-echo N >"$FAULT/ignore-gfp-wait"
-echo Y >"$FAULT/task-filter"
-echo 100 >"$FAULT/probability"
+fault_setup
+fault_scope fail_page_alloc skbpool && fault_arm fail_page_alloc -1 0
 rebuild "MTU 1400 -> 1500, every skbpool page allocation failing" faulty ip netns exec "$f_NSX" ip link set dev "$f_DEVX" mtu 1500
-echo 0 >"$FAULT/probability"
-echo N >"$FAULT/task-filter"
+fault_off
 
 # A longer ring needs more loan slots: every slab allocation from skbpool's
 # code failing, the pool still comes back (fewer slots only limit loans).
@@ -149,19 +133,9 @@ for _ in $(seq 40); do
 	sleep 0.5
 done
 ktap_info "reserve before the slab-failing rebuild: $(stat_x skbpool_rx_total) buffers (asked 2048)"
-SLAB=/sys/kernel/debug/failslab
-echo "$base" >"$SLAB/require-start"
-printf '0x%x\n' $((base + size)) >"$SLAB/require-end"
-echo 32 >"$SLAB/stacktrace-depth"
-echo -1 >"$SLAB/times"
-echo 0 >"$SLAB/space"
-echo N >"$SLAB/ignore-gfp-wait"
-echo N >"$SLAB/cache-filter"
-echo Y >"$SLAB/task-filter"
-echo 100 >"$SLAB/probability"
+fault_scope failslab skbpool && fault_arm failslab -1 0
 rebuild "RX ring 512 -> 1024, every skbpool slab allocation failing" faulty ip netns exec "$f_NSX" ethtool -G "$f_DEVX" rx 1024
-echo 0 >"$SLAB/probability"
-echo N >"$SLAB/task-filter"
+fault_off
 in_x ethtool --set-priv-flags "$f_DEVX" skbpool off
 if [ -z "$(in_x ethtool -S "$f_DEVX" | awk '$1 == "skbpool_rx_total:" && $2 != 0')" ] && alive; then
 	ktap_pass "untagged: the pool is gone, the link carries traffic"

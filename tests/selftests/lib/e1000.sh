@@ -240,6 +240,17 @@ e1000_bg_stop() {
 	E1000_BG_BYTES=$(e1000_iperf_get "$E1000_BG_JSON" end sum_sent bytes)
 }
 
+# Stop the background flow and check it: it ended cleanly having sent
+# more than MIN bytes.
+e1000_bg_check() { # MIN WHAT
+	e1000_bg_stop
+	if [ "${E1000_BG_BYTES:-0}" -gt "$1" ]; then
+		ktap_pass "$2 ($E1000_BG_BYTES bytes)"
+	else
+		ktap_fail "$2" "bytes '${E1000_BG_BYTES:-?}', wanted over $1"
+	fi
+}
+
 # B receives at least 1 MB within 20 s (TCP's retransmission timer backs
 # off during an outage, so it may take a few seconds to resume).
 e1000_flowing() {
