@@ -27,8 +27,10 @@ trap restore EXIT
 # Arm one kind of injection: the first allocation made from MODULE's code
 # past SPACE bytes fails.
 arm() { # failslab|fail_page_alloc SPACE [MODULE]
+	local why
 	fault_off
-	fault_scope "$1" "${3:-skbpool}" && fault_arm "$1" 1 "$2"
+	why=$(fault_scope "$1" "${3:-skbpool}") || { ktap_info "no injection: $why"; return 1; }
+	fault_arm "$1" 1 "$2"
 }
 
 in_x() { ip netns exec "$a_NSX" "$@"; }
@@ -40,7 +42,7 @@ rules() {
 }
 
 ktap_plan 6
-fault_have || ktap_skip_all "the kernel lacks FAILSLAB / FAIL_PAGE_ALLOC debugfs"
+fault_have || ktap_skip_all "fault injection is missing ($FAULT_NEEDS)"
 pair_new a 221 222 192.0.2 2001:db8:c || { ktap_fail "create a pair"; ktap_finish; }
 fault_setup
 alive || { ktap_fail "the pair carries traffic before any injection"; ktap_finish; }

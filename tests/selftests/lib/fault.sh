@@ -10,9 +10,12 @@
 
 FAULT=/sys/kernel/debug
 
-# Whether the kernel has both kinds.
+# Whether the kernel has both kinds, with their stack filter (without it
+# an injection aimed at one module would fail allocations anywhere).
+# shellcheck disable=SC2034 # read by the tests' skip messages
+FAULT_NEEDS="CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_STACKTRACE_FILTER"
 fault_have() {
-	[ -e "$FAULT/failslab/probability" ] && [ -e "$FAULT/fail_page_alloc/probability" ]
+	[ -e "$FAULT/failslab/require-start" ] && [ -e "$FAULT/fail_page_alloc/require-start" ]
 }
 
 # Both kinds, off, made to fail any allocation they are aimed at: sleeping
@@ -34,11 +37,14 @@ fault_setup() {
 
 # Aim KIND at allocations made from MODULE's code.  The range is the
 # module's whole size from /proc/modules: it may take in a module loaded
-# after it, which could only fail more, never less.
+# after it, which could only fail more, never less.  Says why it cannot.
 fault_scope() { # failslab|fail_page_alloc MODULE
 	local base size
 	read -r base size < <(awk -v m="$2" '$1 == m { print $6, $2 }' /proc/modules)
-	[ $((base)) -ne 0 ] || return 1
+	if [ $((base)) -eq 0 ]; then
+		echo "$2's address is not in /proc/modules (not loaded, or kptr_restrict)"
+		return 1
+	fi
 	echo "$base" >"$FAULT/$1/require-start"
 	printf '0x%x\n' $((base + size)) >"$FAULT/$1/require-end"
 	echo 32 >"$FAULT/$1/stacktrace-depth"
