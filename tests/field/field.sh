@@ -15,7 +15,8 @@
 # Environment (defaults in brackets):
 #   FIELD_CONFIGS    [tagged untagged stock]  client NIC: e1000sp tagged,
 #                    e1000sp untagged, the in-tree e1000
-#   FIELD_WORKLOADS  [swap-nbd swap-nfs wire-pull]
+#   FIELD_WORKLOADS  [swap-nbd swap-nfs wire-pull]  also wire-pull-held
+#                    (tagged only: emergency held on across the outage)
 #   FIELD_ROUNDS     [3]     runs of each configuration and workload
 #   FIELD_MEM        [256]   client RAM, MiB
 #   FIELD_FACTOR     [4]     the workers map FACTOR x FIELD_MEM in all
@@ -80,7 +81,7 @@ run_one() { # CONFIG WORKLOAD ROUND FACTOR PASSES
 	swap_mib=$((factor * MEM * 5 / 4))
 	smem=$((swap_mib + 512))
 	hung=$HUNG_TASK_SECS
-	[ "$workload" = wire-pull ] && hung=$((OUTAGE + 120))
+	case $workload in wire-pull*) hung=$((OUTAGE + 120)) ;; esac
 	printf 'sysctl -qw kernel.hung_task_timeout_secs=%s\nexec bash %s %s %s %s %s %s\n' \
 		"$hung" "$here/client.sh" "$config" "$workload" "$MEM" "$factor" "$passes" >"$cdir/cmd"
 	printf 'exec bash %s %s %s\n' "$here/server.sh" "$workload" "$swap_mib" >"$sdir/cmd"
@@ -151,7 +152,7 @@ run_one() { # CONFIG WORKLOAD ROUND FACTOR PASSES
 		fi
 		# wire-pull: both ends' carrier off mid-run, once the workers
 		# have read back an eighth of what they map from swap.
-		if [ "$workload" = wire-pull ] && [ $pulled = 0 ] &&
+		if [[ $workload == wire-pull* ]] && [ $pulled = 0 ] &&
 		   [ "$(awk '{ print $5 }' <<<"$s")" -ge $((factor * MEM * 256 / 8)) ] 2>/dev/null; then
 			mon "$sdir" "set_link wire off"
 			mon "$cdir" "set_link wire off"

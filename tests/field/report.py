@@ -143,6 +143,7 @@ def parse_run(d, config, workload, rnd, outcome, where, factor, passes,
     # A failed copybreak or fence copy: the frame was dropped for want of
     # an ordinary skb, the one allocation the tagged path still makes.
     r['pool_copy_failed'] = ctr('skbpool_rx_copy_failed')
+    r['notes'] = re.findall(r'^FIELD_NOTE (.*)$', out, re.M)
     r['rx_missed_errors'] = ctr('rx_missed_errors', 'rx_missed_errors')
     fl = re.findall(r'^FIELD_FLOOD udp_sent (\d+) udp_errors (\d+) '
                     r'tcp_bytes (\d+) tcp_connections (\d+)$', srv, re.M)
@@ -152,7 +153,7 @@ def parse_run(d, config, workload, rnd, outcome, where, factor, passes,
                       'tcp_bytes': f[2], 'tcp_connections': f[3]}
     else:
         r['flood'] = None
-    if workload == 'wire-pull':
+    if workload.startswith('wire-pull'):
         r['wire_pulled_at'] = int(pull) or None
         r['wire_back_at'] = int(up) or None
     if smp:
@@ -275,7 +276,8 @@ def summary(runs_dir, out_dir, mem, factor, passes, hang, outage, seconds):
         with open(p) as f:
             runs.append(json.load(f))
     order = {c: i for i, c in enumerate(('tagged', 'untagged', 'stock'))}
-    worder = {w: i for i, w in enumerate(('swap-nbd', 'swap-nfs', 'wire-pull'))}
+    worder = {w: i for i, w in enumerate(('swap-nbd', 'swap-nfs', 'wire-pull',
+                                          'wire-pull-held'))}
     runs.sort(key=lambda r: (worder.get(r['workload'], 9),
                              order.get(r['config'], 9), r['round']))
     groups = []

@@ -36,7 +36,7 @@ mkdir -p $store
 mount -t tmpfs -o size=$((swap_mib + 64))m field-store $store || fail "tmpfs on $store"
 mkdir -p $store/nfs
 case $workload in
-swap-nbd | wire-pull)
+swap-nbd | wire-pull | wire-pull-held)
 	# Sparse: tmpfs allocates as the client writes.
 	truncate -s "${swap_mib}M" $store/nbd.img || fail "truncate $store/nbd.img"
 	;;
