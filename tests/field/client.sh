@@ -47,15 +47,20 @@ port_for() {
 # The harness itself must not be what the OOM killer picks.
 echo -1000 >/proc/self/oom_score_adj
 
-# wire-pull-held: emergency is forced on from the moment the carrier
-# drops until swap has moved again for 30 s after it is back.  The one
-# tagged wire-pull that hung was in emergency, memory at the bottom, as
-# the wire came back, a state the automatic trigger reaches only by
-# chance (it usually ends while the wire is out and nothing allocates);
-# this holds the NIC in it so that neighbour resolution and the storage
-# flow's return are admitted in emergency every time.  Memory is
-# exhausted for real; only the trigger is the admin's.  Builtins only in
-# the loops: nothing to fork while memory is short.
+# wire-pull-held: emergency is forced on shortly before the host pulls
+# the wire (at three quarters of the pswpin at which it does, field.sh)
+# and held until swap has moved again for 30 s after the wire is back.
+# The one tagged wire-pull that hung was in emergency, memory at the
+# bottom, as the wire came back, a state the automatic trigger reaches
+# only by chance (it usually ends while the wire is out and nothing
+# allocates); this holds the NIC in it, so that neighbour resolution and
+# the storage flow's return are admitted in emergency every time.  Memory
+# is exhausted for real; only the trigger is the admin's.  Not at the
+# carrier loss: a command started while the wire is out waits for it,
+# since its first allocations reclaim through the swap that the wire
+# carries (the first try of this run showed it: "on" took effect as the
+# wire came back).  Builtins only in the loops: nothing to fork while
+# memory is short.
 read_carrier() { C=0; read -r C <"/sys/class/net/$dev/carrier" 2>/dev/null; }
 read_pswpin() {
 	local k v
@@ -64,17 +69,21 @@ read_pswpin() {
 	done </proc/vmstat
 }
 hold_emergency() {
-	local nap pin
+	local nap pin at=$((factor * ram * 256 / 8 * 3 / 4))
 
 	# read -t on a pipe nobody writes is a sleep without a fork.
 	exec {nap}< <(exec tail -f /dev/null)
-	read_carrier
-	while [ "$C" = 1 ]; do read -rt 0.2 -u "$nap"; read_carrier; done
+	read_pswpin
+	while [ "$PSWPIN" -lt $at ]; do read -rt 0.5 -u "$nap"; read_pswpin; done
 	if "$ext" emergency "$dev" on >/dev/null; then
-		echo "FIELD_NOTE emergency forced on: carrier lost"
+		read_pswpin
+		echo "FIELD_NOTE emergency forced on at pswpin $PSWPIN"
 	else
 		echo "FIELD_NOTE emergency on failed"
 	fi
+	read_carrier
+	while [ "$C" = 1 ]; do read -rt 0.2 -u "$nap"; read_carrier; done
+	echo "FIELD_NOTE carrier lost"
 	while [ "$C" != 1 ]; do read -rt 0.2 -u "$nap"; read_carrier; done
 	echo "FIELD_NOTE carrier back"
 	read_pswpin

@@ -151,7 +151,8 @@ run_one() { # CONFIG WORKLOAD ROUND FACTOR PASSES
 			lastprog=$now
 		fi
 		# wire-pull: both ends' carrier off mid-run, once the workers
-		# have read back an eighth of what they map from swap.
+		# have read back an eighth of what they map from swap
+		# (client.sh's wire-pull-held counts on this threshold).
 		if [[ $workload == wire-pull* ]] && [ $pulled = 0 ] &&
 		   [ "$(awk '{ print $5 }' <<<"$s")" -ge $((factor * MEM * 256 / 8)) ] 2>/dev/null; then
 			mon "$sdir" "set_link wire off"
