@@ -265,33 +265,56 @@ static size_t nl_dev_size(const struct skbpool_dev *sdev)
 	       sizing + stats + n * (queue + sizing);
 }
 
+/*
+ * Tries at a reply when the device's queues keep growing between sizing
+ * and filling it; each try takes RTNL twice.
+ */
+#define NL_DEV_GET_TRIES	3
+
+/*
+ * The reply is allocated with RTNL let go: an allocation may wait for
+ * reclaim, reclaim for swap writeback through this very NIC, and that,
+ * after a carrier loss, for linkwatch, which needs RTNL.  So it is sized
+ * under RTNL, allocated without it, and filled under RTNL again after a
+ * second lookup; a device that needs more room by then is sized again.
+ */
 int skbpool_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct net *net = genl_info_net(info);
 	struct skbpool_dev *sdev;
 	struct sk_buff *rsp;
-	int err;
+	int err, tries;
+	size_t size;
 
-	rtnl_lock();
-	sdev = skbpool_nl_lookup(genl_info_net(info), info->attrs, &dev_sel, true, info->extack);
-	if (IS_ERR(sdev)) {
-		err = PTR_ERR(sdev);
-		goto unlock;
-	}
-	rsp = genlmsg_new(nl_dev_size(sdev), GFP_KERNEL);
-	if (!rsp) {
-		err = -ENOMEM;
-		goto unlock;
-	}
-	err = nl_dev_fill(rsp, sdev, info->snd_portid, info->snd_seq, 0);
-	rtnl_unlock();
-	if (err) {
+	for (tries = 0; tries < NL_DEV_GET_TRIES; tries++) {
+		rtnl_lock();
+		sdev = skbpool_nl_lookup(net, info->attrs, &dev_sel, true, info->extack);
+		size = IS_ERR(sdev) ? 0 : nl_dev_size(sdev);
+		rtnl_unlock();
+		if (IS_ERR(sdev))
+			return PTR_ERR(sdev);
+		rsp = genlmsg_new(size, GFP_KERNEL);
+		if (!rsp)
+			return -ENOMEM;
+		rtnl_lock();
+		sdev = skbpool_nl_lookup(net, info->attrs, &dev_sel, true, info->extack);
+		if (IS_ERR(sdev))
+			err = PTR_ERR(sdev);
+		else if (nl_dev_size(sdev) > size)
+			err = -EAGAIN;
+		else
+			err = nl_dev_fill(rsp, sdev, info->snd_portid, info->snd_seq, 0);
+		rtnl_unlock();
+		if (!err)
+			return genlmsg_reply(rsp, info);
 		nlmsg_free(rsp);
-		return err;
+		/* Room enough and still too small: nl_dev_size() is wrong. */
+		WARN_ON_ONCE(err == -EMSGSIZE);
+		if (err != -EAGAIN)
+			return err;
 	}
-	return genlmsg_reply(rsp, info);
-unlock:
-	rtnl_unlock();
-	return err;
+	NL_SET_ERR_MSG(info->extack, "the device's queues kept changing; try again");
+	return -EAGAIN;
 }
 
 /* Dump state: the ifindex listed last (skbpool_nl_next_dev()). */

@@ -40,12 +40,15 @@ u32 skbpool_nl_cause(u32 reason)
 }
 
 /*
- * Events are built where memory may be short (emergency, a dry pool): no
- * I/O from reclaim, which could have to go through this very NIC, and no
- * warning when it fails; a listener then misses that event, and dev-get
- * still tells the state.
+ * Events are built where memory may be short (emergency, a dry pool) and
+ * under RTNL: no I/O from reclaim, which could have to go through this
+ * very NIC; one reclaim pass and no more, since GFP_NOIO alone retries
+ * until someone else frees memory (it never calls the OOM killer), and
+ * meanwhile RTNL would keep linkwatch from reopening the NIC that swap
+ * needs to free it; no warning when it fails.  A listener then misses
+ * that event, and dev-get still tells the state.
  */
-#define NL_EVENT_GFP	(GFP_NOIO | __GFP_NOWARN)
+#define NL_EVENT_GFP	(GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN)
 
 /*
  * An event about @sdev to its netns' listeners: @qid and @exhausted for

@@ -25,6 +25,24 @@
 #include "rx.h"
 #include "sizing.h"
 
+/*
+ * The resync worker asks with RTNL held, often while memory is short (a
+ * pool made short by a failed grow asks again every pass).  No allocation
+ * here may stay in the allocator: after a carrier loss the swap I/O that
+ * would free memory waits for linkwatch, which waits for RTNL.  The scope
+ * is already GFP_NOIO (resync.c), and GFP_NOIO alone retries until someone
+ * else frees memory, since the OOM killer is not called for it.  So pages
+ * take one reclaim pass each (__GFP_NORETRY), and the grow stops at the
+ * first page it cannot get (the next pass asks again): under exhaustion a
+ * pass holds RTNL for one reclaim pass; where reclaim keeps finding pages
+ * a large grow holds it longer, but no page waits for swap to move.  The id
+ * arrays go through kvmalloc(), which takes no __GFP_NORETRY: they fail
+ * once reclaim stops making progress, with no OOM kill
+ * (__GFP_RETRY_MAYFAIL).
+ */
+#define RESIZE_PAGE_GFP		(GFP_KERNEL | __GFP_NORETRY)
+#define RESIZE_ARRAY_GFP	(GFP_KERNEL | __GFP_RETRY_MAYFAIL)
+
 static void resize_drop_buffers(struct skbpool_rxq *rxq,
 				struct skbpool_rxbuf *bufs, u32 n)
 {
@@ -73,28 +91,28 @@ int skbpool_rxq_resize_request(struct skbpool_rxq *rxq, u32 buffers)
 	skbpool_rxq_read(rxq, &snap);
 	capacity = skbpool_rxq_capacity_for(rxq, buffers);
 	if (capacity > rxq->capacity &&
-	    skbpool_rxq_arrays_alloc(&r->arrays, capacity, rxq->split, node))
+	    skbpool_rxq_arrays_alloc(&r->arrays, capacity, rxq->split, node, RESIZE_ARRAY_GFP))
 		goto nomem;
 	room = max(capacity, rxq->capacity);
 
 	if (buffers > snap.total) {
 		u32 pages = (buffers - snap.total) >> rxq->split;
 
-		r->grow = kvcalloc_node(pages, sizeof(*r->grow), GFP_KERNEL, node);
+		r->grow = kvcalloc_node(pages, sizeof(*r->grow), RESIZE_ARRAY_GFP, node);
 		if (!r->grow)
 			goto nomem;
 		/* Short of pages, hand over what was had: the next pass asks
 		 * for the rest instead of allocating it all again.
 		 */
 		while (r->nr_grow < pages &&
-		       !skbpool_rxbuf_alloc(rxq, &r->grow[r->nr_grow], GFP_KERNEL))
+		       !skbpool_rxbuf_alloc(rxq, &r->grow[r->nr_grow], RESIZE_PAGE_GFP))
 			r->nr_grow++;
 		if (!r->nr_grow)
 			goto nomem;
 	}
-	r->pos = kvmalloc_array(room, sizeof(*r->pos), GFP_KERNEL);
+	r->pos = kvmalloc_array(room, sizeof(*r->pos), RESIZE_ARRAY_GFP);
 	r->released = kvcalloc_node(room + r->nr_grow, sizeof(*r->released),
-				    GFP_KERNEL, node);
+				    RESIZE_ARRAY_GFP, node);
 	if (!r->pos || !r->released)
 		goto nomem;
 

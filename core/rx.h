@@ -288,7 +288,7 @@ int skbpool_rxbuf_alloc(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf,
 			gfp_t gfp);
 void skbpool_rxbuf_release(struct skbpool_rxq *rxq, struct skbpool_rxbuf *buf);
 int skbpool_rxq_arrays_alloc(struct skbpool_rxq_arrays *a, u32 capacity,
-			     u32 split, int node);
+			     u32 split, int node, gfp_t gfp);
 void skbpool_rxq_arrays_free(struct skbpool_rxq_arrays *a);
 void skbpool_rxq_swap_arrays(struct skbpool_rxq *rxq, struct skbpool_rxq_arrays *a);
 void skbpool_rxq_add_page(struct skbpool_rxq *rxq, const struct skbpool_rxbuf *buf);

@@ -45,19 +45,20 @@ int skbpool_rxq_node(const struct skbpool_rxq *rxq)
  * @capacity: ids, a whole number of pages
  * @split: the pool's (skbpool_rxq.split)
  * @node: NUMA node
+ * @gfp: for kvcalloc_node()
  *
  * The held FIFO is a power of two so it is indexed with a mask.
  *
  * Return: 0 or -ENOMEM.
  */
 int skbpool_rxq_arrays_alloc(struct skbpool_rxq_arrays *a, u32 capacity,
-			     u32 split, int node)
+			     u32 split, int node, gfp_t gfp)
 {
 	u32 fifo = roundup_pow_of_two(capacity);
 
-	a->bufs = kvcalloc_node(capacity >> split, sizeof(*a->bufs), GFP_KERNEL, node);
-	a->free = kvcalloc_node(capacity, sizeof(*a->free), GFP_KERNEL, node);
-	a->held = kvcalloc_node(fifo, sizeof(*a->held), GFP_KERNEL, node);
+	a->bufs = kvcalloc_node(capacity >> split, sizeof(*a->bufs), gfp, node);
+	a->free = kvcalloc_node(capacity, sizeof(*a->free), gfp, node);
+	a->held = kvcalloc_node(fifo, sizeof(*a->held), gfp, node);
 	a->capacity = capacity;
 	a->held_mask = fifo - 1;
 	if (a->bufs && a->free && a->held)
@@ -275,7 +276,7 @@ skbpool_rxq_alloc(struct skbpool_dev *sdev, const struct skbpool_rxq_params *p,
 
 	buffers = skbpool_rxq_whole_pages(rxq, buffers);
 	if (skbpool_rxq_arrays_alloc(&arrays, skbpool_rxq_capacity_for(rxq, buffers),
-				     rxq->split, skbpool_rxq_node(rxq)))
+				     rxq->split, skbpool_rxq_node(rxq), GFP_KERNEL))
 		goto err;
 	rxq_take_arrays(rxq, &arrays);
 	if (skbpool_stash_init(rxq) || skbpool_rxq_lend_init(rxq))
