@@ -141,6 +141,9 @@ struct e1000sp_tx_ring {
  * @pool_dev: the skbpool handle
  * @rings_up: the rings run and NAPI may wake the TX queue; cleared first
  *	when they stop (READ_ONCE from NAPI)
+ * @rings_lost: a rebuild failed and the port runs without rings: the
+ *	carrier stays off, and the watchdog asks reset_work to build them
+ *	(written under RTNL, READ_ONCE from the watchdog and link interrupt)
  * @rctl: RCTL as last written; under netif_addr_lock_bh(), which both
  *	ndo_set_rx_mode and the ring paths take to write RCTL
  * @mta: the multicast table as last written, under the same lock
@@ -149,7 +152,8 @@ struct e1000sp_tx_ring {
  * @rx_usecs: interrupt throttling interval, -C rx-usecs (RTNL)
  * @tx_timeouts: ndo_tx_timeout calls
  * @restarts: ring restarts (tag flips, resizes, MTU, resets)
- * @reset_work: resets the port after a TX timeout
+ * @reset_work: resets the port after a TX timeout; builds the rings a
+ *	failed rebuild left it without
  * @watchdog: folds the statistics registers and checks the link, every 2 s
  */
 struct e1000sp_adapter {
@@ -162,6 +166,7 @@ struct e1000sp_adapter {
 	struct e1000sp_tx_ring tx;
 	struct skbpool_dev *pool_dev;
 	bool rings_up;
+	bool rings_lost;
 	u32 rctl;
 	u32 mta[E1000SP_MTA_WORDS];
 	u32 rx_ring_size;

@@ -92,12 +92,15 @@ void e1000sp_set_itr(struct e1000sp_adapter *ad)
 	e1000sp_wr(&ad->hw, E1000SP_ITR, ad->rx_usecs * 1000 / 256);
 }
 
+/* Never carrier over missing rings: the stack would queue frames nothing
+ * takes until the TX watchdog fires.
+ */
 static void e1000sp_check_link(struct e1000sp_adapter *ad)
 {
 	struct net_device *netdev = ad->netdev;
 	bool up = e1000sp_hw_link(&ad->hw, NULL, NULL);
 
-	if (up && !netif_carrier_ok(netdev))
+	if (up && !READ_ONCE(ad->rings_lost) && !netif_carrier_ok(netdev))
 		netif_carrier_on(netdev);
 	else if (!up && netif_carrier_ok(netdev))
 		netif_carrier_off(netdev);
@@ -1038,6 +1041,7 @@ static int e1000sp_stop(struct net_device *netdev)
 	cancel_delayed_work_sync(&ad->watchdog);
 	netif_carrier_off(netdev);
 	e1000sp_rings_down(ad);
+	WRITE_ONCE(ad->rings_lost, false);
 	free_irq(ad->pdev->irq, ad);
 	e1000sp_hw_reset(&ad->hw);
 	return 0;
@@ -1055,7 +1059,8 @@ static int e1000sp_stop(struct net_device *netdev)
  *
  * Context: RTNL held.
  * Return: 0, or the error of @apply (rings rebuilt as they were) or of
- * rebuilding (the port then loses carrier).
+ * rebuilding (the port then loses carrier until the watchdog's reset
+ * builds its rings, or a later rebuild does).
  */
 int e1000sp_reconfigure(struct net_device *netdev,
 			int (*apply)(struct net_device *netdev, const void *arg),
@@ -1074,11 +1079,13 @@ int e1000sp_reconfigure(struct net_device *netdev,
 		return err;
 	atomic_inc(&ad->restarts);
 	err2 = e1000sp_rings_up(ad);
+	WRITE_ONCE(ad->rings_lost, !!err2);
 	if (err2) {
 		netif_carrier_off(netdev);
 		return err2;
 	}
 	netif_tx_wake_all_queues(netdev);
+	e1000sp_check_link(ad);
 	return err;
 }
 
@@ -1163,12 +1170,14 @@ int e1000sp_reset(struct e1000sp_adapter *ad)
 		e1000sp_rings_start(ad);
 	} else {
 		err = e1000sp_rings_up(ad);
+		WRITE_ONCE(ad->rings_lost, !!err);
 		if (err) {
 			netif_carrier_off(netdev);
 			return err;
 		}
 	}
 	netif_tx_wake_all_queues(netdev);
+	e1000sp_check_link(ad);
 	return 0;
 }
 
@@ -1189,6 +1198,9 @@ static void e1000sp_watchdog(struct work_struct *work)
 
 	e1000sp_hw_update_stats(&ad->hw);
 	e1000sp_check_link(ad);
+	/* A failed rebuild left no rings: try again, memory may be back. */
+	if (READ_ONCE(ad->rings_lost))
+		schedule_work(&ad->reset_work);
 	schedule_delayed_work(&ad->watchdog, 2 * HZ);
 }
 
