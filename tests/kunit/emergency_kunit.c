@@ -70,6 +70,7 @@ static struct skbpool_dev *em_dev(struct kunit *test, u32 policy)
 	struct skbpool_dev *sdev = fake_dev_new(test);
 
 	sdev->em.policy = policy;
+	sdev->tagged = true;
 	em_flows = kunit_kzalloc(test, sizeof(*em_flows), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, em_flows);
 	em_flows->max_age = SKBPOOL_FLOW_MAX_AGE;
@@ -575,6 +576,44 @@ static void transitions_logged_for_events(struct kunit *test)
 	real_thresholds(test);
 }
 
+/*
+ * Emergency acts only on a tagged NIC's pools, so an untagged one never
+ * enters: not on pressure, not on a failed allocation, not when the admin
+ * asks.  The policy is kept and takes effect once the NIC is tagged; an
+ * untag leaves emergency, and the counters never go back.
+ */
+static void untagged_never_in_emergency(struct kunit *test)
+{
+	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
+	unsigned long reported = 0;
+	struct skbpool_emergency_info info;
+
+	sdev->tagged = false;
+	fake_memory(test, 10);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	skbpool_emergency_alloc_failed(sdev);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	mutex_lock(&skbpool_lock);
+	KUNIT_EXPECT_EQ(test, skbpool_emergency_set_policy(sdev, SKBPOOL_EM_POLICY_ON), 0);
+	mutex_unlock(&skbpool_lock);
+	KUNIT_EXPECT_EQ(test, sdev->em.policy, SKBPOOL_EM_POLICY_ON);
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_FALSE(test, info.active);
+	KUNIT_EXPECT_EQ(test, info.enters, 0);
+
+	sdev->tagged = true;
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	sdev->tagged = false;
+	KUNIT_EXPECT_FALSE(test, poll(sdev));
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_FALSE(test, info.active);
+	KUNIT_EXPECT_EQ(test, info.enters, 1);
+	expect_change(test, sdev, &reported, true, SKBPOOL_EM_ADMIN);
+	expect_change(test, sdev, &reported, false, SKBPOOL_EM_ADMIN);
+	real_thresholds(test);
+}
+
 static struct page *no_page(struct skbpool_rxq *rxq)
 {
 	return NULL;
@@ -888,6 +927,7 @@ static struct kunit_case emergency_cases[] = {
 	KUNIT_CASE(leaves_only_when_allocation_works),
 	KUNIT_CASE(policy_overrides_memory),
 	KUNIT_CASE(transitions_logged_for_events),
+	KUNIT_CASE(untagged_never_in_emergency),
 	KUNIT_CASE(emergency_never_grows),
 	KUNIT_CASE(failed_loan_enters),
 	KUNIT_CASE(lent_frame_judged_in_emergency),

@@ -336,7 +336,7 @@ e1000_reconfigure_checks() {
 # COUNT datagrams each at RATE/s.  With "tagged", both NICs are tagged
 # and A has a rule making port 7000 critical.  The pair must be up
 # (e1000_pair) with lib/survival.sh sourced.  Sets ES_SENT, ES_GOT,
-# ES_BULK_SENT, ES_BULK_GOT and, tagged, ES_ENTERS (emergency entries),
+# ES_BULK_SENT, ES_BULK_GOT, ES_ENTERS (A's emergency entries) and, tagged,
 # ES_DROPPED (bulk frames skbpool dropped), ES_SLOW (slow-path pages),
 # ES_LEFT_MS (time to leave emergency after the injection).
 # shellcheck disable=SC2034 # ES_* are results for the calling test
@@ -346,10 +346,10 @@ e1000_survival() { # COUNT RATE tagged|untagged
 	if [ "$3" = tagged ]; then
 		e1000_tag "$NS_A" "$DEV_A" on && e1000_tag "$NS_B" "$DEV_B" on && e1000_wait_link &&
 			sv_rules "$NS_A" "$DEV_A" add critical proto udp dport 7000 || return 1
-		enters0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter)
 		drop0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_drop_noncritical)
 		slow0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_alloc_slowpath)
 	fi
+	enters0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter)
 	sv_fault_setup || return 1
 	rmem=$(sysctl -n net.core.rmem_max)
 	sysctl -qw net.core.rmem_max=$((8 << 20))
@@ -385,8 +385,8 @@ e1000_survival() { # COUNT RATE tagged|untagged
 	ES_GOT=$(sv_json "$scratch/c.json" received)
 	ES_BULK_SENT=$(sv_json "$scratch/b.sent" sent)
 	ES_BULK_GOT=$(sv_json "$scratch/b.json" received)
+	ES_ENTERS=$(($(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter) - enters0))
 	if [ "$3" = tagged ]; then
-		ES_ENTERS=$(($(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter) - enters0))
 		ES_DROPPED=$(($(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_drop_noncritical) - drop0))
 		ES_SLOW=$(($(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_alloc_slowpath) - slow0))
 	fi

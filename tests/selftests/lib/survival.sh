@@ -110,6 +110,7 @@ survival_run() { # COUNT RATE
 	SV_DROP0=$(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_drop_noncritical)
 	SV_SLOW0=$(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_alloc_slowpath)
 	SV_UFAIL0=$(pair_stat "$u_NSX" "$u_DEVX" rx_alloc_failed)
+	SV_UENTER0=$(pair_stat "$u_NSX" "$u_DEVX" skbpool_emergency_enter)
 
 	# Senders wait for the go file, so they start with the injection.
 	ip netns exec "$t_NSY" python3 "$SV_LIB/udpflow.py" send 192.0.2.1 7000 "$count" "$rate" 64 "$scratch/go" >"$scratch/t.sent" &
@@ -145,6 +146,7 @@ survival_run() { # COUNT RATE
 	SV_BULK_DROPPED=$(($(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_drop_noncritical) - SV_DROP0))
 	SV_SLOW=$(($(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_alloc_slowpath) - SV_SLOW0))
 	SV_UFAIL=$(($(pair_stat "$u_NSX" "$u_DEVX" rx_alloc_failed) - SV_UFAIL0))
+	SV_UENTERS=$(($(pair_stat "$u_NSX" "$u_DEVX" skbpool_emergency_enter) - SV_UENTER0))
 	# Where a lost critical datagram went, should one be lost.
 	SV_DIAG="tagged receiver: build_failed $(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_build_failed)"
 	SV_DIAG+=" exhausted $(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_exhausted)"
@@ -162,9 +164,9 @@ survival_run() { # COUNT RATE
 	ip netns exec "$t_NSY" python3 "$SV_LIB/udpflow.py" send 192.0.2.1 9000 200 400 1200 >/dev/null
 	wait
 	SV_RESUMED=$(sv_json "$scratch/resume.json" received)
-	SV_JSON=$(printf '{"sent": %s, "delivered_tagged": %s, "delivered_untagged": %s, "bulk_dropped_tagged": %s, "emergency_enter_tagged": %s, "slowpath_tagged": %s, "alloc_failed_untagged": %s, "bulk_sent_tagged": %s, "bulk_delivered_tagged": %s}' \
+	SV_JSON=$(printf '{"sent": %s, "delivered_tagged": %s, "delivered_untagged": %s, "bulk_dropped_tagged": %s, "emergency_enter_tagged": %s, "emergency_enter_untagged": %s, "slowpath_tagged": %s, "alloc_failed_untagged": %s, "bulk_sent_tagged": %s, "bulk_delivered_tagged": %s}' \
 		"${SV_SENT:-0}" "${SV_TAGGED:-0}" "${SV_UNTAGGED:-0}" "$SV_BULK_DROPPED" \
-		"$SV_ENTERS" "$SV_SLOW" "$SV_UFAIL" "${SV_BULK_SENT:-0}" "${SV_BULK_GOT:-0}")
+		"$SV_ENTERS" "$SV_UENTERS" "$SV_SLOW" "$SV_UFAIL" "${SV_BULK_SENT:-0}" "${SV_BULK_GOT:-0}")
 	sysctl -qw net.core.rmem_max="$SV_RMEM_MAX"
 	rm -rf "$scratch"
 }
@@ -174,6 +176,6 @@ survival_table() {
 	printf '%-34s %12s %12s\n' "critical UDP datagrams sent" "${SV_SENT_U:-?}" "${SV_SENT:-?}"
 	printf '%-34s %12s %12s\n' "critical UDP datagrams delivered" "${SV_UNTAGGED:-?}" "${SV_TAGGED:-?}"
 	printf '%-34s %12s %12s\n' "bulk frames dropped by skbpool" "-" "$SV_BULK_DROPPED"
-	printf '%-34s %12s %12s\n' "emergency entries" "-" "$SV_ENTERS"
+	printf '%-34s %12s %12s\n' "emergency entries" "$SV_UENTERS" "$SV_ENTERS"
 	printf '%-34s %12s %12s\n' "RX allocations failed / slow path" "$SV_UFAIL" "$SV_SLOW"
 }
