@@ -40,7 +40,7 @@ import json, sys
 r = json.load(sys.stdin)
 r["machine"] = sys.argv[2]
 json.dump(r, open(sys.argv[1] + ".json", "w"), indent=1)
-cols = ("tagged", "untagged", "pagepool", "stock")
+cols = ("tagged", "untagged", "page_pool", "stock")
 
 
 def spread(mode, ref, key):
@@ -52,7 +52,7 @@ def rows(title, key, fmt, fig):
     print(("%-32s" + (" %16" + fmt) * 4) % ((title,) + tuple(r[c + fig] for c in cols)))
     print("%-32s %16s %16s %16s %16s" % (("  x in-tree, per round (spread)",) +
           tuple(spread(c, "stock", key) for c in cols[:3]) + ("1",)))
-    print("%-32s %16s" % ("  x page_pool, per round", spread("tagged", "pagepool", key)))
+    print("%-32s %16s" % ("  x page_pool, per round", spread("tagged", "page_pool", key)))
 
 
 print()

@@ -26,8 +26,8 @@
 # shellcheck disable=SC2034 # E1000_PCI is read by lib/e1000.sh's helpers
 . "$(dirname "$0")/pairs.sh"
 ROUNDS=${ROUNDS:-6}
-MODES="tagged untagged pagepool stock"
-MATCHES="tagged:stock untagged:stock pagepool:stock tagged:pagepool"
+MODES="tagged untagged page_pool stock"
+MATCHES="tagged:stock untagged:stock page_pool:stock tagged:page_pool"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 # ALONE=1: in each window the two configurations run one after the other
 # instead of at once, X then Y in the first window and Y then X in the
@@ -151,7 +151,7 @@ setup() { # MODE
 	stock) e1000_pair e1000 || return 1 ;;
 	*) e1000_pair e1000sp || return 1 ;;
 	esac
-	if [ "$1" = pagepool ]; then
+	if [ "$1" = page_pool ]; then
 		echo 1 >/sys/module/e1000sp/parameters/rx_page_pool && e1000_rebuild || return 1
 	fi
 	if [ "$1" = tagged ]; then

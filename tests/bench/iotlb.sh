@@ -105,7 +105,7 @@ def sid(pci):   # 0000:00:03.0 -> bus << 8 | dev << 3 | fn
     return str(int(bus, 16) << 8 | int(dev, 16) << 3 | int(fn))
 def get(kind, pci):
     return counts[kind].get(sid(pci), 0)
-names = {"stock": "in-tree e1000", "pagepool": "e1000sp page_pool",
+names = {"stock": "in-tree e1000", "page_pool": "e1000sp page_pool",
          "untagged": "e1000sp untagged", "tagged": "e1000sp tagged"}
 res = {"runs": []}
 print()

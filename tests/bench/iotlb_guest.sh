@@ -11,7 +11,7 @@
 # seconds.  Prints one line per pair: "IOTLB_PAIR MODE PCI_A PCI_B
 # MBIT_S RX_B RX_A", frames received on each end during the stream.
 . "$(dirname "$0")/pairs.sh"
-MODES="stock pagepool untagged tagged"
+MODES="stock page_pool untagged tagged"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-8}
 out=/tmp/iotlb-bench-$$
 mkdir -p "$out"

@@ -114,10 +114,10 @@ pair_setup() { # PAIR MODE
 	esac
 	ip link set "${PDEV_A[p]}" netns "${PNS_A[p]}" &&
 		ip link set "${PDEV_B[p]}" netns "${PNS_B[p]}" || return 1
-	[ "$mode" = pagepool ] && echo 1 >/sys/module/e1000sp/parameters/rx_page_pool
+	[ "$mode" = page_pool ] && echo 1 >/sys/module/e1000sp/parameters/rx_page_pool
 	netns_addr_pair "${PNS_A[p]}" "${PDEV_A[p]}" "${PNS_B[p]}" "${PDEV_B[p]}" \
 		"${PN4[p]}" "${PN6[p]}" || return 1
-	[ "$mode" = pagepool ] && echo 0 >/sys/module/e1000sp/parameters/rx_page_pool
+	[ "$mode" = page_pool ] && echo 0 >/sys/module/e1000sp/parameters/rx_page_pool
 	if [ "$mode" = tagged ]; then
 		e1000_tag "${PNS_A[p]}" "${PDEV_A[p]}" on && e1000_tag "${PNS_B[p]}" "${PDEV_B[p]}" on ||
 			return 1
