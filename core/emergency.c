@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Emergency mode: under memory pressure a tagged NIC serves RX only from
- * its pool, and only to critical frames (classify.c decides which).
+ * its pool, and only to critical frames (classify.c decides which).  An
+ * untagged NIC has no pool to serve from, so it is never in emergency: its
+ * counters and events would tell of drops that never happen.
  *
  * A device in the auto policy enters emergency on real distress only:
  *   - free memory at or below the zones' min watermark, which only
@@ -284,8 +286,9 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_next_change);
  * @sdev: the device
  *
  * Context: any, lockless; every RX NAPI poll of a tagged queue (through
- * skbpool_rx_napi_begin()) and every resync pass, so an idle NIC leaves too.
- * Return: whether the device is in emergency now.
+ * skbpool_rx_napi_begin()), every resync pass, so an idle NIC leaves too,
+ * and a tag change, so the kept policy applies at once.
+ * Return: whether the device is in emergency now; never when untagged.
  */
 bool skbpool_emergency_poll(struct skbpool_dev *sdev)
 {
@@ -293,6 +296,14 @@ bool skbpool_emergency_poll(struct skbpool_dev *sdev)
 	int policy = READ_ONCE(em->policy);
 	unsigned long free;
 
+	/* Only a tagged NIC's pools act on emergency: an untagged one is
+	 * never in it (it leaves when untagged), whatever its policy.
+	 */
+	if (unlikely(!READ_ONCE(sdev->tagged))) {
+		if (READ_ONCE(em->active))
+			emergency_switch(sdev, false, SKBPOOL_EM_ADMIN);
+		return false;
+	}
 	/* A forced policy decides by itself; the state word follows it
 	 * (set_policy switches it, and a poll that raced the change is put
 	 * right here by the next one).
@@ -332,7 +343,8 @@ void skbpool_emergency_alloc_failed(struct skbpool_dev *sdev)
 {
 	struct skbpool_emergency *em = &sdev->em;
 
-	if (READ_ONCE(em->policy) != SKBPOOL_EM_POLICY_AUTO)
+	if (READ_ONCE(em->policy) != SKBPOOL_EM_POLICY_AUTO ||
+	    !READ_ONCE(sdev->tagged))
 		return;
 	emergency_stay(em);
 	if (!READ_ONCE(em->active))
@@ -347,6 +359,7 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_alloc_failed);
  *
  * On and off take effect at once.  Back to auto, the device leaves now if
  * memory is calm, else it stays in for the hold time like any auto entry.
+ * An untagged device keeps the policy for when it is tagged and stays out.
  *
  * Context: skbpool_lock held.
  * Return: 0, or -EINVAL for an unknown policy (nothing changes).
@@ -359,6 +372,8 @@ int skbpool_emergency_set_policy(struct skbpool_dev *sdev, u32 policy)
 	if (policy > SKBPOOL_EM_POLICY_OFF)
 		return -EINVAL;
 	WRITE_ONCE(em->policy, policy);
+	if (!sdev->tagged)
+		return 0;
 	switch (policy) {
 	case SKBPOOL_EM_POLICY_ON:
 		emergency_switch(sdev, true, SKBPOOL_EM_ADMIN);
