@@ -537,8 +537,7 @@ int skbpool_dev_set_tag(struct skbpool_dev *sdev, bool tag)
 	/* Untagged, or back to untagged: what a closed NIC kept goes. */
 	if (!sdev->tagged)
 		dev_drop_parked(sdev);
-	/* Tagged, the kept policy applies now; untagged, emergency ends. */
-	skbpool_emergency_poll(sdev);
+	skbpool_emergency_tag_changed(sdev);
 	skbpool_resync_kick();
 	if (!err)
 		skbpool_nl_notify_tag(sdev);

@@ -286,9 +286,8 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_next_change);
  * @sdev: the device
  *
  * Context: any, lockless; every RX NAPI poll of a tagged queue (through
- * skbpool_rx_napi_begin()), every resync pass, so an idle NIC leaves too,
- * and a tag change, so the kept policy applies at once.
- * Return: whether the device is in emergency now; never when untagged.
+ * skbpool_rx_napi_begin()) and every resync pass, so an idle NIC leaves too.
+ * Return: whether the device is in emergency now.
  */
 bool skbpool_emergency_poll(struct skbpool_dev *sdev)
 {
@@ -296,14 +295,13 @@ bool skbpool_emergency_poll(struct skbpool_dev *sdev)
 	int policy = READ_ONCE(em->policy);
 	unsigned long free;
 
-	/* Only a tagged NIC's pools act on emergency: an untagged one is
-	 * never in it (it leaves when untagged), whatever its policy.
+	/* Only a tagged NIC's pools act on emergency: an untagged one never
+	 * enters.  Between an untag and the restart that tears its pools
+	 * down, a queue keeps the state it had (no slow-path growth in
+	 * emergency); skbpool_emergency_tag_changed() ends it.
 	 */
-	if (unlikely(!READ_ONCE(sdev->tagged))) {
-		if (READ_ONCE(em->active))
-			emergency_switch(sdev, false, SKBPOOL_EM_ADMIN);
-		return false;
-	}
+	if (unlikely(!READ_ONCE(sdev->tagged)))
+		return READ_ONCE(em->active);
 	/* A forced policy decides by itself; the state word follows it
 	 * (set_policy switches it, and a poll that raced the change is put
 	 * right here by the next one).
@@ -332,6 +330,25 @@ bool skbpool_emergency_poll(struct skbpool_dev *sdev)
 	return READ_ONCE(em->active);
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_poll);
+
+/**
+ * skbpool_emergency_tag_changed() - apply a tag change to the state
+ * @sdev: the device, its queues rebuilt for the new tag
+ *
+ * Tagged, the policy kept while untagged applies now; untagged, the
+ * device leaves emergency (cause admin).  Counters are never reset.
+ *
+ * Context: RTNL held: no NAPI poll of a pooled queue runs any more, and
+ * nothing else enters an untagged device.
+ */
+void skbpool_emergency_tag_changed(struct skbpool_dev *sdev)
+{
+	if (sdev->tagged)
+		skbpool_emergency_poll(sdev);
+	else if (READ_ONCE(sdev->em.active))
+		emergency_switch(sdev, false, SKBPOOL_EM_ADMIN);
+}
+EXPORT_SYMBOL_IF_KUNIT(skbpool_emergency_tag_changed);
 
 /**
  * skbpool_emergency_alloc_failed() - an allocation on the RX path failed

@@ -24,7 +24,7 @@ enum skbpool_em_policy {
  * enum skbpool_em_reason - why the state last changed
  * @SKBPOOL_EM_PRESSURE: free memory at the enter threshold
  * @SKBPOOL_EM_ALLOC_FAIL: an allocation on the RX path failed
- * @SKBPOOL_EM_ADMIN: the policy changed
+ * @SKBPOOL_EM_ADMIN: the policy changed, or the NIC was untagged
  * @SKBPOOL_EM_CALM: memory calm for the hold time
  */
 enum skbpool_em_reason {
@@ -92,6 +92,7 @@ void skbpool_emergency_pin_thresholds(unsigned long enter_pages,
 				      unsigned long hold);
 void skbpool_emergency_unpin_thresholds(void);
 bool skbpool_emergency_poll(struct skbpool_dev *sdev);
+void skbpool_emergency_tag_changed(struct skbpool_dev *sdev);
 void skbpool_emergency_alloc_failed(struct skbpool_dev *sdev);
 int skbpool_emergency_set_policy(struct skbpool_dev *sdev, u32 policy);
 void skbpool_emergency_read(const struct skbpool_dev *sdev,

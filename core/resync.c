@@ -86,7 +86,9 @@ static void skbpool_resync(struct work_struct *work)
 	rtnl_lock();
 	mutex_lock(&skbpool_lock);
 	list_for_each_entry(sdev, &skbpool_devices, node) {
-		/* An idle NIC runs no NAPI poll: leave emergency from here. */
+		/* An idle NIC runs no NAPI poll: leave emergency from here.
+		 * An untagged one is left alone (never in emergency).
+		 */
 		skbpool_emergency_poll(sdev);
 		list_for_each_entry(rxq, &sdev->rxqs, node)
 			resync_rxq(sdev, rxq);

@@ -98,6 +98,39 @@ static void untagged_gets_no_pool(struct kunit *test)
 	unregister(test, sdev);
 }
 
+/*
+ * The emergency flag on an untagged NIC is kept, not acted on: tagging
+ * puts the NIC in emergency at once, untagging takes it out, and the
+ * entry counted stays counted.
+ */
+static void emergency_follows_the_tag(struct kunit *test)
+{
+	const u32 tag = SKBPOOL_PRIV_FLAG_TAG, em = SKBPOOL_PRIV_FLAG_EMERGENCY;
+	struct skbpool_dev *sdev = registered(test);
+	struct skbpool_emergency_info info;
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, em), 0);
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_get_priv_flags(sdev), em);
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_FALSE(test, info.active);
+	KUNIT_EXPECT_EQ(test, info.enters, 0);
+
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, tag | em), 0);
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_TRUE(test, info.active);
+	KUNIT_EXPECT_EQ(test, info.enters, 1);
+
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, em), 0);
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_FALSE(test, info.active);
+	KUNIT_EXPECT_EQ(test, info.enters, 1);
+	KUNIT_EXPECT_EQ(test, info.policy, SKBPOOL_EM_POLICY_ON);
+	KUNIT_EXPECT_EQ(test, info.last_reason, SKBPOOL_EM_ADMIN);
+	rtnl_unlock();
+	unregister(test, sdev);
+}
+
 static void tagged_gets_sized_pools(struct kunit *test)
 {
 	struct skbpool_rxq_params p = { .ring_size = 64, .frame_len = 1514 };
@@ -681,6 +714,7 @@ static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(resync_follows_override),
 	KUNIT_CASE(untagged_gets_no_pool),
 	KUNIT_CASE(tagged_gets_sized_pools),
+	KUNIT_CASE(emergency_follows_the_tag),
 	KUNIT_CASE(rebuilt_ring_keeps_its_pool),
 	KUNIT_CASE(short_of_pages_comes_up_partly),
 	KUNIT_CASE(closed_nic_keeps_no_pool),

@@ -585,8 +585,8 @@ static void transitions_logged_for_events(struct kunit *test)
 static void untagged_never_in_emergency(struct kunit *test)
 {
 	struct skbpool_dev *sdev = em_dev(test, SKBPOOL_EM_POLICY_AUTO);
-	unsigned long reported = 0;
 	struct skbpool_emergency_info info;
+	unsigned long reported = 0;
 
 	sdev->tagged = false;
 	fake_memory(test, 10);
@@ -603,8 +603,14 @@ static void untagged_never_in_emergency(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.enters, 0);
 
 	sdev->tagged = true;
+	skbpool_emergency_tag_changed(sdev);
+	skbpool_emergency_read(sdev, &info);
+	KUNIT_EXPECT_TRUE(test, info.active);
 	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	/* Untagged but not yet rebuilt, a queue keeps its state. */
 	sdev->tagged = false;
+	KUNIT_EXPECT_TRUE(test, poll(sdev));
+	skbpool_emergency_tag_changed(sdev);
 	KUNIT_EXPECT_FALSE(test, poll(sdev));
 	skbpool_emergency_read(sdev, &info);
 	KUNIT_EXPECT_FALSE(test, info.active);

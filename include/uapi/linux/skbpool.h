@@ -23,7 +23,7 @@ enum skbpool_queue_type {
 /**
  * enum skbpool_emergency_policy - the admin's say over emergency mode
  * @SKBPOOL_EMERGENCY_POLICY_AUTO: enter and leave with memory pressure
- * @SKBPOOL_EMERGENCY_POLICY_ON: stay in emergency mode
+ * @SKBPOOL_EMERGENCY_POLICY_ON: stay in emergency mode while tagged
  * @SKBPOOL_EMERGENCY_POLICY_OFF: never enter emergency mode
  */
 enum skbpool_emergency_policy {
@@ -34,7 +34,7 @@ enum skbpool_emergency_policy {
 
 /**
  * enum skbpool_emergency_cause - why emergency mode was entered or left
- * @SKBPOOL_EMERGENCY_CAUSE_ADMIN: the admin's policy or private flag
+ * @SKBPOOL_EMERGENCY_CAUSE_ADMIN: the admin's policy or private flag, or an untag
  * @SKBPOOL_EMERGENCY_CAUSE_LOW_MEMORY: free memory at the min watermark
  *	plus the margin
  * @SKBPOOL_EMERGENCY_CAUSE_ALLOC_FAILURE: a normal allocation on a tagged
