@@ -350,6 +350,8 @@ e1000_survival() { # COUNT RATE tagged|untagged
 		slow0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_alloc_slowpath)
 	fi
 	enters0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter)
+	# A counter gone missing would read as no entry at all.
+	[ -n "$enters0" ] || return 1
 	sv_fault_setup || return 1
 	rmem=$(sysctl -n net.core.rmem_max)
 	sysctl -qw net.core.rmem_max=$((8 << 20))

@@ -97,6 +97,13 @@ survival_run() { # COUNT RATE
 		survival_on_tagged || return 1
 	fi
 	sv_fault_setup || return 1
+	SV_ENTER0=$(pair_stat "$t_NSX" "$t_DEVX" skbpool_emergency_enter)
+	SV_DROP0=$(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_drop_noncritical)
+	SV_SLOW0=$(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_alloc_slowpath)
+	SV_UFAIL0=$(pair_stat "$u_NSX" "$u_DEVX" rx_alloc_failed)
+	SV_UENTER0=$(pair_stat "$u_NSX" "$u_DEVX" skbpool_emergency_enter)
+	# A counter gone missing would read as no entry at all.
+	[ -n "$SV_ENTER0" ] && [ -n "$SV_UENTER0" ] || return 1
 	# What is measured is the NIC, not whether python3 keeps up under
 	# TCG: let the receivers' 4 MiB SO_RCVBUF take effect (a 64-byte
 	# datagram in a pool buffer is charged a page).
@@ -106,11 +113,6 @@ survival_run() { # COUNT RATE
 	ip netns exec "$t_NSX" python3 "$SV_LIB/udpflow.py" recv 192.0.2.1 7000 4 "$scratch/ready.t" >"$scratch/t.json" &
 	ip netns exec "$u_NSX" python3 "$SV_LIB/udpflow.py" recv 198.51.100.1 7000 4 "$scratch/ready.u" >"$scratch/u.json" &
 	ip netns exec "$t_NSX" python3 "$SV_LIB/udpflow.py" recv 192.0.2.1 9000 4 "$scratch/ready.b" >"$scratch/bulk.json" &
-	SV_ENTER0=$(pair_stat "$t_NSX" "$t_DEVX" skbpool_emergency_enter)
-	SV_DROP0=$(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_drop_noncritical)
-	SV_SLOW0=$(pair_stat "$t_NSX" "$t_DEVX" skbpool_rx_alloc_slowpath)
-	SV_UFAIL0=$(pair_stat "$u_NSX" "$u_DEVX" rx_alloc_failed)
-	SV_UENTER0=$(pair_stat "$u_NSX" "$u_DEVX" skbpool_emergency_enter)
 
 	# Senders wait for the go file, so they start with the injection.
 	ip netns exec "$t_NSY" python3 "$SV_LIB/udpflow.py" send 192.0.2.1 7000 "$count" "$rate" 64 "$scratch/go" >"$scratch/t.sent" &
