@@ -30,9 +30,16 @@ rounds=${ROUNDS:-6}
 vars="ROUNDS=$rounds ALONE=$alone"
 [ -n "${SECONDS_PER_RUN:-}" ] && vars+=" SECONDS_PER_RUN=$SECONDS_PER_RUN"
 [ -n "${SURVIVAL_COUNT:-}" ] && vars+=" SURVIVAL_COUNT=$SURVIVAL_COUNT"
-E1000_NICS=4 VM_TIMEOUT=${VM_TIMEOUT:-$((900 + 420 * rounds * (1 + (alone == 1))))} \
-	"$repo/tests/qemu/vm.sh" run "$vars bash tests/bench/e1000_guest.sh" |
-	tee "$out.log" | grep -v '^E1000_BENCH_JSON: '
+# REPLOT=1: no guest, the table, JSON and chart again from the last run's
+# log (after a change to how they are drawn).
+if [ "${REPLOT:-0}" = 1 ]; then
+	grep -q '^E1000_BENCH_JSON: ' "$out.log" 2>/dev/null ||
+		{ echo "e1000.sh: REPLOT=1: no finished run in $out.log" >&2; exit 1; }
+else
+	E1000_NICS=4 VM_TIMEOUT=${VM_TIMEOUT:-$((900 + 420 * rounds * (1 + (alone == 1))))} \
+		"$repo/tests/qemu/vm.sh" run "$vars bash tests/bench/e1000_guest.sh" |
+		tee "$out.log" | grep -v '^E1000_BENCH_JSON: '
+fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="QEMU $(qemu-system-x86_64 --version | sed -n 's/.*version \([^ ]*\).*/\1/p') TCG guest (2 vCPUs, $(uname -m)), host $cpu, $(nproc) cores"
 sed -n 's/^E1000_BENCH_JSON: //p' "$out.log" | python3 -c '
@@ -69,7 +76,7 @@ print("tagged / in-tree, per-round spread max/min: TCP %.2f, datagrams read %.2f
       tuple(r["tagged_vs_stock_%s_maxmin" % k] for k in ("tcp", "app", "pps")))
 print("IOMMU: " + r["iommu"])
 print("machine: " + r["machine"])
-matches = ("tagged_vs_stock", "untagged_vs_stock", "pagepool_vs_stock", "tagged_vs_pagepool")
+matches = ("tagged_vs_stock", "untagged_vs_stock", "page_pool_vs_stock", "tagged_vs_page_pool")
 with open(sys.argv[1] + ".dat", "w") as f:
     for i in range(len(r["tagged_vs_stock_tcp_rounds"])):
         f.write("%d %s\n" % (i + 1, " ".join("%.3f %.3f" % (r[m + "_app_rounds"][i], r[m + "_tcp_rounds"][i])
