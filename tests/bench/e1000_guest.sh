@@ -59,6 +59,30 @@ udp_run() { # FILE P
 	ip netns exec "${PNS_A[$2]}" taskset -c "${cpu[$2]}" timeout 120 \
 		iperf3 -c "${PN4[$2]}.2" -p 5201 -u -b 0 -l 64 -t "$SECONDS_PER_RUN" -J >"$1.$2.udp"
 }
+# B's side of a TCP run, for telling a TCP gap's causes apart by count:
+# frames passed up, frames skbpool copied at its fence (tagged; 0
+# otherwise), and the TcpExt counters of B's namespace that grow when the
+# receiving socket runs short of buffer, plus its coalesced segments.
+tcp_counts() { # PAIR
+	local p=$1 fence
+	fence=$(e1000_stat "${PNS_B[p]}" "${PDEV_B[p]}" skbpool_rx_fence_copied)
+	echo "$(pair_rx "$p") ${fence:-0} $(ip netns exec "${PNS_B[p]}" awk '
+		/^TcpExt:/ && !h { for (i = 2; i <= NF; i++) n[i] = $i; h = 1; next }
+		/^TcpExt:/ { for (i = 2; i <= NF; i++) v[n[i]] = $i }
+		END { print v["PruneCalled"] + 0, v["TCPRcvCollapsed"] + 0, v["TCPRcvCoalesce"] + 0 }
+	' /proc/net/netstat)"
+}
+# tcp_counted FILE P: tcp_run, with B's counts over it in FILE.P.tcpc.
+tcp_counted() {
+	local before
+	before=$(tcp_counts "$2") && tcp_run "$1" "$2" || return 1
+	echo "$(tcp_counts "$2") $before" >"$1.$2.tcpc"
+}
+# What FILE.P.tcpc says, as words for the log.
+tcp_said() { # FILE P
+	awk '{ printf "%d frames up, %d copied at the fence, prune %d, collapsed %d, coalesced %d",
+	       $1 - $6, $2 - $7, $3 - $8, $4 - $9, $5 - $10 }' "$1.$2.tcpc"
+}
 serve_both() {
 	serve 1 && serve 2 && sleep 0.5
 }
@@ -78,13 +102,13 @@ window() { # FILE CPU1 CPU2 FIRST
 	rm -f "$f".[12] "$f".[12].*
 	if [ "$ALONE" = 1 ]; then
 		for p in "$4" $((3 - $4)); do
-			serve "$p" && sleep 0.5 && tcp_run "$f" "$p" || return 1
+			serve "$p" && sleep 0.5 && tcp_counted "$f" "$p" || return 1
 			serve "$p" && sleep 0.5 || return 1
 			rx0[p]=$(pair_rx "$p") && udp_run "$f" "$p" && rx1=$(pair_rx "$p") || return 1
 			echo $((rx1 - rx0[p])) >"$f.$p.up"
 		done
 	else
-		serve_both && both "$f" tcp_run && serve_both || return 1
+		serve_both && both "$f" tcp_counted && serve_both || return 1
 		for p in 1 2; do
 			rx0[p]=$(pair_rx "$p") || return 1
 		done
@@ -133,6 +157,7 @@ for round in $(seq 1 "$ROUNDS"); do
 			read -r ym yp ya ys <"$out/w.$py"
 			echo "round $round, $x (pair $px) beside $y (pair $py), window $w:" \
 				"TCP $xm / $ym Mbit/s; UDP 64 B read $xa / $ya /s, up the stack $xp / $yp /s, sent $xs / $ys"
+			echo "  TCP receiver B, $x: $(tcp_said "$out/w" $px); $y: $(tcp_said "$out/w" $py)"
 			echo "$round $x $y $w $xm $xp $xa $ym $yp $ya" >>"$out/windows"
 		done
 		[ "$x" = tagged ] && [ "$y" = stock ] &&
