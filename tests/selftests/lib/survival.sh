@@ -113,6 +113,11 @@ survival_run() { # COUNT RATE
 	ip netns exec "$t_NSX" python3 "$SV_LIB/udpflow.py" recv 192.0.2.1 7000 4 "$scratch/ready.t" >"$scratch/t.json" &
 	ip netns exec "$u_NSX" python3 "$SV_LIB/udpflow.py" recv 198.51.100.1 7000 4 "$scratch/ready.u" >"$scratch/u.json" &
 	ip netns exec "$t_NSX" python3 "$SV_LIB/udpflow.py" recv 192.0.2.1 9000 4 "$scratch/ready.b" >"$scratch/bulk.json" &
+	# Bound before the senders' warm-up, or its ICMP error fails them.
+	for i in $(seq 1 300); do
+		[ -e "$scratch/ready.t" ] && [ -e "$scratch/ready.u" ] && [ -e "$scratch/ready.b" ] && break
+		sleep 0.1
+	done
 
 	# Senders wait for the go file, so they start with the injection.
 	ip netns exec "$t_NSY" python3 "$SV_LIB/udpflow.py" send 192.0.2.1 7000 "$count" "$rate" 64 "$scratch/go" >"$scratch/t.sent" &
