@@ -336,7 +336,8 @@ e1000_reconfigure_checks() {
 # COUNT datagrams each at RATE/s.  With "tagged", both NICs are tagged
 # and A has a rule making port 7000 critical.  The pair must be up
 # (e1000_pair) with lib/survival.sh sourced.  Sets ES_SENT, ES_GOT,
-# ES_BULK_SENT, ES_BULK_GOT, ES_ENTERS (A's emergency entries) and, tagged,
+# ES_BULK_SENT, ES_BULK_GOT, ES_ENTERS (A's emergency entries; empty on the
+# in-tree e1000) and, tagged,
 # ES_DROPPED (bulk frames skbpool dropped), ES_SLOW (slow-path pages),
 # ES_LEFT_MS (time to leave emergency after the injection).
 # shellcheck disable=SC2034 # ES_* are results for the calling test
@@ -349,9 +350,12 @@ e1000_survival() { # COUNT RATE tagged|untagged
 		drop0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_drop_noncritical)
 		slow0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_alloc_slowpath)
 	fi
+	# e1000sp counts emergency entries, and a counter gone missing there
+	# would read as none at all; the in-tree e1000 has none to count.
 	enters0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter)
-	# A counter gone missing would read as no entry at all.
-	[ -n "$enters0" ] || return 1
+	[ -n "$enters0" ] ||
+		[ "$(in_a ethtool -i "$DEV_A" | awk '$1 == "driver:" { print $2 }')" != e1000sp ] ||
+		return 1
 	sv_fault_setup || return 1
 	rmem=$(sysctl -n net.core.rmem_max)
 	sysctl -qw net.core.rmem_max=$((8 << 20))
@@ -387,7 +391,9 @@ e1000_survival() { # COUNT RATE tagged|untagged
 	ES_GOT=$(sv_json "$scratch/c.json" received)
 	ES_BULK_SENT=$(sv_json "$scratch/b.sent" sent)
 	ES_BULK_GOT=$(sv_json "$scratch/b.json" received)
-	ES_ENTERS=$(($(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter) - enters0))
+	ES_ENTERS=
+	[ -n "$enters0" ] &&
+		ES_ENTERS=$(($(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter) - enters0))
 	if [ "$3" = tagged ]; then
 		ES_DROPPED=$(($(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_drop_noncritical) - drop0))
 		ES_SLOW=$(($(e1000_stat "$NS_A" "$DEV_A" skbpool_rx_alloc_slowpath) - slow0))
