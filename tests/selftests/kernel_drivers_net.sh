@@ -51,26 +51,8 @@ e1000_nics || ktap_skip_all "the guest has no e1000 NIC (E1000_NICS=2)"
 
 # csum.py runs net/lib/csum next to it; the guest's root is a writable
 # overlay, so the binary lands there and never in the host's cache.
-# Its receiver waits 1 s (-L 1) for the sender's 100 frames; the debug
-# kernel once carried 82 of them in that second.  A wrapper in the
-# binary's place stretches -L by SKBPOOL_SLOW (1 on the base kernel, so
-# the same path runs there unchanged).
-gcc -O2 -I"$KSFT" -o "$KSFT/net/lib/csum.bin" "$KSFT/net/lib/csum.c" ||
+gcc -O2 -I"$KSFT" -o "$KSFT/net/lib/csum" "$KSFT/net/lib/csum.c" ||
 	ktap_skip_all "could not build net/lib/csum"
-cat >"$KSFT/net/lib/csum" <<EOF
-#!/bin/bash
-# kernel_drivers_net.sh: csum.bin with its -L timeout times ${SKBPOOL_SLOW:-1}
-args=()
-while [ \$# -gt 0 ]; do
-	if [ "\$1" = -L ] && [ \$# -ge 2 ]; then
-		args+=(-L \$((\$2 * ${SKBPOOL_SLOW:-1}))); shift 2
-	else
-		args+=("\$1"); shift
-	fi
-done
-exec "$KSFT/net/lib/csum.bin" "\${args[@]}"
-EOF
-chmod +x "$KSFT/net/lib/csum"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
