@@ -15,8 +15,7 @@ trap e1000_cleanup EXIT
 e1000_nics || ktap_skip_all "the guest has fewer than two e1000 NICs (E1000_NICS=2)"
 modinfo e1000 >/dev/null 2>&1 || ktap_skip_all "the test kernel has no e1000 module"
 ktap_plan 10
-drv() { in_a ethtool -i "$DEV_A" | awk '$1 == "driver:" { print $2 }'; }
-if e1000_pair e1000 && [ "$(drv)" = e1000 ] && ! lsmod | grep -q '^e1000sp '; then
+if e1000_pair e1000 && [ "$(e1000_driver "$NS_A" "$DEV_A")" = e1000 ] && ! lsmod | grep -q '^e1000sp '; then
 	ktap_pass "bind the in-tree e1000 and link the NICs across two namespaces"
 else
 	ktap_fail "bind the in-tree e1000 and link the NICs across two namespaces"

@@ -32,7 +32,7 @@ ktap_pass "bind e1000sp and link the NICs across two namespaces"
 # from the EEPROM.
 mac_a=$(in_a cat "/sys/class/net/$DEV_A/address")
 mac_b=$(in_b cat "/sys/class/net/$DEV_B/address")
-drv=$(in_a ethtool -i "$DEV_A" | awk '$1 == "driver:" { print $2 }')
+drv=$(e1000_driver "$NS_A" "$DEV_A")
 if [ "$drv" = e1000sp ] && [[ $mac_a == 52:54:00:00:5b:0? ]] && [[ $mac_b == 52:54:00:00:5b:0? ]] &&
    [ "$mac_a" != "$mac_b" ]; then
 	ktap_pass "driver e1000sp, MAC addresses from the EEPROM ($mac_a, $mac_b)"

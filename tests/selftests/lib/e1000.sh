@@ -21,6 +21,7 @@
 #   e1000_rebuild              both ends down and up (rings rebuilt)
 #   e1000_cleanup              namespaces, bindings, modules (trap EXIT)
 #   e1000_stat NS DEV NAME     one ethtool -S counter
+#   e1000_driver NS DEV        the driver bound to DEV (ethtool -i)
 #   e1000_sys NS DEV NAME      one /sys/class/net/DEV/statistics counter
 #   e1000_tag NS DEV on|off    the skbpool private flag
 #   in_a/in_b CMD...           run CMD in A's / B's namespace
@@ -121,6 +122,10 @@ e1000_cleanup() {
 
 e1000_stat() { # NS DEV NAME
 	ip netns exec "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'
+}
+
+e1000_driver() { # NS DEV
+	ip netns exec "$1" ethtool -i "$2" | awk '$1 == "driver:" { print $2 }'
 }
 
 e1000_sys() { # NS DEV NAME
@@ -354,7 +359,7 @@ e1000_survival() { # COUNT RATE tagged|untagged
 	# would read as none at all; the in-tree e1000 has none to count.
 	enters0=$(e1000_stat "$NS_A" "$DEV_A" skbpool_emergency_enter)
 	[ -n "$enters0" ] ||
-		[ "$(in_a ethtool -i "$DEV_A" | awk '$1 == "driver:" { print $2 }')" != e1000sp ] ||
+		[ "$(e1000_driver "$NS_A" "$DEV_A")" != e1000sp ] ||
 		return 1
 	sv_fault_setup || return 1
 	rmem=$(sysctl -n net.core.rmem_max)
