@@ -65,7 +65,8 @@ export PATH=$OUT/bin:$PATH
 
 # run_py CONFIG TEST: one python test against NS_A's DEV_A, remote NS_B.
 # hw/csum.py goes through lib/kdn_csum.py (6.12's csum.py needs an
-# attribute its own library never sets; see there).
+# attribute its own library never sets, and on the debug kernel a longer
+# receive window; see there).
 run_py() {
 	local f=$OUT/$1/${2//\//_}.out py
 	py=./$(basename "$2")
