@@ -110,9 +110,7 @@ else
 fi
 
 sleep 0.5
-total=$(simnic_stat "$NS_B" "$DEV_B" skbpool_rx_total)
-free=$(simnic_stat "$NS_B" "$DEV_B" skbpool_rx_free)
-inflight=$(simnic_stat "$NS_B" "$DEV_B" skbpool_rx_inflight)
+read -r total free inflight < <(simnic_pool "$NS_B" "$DEV_B")
 if [ "$total" -eq $((free + inflight)) ]; then
 	ktap_pass "total $total = free $free + in flight $inflight"
 else

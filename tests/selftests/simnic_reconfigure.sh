@@ -89,14 +89,7 @@ else
 	ktap_fail "ring size 100 and rx-usecs 20000 refused, nothing changed"
 fi
 
-# One reading: each ethtool -S gives a consistent triple, but three of
-# them may straddle a buffer coming back (the debug kernel read 1024,
-# 1022 and 1 that way).
-read -r total free inflight < <(ip netns exec "$NS_B" ethtool -S "$DEV_B" | awk '
-	$1 == "skbpool_rx_total:" { t = $2 }
-	$1 == "skbpool_rx_free:" { f = $2 }
-	$1 == "skbpool_rx_inflight:" { i = $2 }
-	END { print t + 0, f + 0, i + 0 }')
+read -r total free inflight < <(simnic_pool "$NS_B" "$DEV_B")
 if [ "$total" -gt 0 ] && [ "$total" -eq $((free + inflight)) ]; then
 	ktap_pass "pools rebuilt: total $total = free $free + in flight $inflight"
 else

@@ -8,6 +8,9 @@
 #   simnic_cleanup            deletes namespaces and devices, kills what
 #                             simnic_bg started (trap EXIT)
 #   simnic_stat NS DEV NAME   one ethtool -S counter
+#   simnic_pool NS DEV        "total free in_flight" of the RX pools, from one
+#                             ethtool -S (separate reads may straddle a
+#                             buffer's return); 0 for a missing counter
 #   simnic_knob ID NAME [VAL] read (or write) a fault knob of port 0 of ID
 #   simnic_regs NS DEV        queue 0's ring registers in one read (ethtool -d):
 #                             rx size tail head clean, tx size tail head clean
@@ -66,6 +69,14 @@ simnic_pair() {
 
 simnic_stat() { # NS DEV NAME
 	ip netns exec "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'
+}
+
+simnic_pool() { # NS DEV
+	ip netns exec "$1" ethtool -S "$2" | awk '
+		$1 == "skbpool_rx_total:" { t = $2 }
+		$1 == "skbpool_rx_free:" { f = $2 }
+		$1 == "skbpool_rx_inflight:" { i = $2 }
+		END { print t + 0, f + 0, i + 0 }'
 }
 
 simnic_knob() { # ID NAME [VALUE]
