@@ -42,5 +42,7 @@ echo "# host: netlink spec, uapi header and kernel policies"
 suite spec_check python3 "$repo/tests/netlink/spec_check.py" "$ksrc"
 echo "# host: udpflow.py stall, the soak's critical bound"
 suite udpflow_stall python3 "$repo/tests/udpflow_stall_test.py"
+echo "# host: kcsan-report.py, the kcsan flavour's verdict"
+suite kcsan_report python3 "$repo/tests/kcsan_report_test.py"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

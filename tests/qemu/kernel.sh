@@ -4,11 +4,11 @@
 # Build the test kernel once and cache it outside the repo; print the path of
 # its build directory (usable as KDIR) on stdout.
 #
-#   kernel.sh [base|debug]
+#   kernel.sh [base|debug|kcsan]
 #
 # Source: Debian's linux-source-6.12, unpacked once per package version.
 # Configuration: allnoconfig plus tests/kernel/base.config (and debug.config
-# for the debug flavour).  The cache key is the package version plus a hash
+# for the debug flavour, kcsan.config for the kcsan one).  The cache key is the package version plus a hash
 # of the fragments, so a changed fragment or an upgraded source package gets
 # a fresh build while everything else reuses the cached one.  A lock file
 # makes sure two kernel builds never run at once on this machine.
@@ -22,7 +22,8 @@ frag_dir=$here/../kernel
 case $flavour in
 base) frags=("$frag_dir/base.config") ;;
 debug) frags=("$frag_dir/base.config" "$frag_dir/debug.config") ;;
-*) echo "kernel.sh: unknown flavour '$flavour' (base or debug)" >&2; exit 2 ;;
+kcsan) frags=("$frag_dir/base.config" "$frag_dir/kcsan.config") ;;
+*) echo "kernel.sh: unknown flavour '$flavour' (base, debug or kcsan)" >&2; exit 2 ;;
 esac
 
 pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || {
