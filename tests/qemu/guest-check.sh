@@ -6,6 +6,7 @@
 #   - every kselftest-style script tests/selftests/*.sh (exit 0 pass, 4 skip,
 #     anything else fail; its own KTAP output nested under its result line),
 #   - on a kernel with kmemleak, a final leak scan.
+#   - on a KCSAN kernel, a check that KCSAN watched (the host reads its reports).
 # A test also fails when the kernel logged a splat while it ran.
 #
 #   guest-check.sh RUN_DIR      (RUN_DIR/filter: an ERE over test names)
@@ -73,12 +74,16 @@ for s in "${scripts[@]}"; do
 done
 leakcheck=0
 [ -e /sys/kernel/debug/kmemleak ] && selected kmemleak && leakcheck=1
+# On a KCSAN kernel always, whatever the filter: no report means nothing
+# unless KCSAN was watching.
+kcsancheck=0
+[ -e /sys/kernel/debug/kcsan ] && kcsancheck=1
 # A kernel without KUnit (Debian's) gets no *_kunit modules: say so in the
 # results rather than leave the suites out silently.
 nokunit=0
 [ ${#kunit_mods[@]} -eq 0 ] && selected kunit && nokunit=1
 
-echo "1..$((${#suites[@]} + nokunit + ${#tests[@]} + leakcheck))"
+echo "1..$((${#suites[@]} + nokunit + ${#tests[@]} + leakcheck + kcsancheck))"
 [ $nokunit -eq 1 ] && result ok kunit "SKIP no *_kunit modules for $(uname -r): the kernel is built without CONFIG_KUNIT"
 
 for suite in "${suites[@]}"; do
@@ -136,6 +141,19 @@ if [ $leakcheck -eq 1 ]; then
 		result "not ok" kmemleak "$leaks unreferenced objects"
 	else
 		result ok kmemleak
+	fi
+fi
+if [ $kcsancheck -eq 1 ]; then
+	announce kcsan
+	# Zero reports means something only if KCSAN watched: it counts the
+	# watchpoints it set up; the reports themselves are judged on the host
+	# (kcsan-report.py).
+	sed 's/^/    # /' /sys/kernel/debug/kcsan | grep -E 'enabled|watchpoints|data_races|report_races'
+	set_up=$(awk '$1 == "setup_watchpoints:" { print $2 }' /sys/kernel/debug/kcsan)
+	if grep -qx 'enabled: 1' /sys/kernel/debug/kcsan && [ "${set_up:-0}" -gt 0 ]; then
+		result ok kcsan
+	else
+		result "not ok" kcsan "KCSAN did not watch (enabled off or no watchpoint set up)"
 	fi
 fi
 echo "# skbpool-harness: done"
