@@ -14,14 +14,13 @@ import re
 import sys
 from collections import Counter
 
+from ktap import SPLAT
+
 STAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 TITLE = re.compile(r'BUG: KCSAN: (.*)$')
 OURS = re.compile(r'\[(skbpool|simnic|e1000sp|skbpool_kunit|skbpool_bench)\]'
                   r'|\b(skbpool|simnic|e1000sp)_\w+')
 RULE = re.compile(r'^=+$')
-SPLAT = re.compile(r'WARNING:|BUG:|Oops|UBSAN|circular locking|recursive locking|'
-                   r'inconsistent lock state|general protection fault|refcount_t:|'
-                   r'blocked for more than')
 
 
 def reports(lines):
