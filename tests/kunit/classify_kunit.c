@@ -13,6 +13,9 @@
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include "../../core/classify.h"
@@ -1072,6 +1075,85 @@ static void cls_flow_stamped_ahead_of_writer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slot->seq, 2);
 }
 
+struct cls_clock_race {
+	struct skbpool_flows *flows;
+	struct skbpool_flow_key key;
+	unsigned long learns;
+};
+
+/* The transmit side: refreshes the flow with the clock as it reads it. */
+static int cls_clock_race_writer(void *data)
+{
+	struct cls_clock_race *r = data;
+
+	while (!kthread_should_stop()) {
+		skbpool_flow_learn(r->flows, &r->key, (u32)jiffies);
+		r->learns++;
+		if (!(r->learns & 1023))
+			cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * What flows_netns does over a bond, with nothing else: one CPU keeps
+ * transmitting a flow while another looks its replies up, each with the
+ * clock read just before.  Every lookup finds the flow, across every tick
+ * of a second, although the writer stamps the next tick while a reader
+ * still holds the last one.
+ */
+static void cls_flow_clock_race(struct kunit *test)
+{
+	struct cls_clock_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct frame *reply = kunit_kzalloc(test, sizeof(*reply), GFP_KERNEL);
+	struct fspec tx = tx_tcp(40000, HOST_B), rx;
+	unsigned long lookups = 0, misses = 0, end;
+	struct task_struct *writer;
+	unsigned int cpu, other;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs, has %u", num_online_cpus());
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_NOT_NULL(test, reply);
+	r->flows = cls_flows(test, 60 * HZ);
+	fb_build(test, &tx, f);
+	KUNIT_ASSERT_TRUE(test, skbpool_flow_key_from_frame(f->b, f->len, &r->key));
+	KUNIT_ASSERT_TRUE(test, skbpool_flow_learn(r->flows, &r->key, (u32)jiffies));
+	fb_reverse(&tx, &rx);
+	fb_build(test, &rx, reply);
+
+	migrate_disable();
+	cpu = smp_processor_id();
+	other = cpumask_any_but(cpu_online_mask, cpu);
+	writer = kthread_create(cls_clock_race_writer, r, "cls_clock_race");
+	if (IS_ERR(writer)) {
+		migrate_enable();
+		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(writer));
+		return;
+	}
+	kthread_bind(writer, other);
+	wake_up_process(writer);
+
+	end = jiffies + HZ;
+	while (time_before(jiffies, end)) {
+		if (skbpool_classify(reply->b, reply->len, NULL, r->flows, (u32)jiffies,
+				     NULL) != SKBPOOL_CRIT_FLOW)
+			misses++;
+		if (!(++lookups & 1023))
+			cond_resched();
+	}
+	kthread_stop(writer);
+	migrate_enable();
+
+	kunit_info(test, "CPU %u judged %lu replies while CPU %u learned %lu times: %lu missed",
+		   cpu, lookups, other, r->learns, misses);
+	KUNIT_EXPECT_GT(test, r->learns, 0);
+	KUNIT_EXPECT_GT(test, lookups, 0);
+	KUNIT_EXPECT_EQ(test, misses, 0);
+}
+
 /*
  * A flow's flags (what its socket is) come back with a match and follow
  * the latest transmit; its later fragments carry them too; nothing else
@@ -1358,6 +1440,7 @@ static struct kunit_case classify_test_cases[] = {
 	KUNIT_CASE(cls_flows_to_one_server),
 	KUNIT_CASE(cls_flow_live_never_evicted),
 	KUNIT_CASE(cls_flow_stamped_ahead_of_writer),
+	KUNIT_CASE(cls_flow_clock_race),
 	KUNIT_CASE(cls_flow_flags),
 	KUNIT_CASE(cls_link_flags),
 	KUNIT_CASE(cls_flow_slot_busy),
