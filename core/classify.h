@@ -176,9 +176,11 @@ struct skbpool_flow {
  *
  * Times are stored with their low bit set (0 stays "empty") and ages are
  * computed against now | 1 as well, so they are exact to one tick; an
- * entry is alive while (now | 1) - @last_seen <= @max_age, in wrapping
- * u32 arithmetic (a flow idle for a whole wrap of the clock would look
- * young again: the caller's periodic traffic or a sweep keeps that away).
+ * entry is alive while (now | 1) and @last_seen are at most @max_age
+ * apart either way, in wrapping u32 arithmetic: a transmit on another
+ * CPU may stamp a later tick than the reader's now, read a moment before
+ * (a flow idle for about a whole wrap of the clock would look young
+ * again: the caller's periodic traffic or a sweep keeps that away).
  */
 struct skbpool_flows {
 	u32 max_age;

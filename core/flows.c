@@ -71,6 +71,18 @@ static u32 sp_key_diff(const struct skbpool_flow *s, const u32 *k)
 	return diff;
 }
 
+/*
+ * A slot stamped @seen is live at @t when it was refreshed no more than
+ * @max_age before @t, or stamped up to @max_age after it: a transmit on
+ * another CPU may stamp the tick after the one this CPU read a moment
+ * ago, and that flow is the freshest there is, not one a whole wrap of
+ * the clock old.  0 is never stamped (times have their low bit set).
+ */
+static bool sp_seen_live(u32 seen, u32 t, u32 max_age)
+{
+	return seen && (t - seen <= max_age || seen - t <= max_age);
+}
+
 /* The flags of a slot whose key matched. */
 static u8 sp_slot_flags(const struct skbpool_flow *s)
 {
@@ -133,7 +145,7 @@ bool skbpool_flow_find(const struct skbpool_flows *flows, const struct skbpool_f
 		 * writer's odd seq is ordered before its stores by cmpxchg).
 		 */
 		smp_rmb();
-		if (!(seq & 1) && seen && t - seen <= max_age && !diff &&
+		if (!(seq & 1) && sp_seen_live(seen, t, max_age) && !diff &&
 		    READ_ONCE(s->seq) == seq) {
 			*flags = f;
 			return true;
@@ -170,16 +182,17 @@ static bool sp_flow_learn_one(struct skbpool_flows *flows, const u32 *k,
 		smp_rmb();
 		if ((seq & 1) || READ_ONCE(s->seq) != seq)
 			continue;
-		if (seen && t - seen <= max_age) {
+		if (sp_seen_live(seen, t, max_age)) {
 			if (diff)
 				continue;	/* another live flow: never taken */
 			/*
-			 * No store when it would not change: keep the line
-			 * clean.  The time is a plain store: should another
+			 * No store unless the time moves forward: keep the
+			 * line clean, and leave a later tick another CPU
+			 * stamped.  The time is a plain store: should another
 			 * CPU have aged the slot out and claimed it since it
 			 * was read, it keeps that flow a tick longer, no more.
 			 */
-			if (seen != t)
+			if (seen != t && t - seen <= max_age)
 				WRITE_ONCE(s->last_seen, t);
 			/* New flags are a write, claimed like any other: a
 			 * plain store could give them to such a new flow.
@@ -271,8 +284,8 @@ bool skbpool_flow_read(const struct skbpool_flows *flows, u32 i, u32 now,
 		       struct skbpool_flow_key *key, u32 *age)
 {
 	const struct skbpool_flow *s = &flows->slot[i & (SKBPOOL_FLOW_SLOTS - 1)];
+	u32 *k = (u32 *)key, max_age = READ_ONCE(flows->max_age), seq, seen, j;
 	const u32 *w = (const u32 *)&s->key;
-	u32 *k = (u32 *)key, seq, seen, j;
 
 	/* pairs with the publishing release in skbpool_flow_learn() */
 	seq = smp_load_acquire(&s->seq);
@@ -281,9 +294,13 @@ bool skbpool_flow_read(const struct skbpool_flows *flows, u32 i, u32 now,
 		k[j] = READ_ONCE(w[j]);
 	/* the slot's reads before seq is read again, as in skbpool_flow_find() */
 	smp_rmb();
-	if ((seq & 1) || !seen || READ_ONCE(s->seq) != seq || key->any_port)
+	if ((seq & 1) || READ_ONCE(s->seq) != seq || key->any_port ||
+	    !sp_seen_live(seen, now | 1, max_age))
 		return false;
+	/* stamped ahead of @now by another CPU: seen this very moment */
 	*age = (now | 1) - seen;
-	return *age <= READ_ONCE(flows->max_age);
+	if (*age > max_age)
+		*age = 0;
+	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_flow_read);
