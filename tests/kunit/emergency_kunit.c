@@ -879,7 +879,9 @@ static u32 fill_tcp_reply(u8 *buf, void *arg)
 
 /* Writeback of dirty pages over NFS runs on sunrpc's kernel sockets, which
  * nothing marks SOCK_MEMALLOC: a kernel-owned TCP socket teaches its flow
- * all the same; a user's TCP socket does not.
+ * all the same; a user's TCP socket does not, nor does a kernel-owned raw
+ * one over TCP, what TCP's control socket is (resets and TIME-WAIT ACKs,
+ * sent for whoever knocks).
  */
 static void kernel_tcp_socket_flow_is_learned(struct kunit *test)
 {
@@ -889,7 +891,7 @@ static void kernel_tcp_socket_flow_is_learned(struct kunit *test)
 		.local = htonl(0xc0000201), .remote = htonl(0xc0000202),
 		.lport = 801, .rport = 2049,
 	};
-	struct socket *user, *kern;
+	struct socket *user, *kern, *ctl;
 	struct skbpool_txq *txq;
 	struct sk_buff *skb, *tx;
 
@@ -898,12 +900,17 @@ static void kernel_tcp_socket_flow_is_learned(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sock_create(PF_INET, SOCK_STREAM, IPPROTO_TCP, &user), 0);
 	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, PF_INET, SOCK_STREAM,
 					       IPPROTO_TCP, &kern), 0);
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, PF_INET, SOCK_RAW,
+					       IPPROTO_TCP, &ctl), 0);
 	tx = alloc_skb(128, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tx);
 	tcp_frame(skb_put(tx, 64), r.local, r.remote, r.lport, r.rport);
 
 	tx->sk = user->sk;
 	skbpool_tx_note(txq, tx);		/* a user's socket: nothing */
+	KUNIT_EXPECT_NULL(test, receive(test, q, fill_tcp_reply, &r));
+	tx->sk = ctl->sk;
+	skbpool_tx_note(txq, tx);		/* TCP's control socket: nothing */
 	KUNIT_EXPECT_NULL(test, receive(test, q, fill_tcp_reply, &r));
 	tx->sk = kern->sk;
 	skbpool_tx_note(txq, tx);
@@ -912,9 +919,10 @@ static void kernel_tcp_socket_flow_is_learned(struct kunit *test)
 	kfree_skb(skb);
 
 	expect_cls(test, q, SKBPOOL_CRIT_FLOW, 1);
-	expect_cls(test, q, SKBPOOL_DROP_NOMATCH, 1);
+	expect_cls(test, q, SKBPOOL_DROP_NOMATCH, 2);
 	tx->sk = NULL;
 	kfree_skb(tx);
+	sock_release(ctl);
 	sock_release(kern);
 	sock_release(user);
 	skbpool_txq_free(txq);
