@@ -178,9 +178,12 @@ struct skbpool_flow {
  * computed against now | 1 as well, so they are exact to one tick; an
  * entry is alive while (now | 1) and @last_seen are at most @max_age
  * apart either way, in wrapping u32 arithmetic: a transmit on another
- * CPU may stamp a later tick than the reader's now, read a moment before
- * (a flow idle for about a whole wrap of the clock would look young
- * again: the caller's periodic traffic or a sweep keeps that away).
+ * CPU may stamp a later tick than the now a reader took a moment before
+ * (an interrupt or a preempted vCPU in between can make it more than one
+ * tick).  An entry idle for a whole wrap of the clock, give or take
+ * @max_age, looks young again for 2 * @max_age: nothing sweeps the table,
+ * and at HZ=1000 that takes 49 days of silence from the flow, then a
+ * frame that happens to match it.  @max_age stays below 2^31.
  */
 struct skbpool_flows {
 	u32 max_age;

@@ -188,7 +188,9 @@ static bool sp_flow_learn_one(struct skbpool_flows *flows, const u32 *k,
 			/*
 			 * No store unless the time moves forward: keep the
 			 * line clean, and leave a later tick another CPU
-			 * stamped.  The time is a plain store: should another
+			 * stamped (best effort: two refreshers racing may
+			 * store the older last, a tick lost).  The time is a
+			 * plain store: should another
 			 * CPU have aged the slot out and claimed it since it
 			 * was read, it keeps that flow a tick longer, no more.
 			 */

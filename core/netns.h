@@ -3,6 +3,7 @@
 #ifndef _SKBPOOL_NETNS_H
 #define _SKBPOOL_NETNS_H
 
+#include <linux/build_bug.h>
 #include <linux/param.h>
 #include <linux/types.h>
 
@@ -11,6 +12,8 @@ struct skbpool_flows;
 
 /* A learned flow not seen on transmit for a minute is forgotten. */
 #define SKBPOOL_FLOW_MAX_AGE	(60 * HZ)
+/* ages are compared both ways in u32 ticks (struct skbpool_flows) */
+static_assert(SKBPOOL_FLOW_MAX_AGE < 1U << 31);
 
 int skbpool_netns_init(void);
 void skbpool_netns_exit(void);
