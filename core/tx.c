@@ -9,6 +9,8 @@
 #include <linux/log2.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <net/mptcp.h>
+#include <net/sock.h>
 #include <kunit/visibility.h>
 
 #include <skbpool/skbpool.h>
@@ -288,19 +290,28 @@ EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_in_use);
 
 /*
  * Whose flows are critical.  SOCK_MEMALLOC sockets: the kernel marks them
- * because reclaim needs them.  Kernel-owned TCP sockets: the storage
- * clients the kernel runs itself (sunrpc, so every NFS transport and not
- * only swap ones; CIFS, Ceph, DLM, NVMe/TCP), whose replies dirty-page
- * writeback waits on although nothing marks them.  Kernel UDP sockets are
- * left out: they are mostly tunnels (VXLAN, WireGuard's own is marked),
- * which would make whatever they carry critical.
+ * because reclaim needs them (nbd, iSCSI, NVMe/TCP, swap over NFS).
+ * Kernel-owned TCP sockets: the storage clients the kernel runs itself
+ * (sunrpc, so every NFS transport and not only swap ones; CIFS, Ceph,
+ * DLM), whose replies dirty-page writeback waits on although nothing
+ * marks them.  Not every kernel-owned socket over TCP is one:
+ *  - TCP's control socket (SOCK_RAW) sends the resets and the SYN-RECV
+ *    and TIME-WAIT ACKs for whoever knocks: learned, any peer knocking on
+ *    closed ports would fill the table with flows of its choosing,
+ *    critical in emergency;
+ *  - MPTCP's subflows are kernel sockets carrying an application's data.
+ * Kernel UDP sockets are left out: they are mostly tunnels (VXLAN,
+ * WireGuard's own is marked), which would make whatever they carry
+ * critical.
  */
 static bool tx_sock_critical(const struct sock *sk)
 {
 	if (!sk_fullsock(sk))
 		return false;
-	return sock_flag(sk, SOCK_MEMALLOC) ||
-	       (sk->sk_kern_sock && sk->sk_protocol == IPPROTO_TCP);
+	if (sock_flag(sk, SOCK_MEMALLOC))
+		return true;
+	return sk->sk_kern_sock && sk->sk_type == SOCK_STREAM &&
+	       sk->sk_protocol == IPPROTO_TCP && !sk_is_mptcp(sk);
 }
 
 /**
