@@ -15,7 +15,9 @@
 # 2. In emergency, a knock again from one of those ports, within the
 #    minute a learned flow would live, is dropped before any skb as
 #    unknown: no reset comes back.
-# 3. nbd over the pair is learned (its socket is SOCK_MEMALLOC): the
+# 3. An application's MPTCP connection, whose subflows are kernel-owned
+#    TCP sockets, carries its data and is not learned either.
+# 4. nbd over the pair is learned (its socket is SOCK_MEMALLOC): the
 #    listing is not blind.
 # skbpool-timeout: 180
 # shellcheck disable=SC2154 # pair_new sets ${NAME}_NSX and friends
@@ -24,7 +26,7 @@
 . "$(dirname "$0")/lib/ext.sh"
 . "$(dirname "$0")/lib/nbd.sh"
 
-SCRATCH=/tmp/skbpool-resets-$$
+SCRATCH=/tmp/skbpool-kernel-sockets-$$
 J=$SCRATCH/flows.json
 KNOCKS=64
 FIRST_PORT=41000
@@ -64,7 +66,55 @@ knock() {
 	PY
 }
 
-ktap_plan 6
+# mptcp_send NS_TX NS_RX ADDR PORT: 1 MiB over one MPTCP connection;
+# prints the bytes the receiver got and whether the sender's side had
+# MPTCP (1) or fell back to plain TCP (0), or "none" when the kernel has
+# no MPTCP.
+mptcp_send() {
+	# without MPTCP the receiver fails at once too, and says so here
+	ip netns exec "$2" python3 - "$3" "$4" >"$SCRATCH/mptcp.rx" 2>"$SCRATCH/mptcp.err" <<-'PY' &
+		import socket, sys
+		s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_MPTCP)
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		s.bind((sys.argv[1], int(sys.argv[2])))
+		s.listen(1)
+		s.settimeout(30)
+		c, _ = s.accept()
+		c.settimeout(30)
+		n = 0
+		while True:
+		    b = c.recv(65536)
+		    if not b:
+		        break
+		    n += len(b)
+		print(n)
+	PY
+	local rx=$!
+	sleep 1
+	ip netns exec "$1" python3 - "$3" "$4" <<-'PY'
+		import socket, sys
+		try:
+		    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_MPTCP)
+		except OSError:
+		    print("none")
+		    sys.exit(0)
+		s.settimeout(30)
+		s.connect((sys.argv[1], int(sys.argv[2])))
+		s.sendall(b"x" * (1 << 20))
+		# struct mptcp_info's first byte is its subflow count: MPTCP_INFO
+		# (SOL_MPTCP 284, option 1) fails on a connection that fell back
+		try:
+		    s.getsockopt(284, 1, 64)
+		    print(1)
+		except OSError:
+		    print(0)
+		s.close()
+	PY
+	wait "$rx"
+	cat "$SCRATCH/mptcp.rx"
+}
+
+ktap_plan 8
 command -v python3 >/dev/null || ktap_skip_all "python3 is needed"
 mkdir -p "$SCRATCH"
 if ! pair_new k 241 242 192.0.2 2001:db8:6 || ! pair_tag "$k_NSX" "$k_DEVX" on; then
@@ -90,6 +140,18 @@ ktap_check "in emergency, a knock from a port a reset went to times out" test "$
 ktap_check "in emergency, its SYN dropped as unknown" test "$drop" -ge 1
 ip netns exec "$k_NSX" ethtool --set-priv-flags "$k_DEVX" skbpool on skbpool-emergency off
 
+mp=$(mptcp_send "$k_NSX" "$k_NSY" 192.0.2.2 5201)
+ktap_info "MPTCP, 1 MiB from the tagged side: $(echo $mp)"
+if [ "$(echo "$mp" | head -n 1)" = none ]; then
+	ktap_skip "an MPTCP connection carries 1 MiB" "this kernel has no MPTCP (CONFIG_MPTCP)"
+	ktap_skip "no flow learned from its subflows" "no MPTCP"
+else
+	ktap_check "an MPTCP connection carries 1 MiB" \
+		test "$(echo $mp)" = "1 $((1 << 20))"
+	ext "$k_NSX" -j flows >"$J"
+	ktap_check "no flow learned from its subflows" json_check "$J" "assert d == [], d[:4]"
+fi
+
 if ! command -v nbd-server >/dev/null || ! command -v nbd-client >/dev/null; then
 	ktap_skip "nbd over the pair" "nbd-server and nbd-client are needed"
 	ktap_skip "its flow, and only it, learned" "no nbd"
@@ -98,6 +160,8 @@ fi
 modprobe -r nbd 2>/dev/null
 if nbd_load && nbd_attach "$k_NSY" 192.0.2.2 "$k_NSX" "$SCRATCH" 4M; then
 	ktap_pass "nbd over the pair"
+	# the kernel's socket sends nothing until the device is used
+	dd if="$NBD_DEV" of=/dev/null bs=4k count=4 iflag=direct status=none
 	ext "$k_NSX" -j flows >"$J"
 	ktap_check "its flow, and only it, learned" json_check "$J" \
 		"assert len(d) == 1 and d[0]['rport'] == 10809, d[:4]"
