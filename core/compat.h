@@ -8,6 +8,7 @@
 #ifndef _SKBPOOL_CORE_COMPAT_H
 #define _SKBPOOL_CORE_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/netlink.h>
 #include <linux/overflow.h>
@@ -67,6 +68,20 @@ static inline void *kvcalloc_node(size_t n, size_t size, gfp_t flags, int node)
 	if (unlikely(check_mul_overflow(n, size, &bytes)))
 		return NULL;
 	return kvzalloc_node(bytes, flags, node);
+}
+#endif
+
+/*
+ * Giving back what a page-fragment cache still holds of its page:
+ * page_frag_cache_drain() from 6.10; before, the cache is its page and
+ * the references it has yet to hand out (6.1's struct page_frag_cache).
+ */
+#ifndef SKBPOOL_HAVE_PAGE_FRAG_CACHE_DRAIN
+static inline void page_frag_cache_drain(struct page_frag_cache *nc)
+{
+	if (nc->va)
+		__page_frag_cache_drain(virt_to_head_page(nc->va), nc->pagecnt_bias);
+	nc->va = NULL;
 }
 #endif
 

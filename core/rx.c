@@ -447,6 +447,40 @@ static bool rxq_at_fence(struct skbpool_rxq *rxq)
 	return rxq_in_flight(rxq) + rxq->fence >= rxq->total;
 }
 
+/*
+ * A copy's head whose size (data and shared info) is over this goes in a
+ * page fragment (rxq_copy_in_frag()): on x86-64 a frame of about 640
+ * bytes or more, fence copy or copybreak alike.  Up to it kmalloc's
+ * buckets hold it better: a small datagram a socket keeps would pin a
+ * fragment's whole page, up to 32 KiB.  The stack's napi_alloc_skb()
+ * splits its heads at the same size.
+ */
+#define SKBPOOL_COPY_FRAG_MIN	1024
+
+/*
+ * A copy's head in a page fragment of the queue's own cache.  Fragments
+ * are what TCP merges: a head in a page fragment can join the previous
+ * skb of a receive queue as one of its frags, where a kmalloc'd head
+ * stays a packet of its own, and a reader behind on many of those makes
+ * TCP collapse and prune its queue.  The cache never takes reserve
+ * pages: __GFP_NOMEMALLOC holds for its refills of either order, so its
+ * pages are never pfmemalloc and neither are the copies.
+ */
+static struct sk_buff *rxq_copy_in_frag(struct skbpool_rxq *rxq, u32 size)
+{
+	struct sk_buff *skb;
+	void *data;
+
+	data = page_frag_alloc(&rxq->copy_frag, size,
+			       GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN);
+	if (unlikely(!data))
+		return NULL;
+	skb = napi_build_skb(data, size);
+	if (unlikely(!skb))
+		page_frag_free(data);
+	return skb;
+}
+
 /**
  * skbpool_rx_copy() - a frame's bytes in an skb of their own, the seam the
  *	tests use to make it fail
@@ -455,21 +489,28 @@ static bool rxq_at_fence(struct skbpool_rxq *rxq)
  * @len: its length
  *
  * Never from the reserves: a copy is made so that the pool's buffer goes
- * back at once, and must not take what critical frames need.  So the head
- * is kmalloc'd, where __GFP_NOMEMALLOC holds; netdev_alloc_skb() would
- * carve most frame sizes from a per-CPU page-fragment cache that takes
- * reserve pages whenever a SOCK_MEMALLOC socket exists, and a frame on such
- * a page is marked pfmemalloc, which its ordinary socket then drops.
+ * back at once, and must not take what critical frames need.  A frame of
+ * bulk size goes in a page fragment of the queue's own cache
+ * (rxq_copy_in_frag()), a small one in a kmalloc'd head; both hold to
+ * __GFP_NOMEMALLOC.  netdev_alloc_skb() would not do: its per-CPU
+ * fragment cache takes reserve pages whenever a SOCK_MEMALLOC socket
+ * exists, and a frame on such a page is marked pfmemalloc, which its
+ * ordinary socket then drops.
  *
+ * Context: the queue's NAPI poll, bottom halves disabled (napi_build_skb()).
  * Return: the skb, or NULL with no memory for it.
  */
 struct sk_buff *skbpool_rx_copy(struct skbpool_rxq *rxq, const void *frame, u32 len)
 {
+	u32 room = NET_SKB_PAD + NET_IP_ALIGN + len;
+	u32 size = SKB_DATA_ALIGN(room) + SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 	struct sk_buff *skb;
 
 	KUNIT_STATIC_STUB_REDIRECT(skbpool_rx_copy, rxq, frame, len);
-	skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + len,
-			GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN);
+	if (size > SKBPOOL_COPY_FRAG_MIN && size <= PAGE_SIZE)
+		skb = rxq_copy_in_frag(rxq, size);
+	else
+		skb = alloc_skb(room, GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN);
 	if (likely(skb)) {
 		skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
 		skb->dev = rxq->sdev->netdev;
@@ -549,7 +590,7 @@ static struct sk_buff *rxq_fence_copy(struct skbpool_rxq *rxq, u32 id,
  * Outside emergency, a frame up to the queue's copybreak is copied into a
  * small skb and its buffer reused (rxq_copybreak()); a frame that would
  * leave fewer than the fence's buffers free is classified too: a bulk one
- * is copied into an ordinary skb and its buffer reused, so a socket that
+ * is copied (skbpool_rx_copy()) and its buffer reused, so a socket that
  * stops reading can never hold what critical traffic needs
  * (skbpool_rxq_set_fence()).  A lent buffer
  * (lend.c) goes to the skb for good; dropped, it is freed.

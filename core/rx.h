@@ -7,6 +7,7 @@
 #include <linux/bits.h>
 #include <linux/limits.h>
 #include <linux/list.h>
+#include <linux/mm_types.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <asm/page.h>
@@ -150,6 +151,8 @@ struct skbpool_rxq_stats {
  * @lend_slots: entries in @lent and @lend_free
  * @lend_free: stack of free slots in @lent, @nr_lend_free on it
  * @stash: preallocated skb heads for when the NAPI head cache is empty
+ * @copy_frag: page fragments the copies of bulk-sized frames are made in
+ *	(skbpool_rx_copy()); never reserve pages
  * @pages_alloc: pages allocated for the pool, ever (any context:
  *	atomic, as the resync worker grows a pool while NAPI runs)
  * @dma_dev: @sdev->dma_dev, kept here for the hot path
@@ -193,6 +196,7 @@ struct skbpool_rxq {
 	u32 *lend_free;
 	u32 nr_lend_free;
 	struct skbpool_stash stash;
+	struct page_frag_cache copy_frag;
 	atomic_long_t pages_alloc;
 	struct device *dma_dev;
 	struct skbpool_rxq_resize resize;

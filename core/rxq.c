@@ -2,8 +2,9 @@
 /*
  * An RX pool's life outside the per-packet path (rx.c): its pages (taken
  * outside the reserves, mapped, released), its id arrays and how many
- * buffers fit them, the pool's allocation and freeing, parking across a
- * ring rebuild (dev.c) and reading its counters.
+ * buffers fit them, the pool's allocation and freeing (with the page the
+ * copies' fragment cache holds, rx.c), parking across a ring rebuild
+ * (dev.c) and reading its counters.
  *
  * Allocation and parking run under RTNL and skbpool_lock while the queue's
  * NAPI is stopped; a page is also taken from NAPI's slow path when the
@@ -314,6 +315,7 @@ void skbpool_rxq_free(struct skbpool_rxq *rxq)
 			skbpool_rxbuf_release(rxq, &rxq->bufs[i]);
 	skbpool_rxq_lend_fini(rxq);
 	skbpool_stash_fini(rxq);
+	page_frag_cache_drain(&rxq->copy_frag);
 	rxq_give_arrays(rxq, &arrays);
 	skbpool_rxq_arrays_free(&arrays);
 	kfree(rxq);
@@ -334,8 +336,9 @@ static void rxq_mark(struct skbpool_rxq *rxq, u32 id)
  * what is neither free nor held was posted, found by marking the free and
  * held ones in their page's bias (which never uses its top bits) rather
  * than in memory allocated for it, so parking cannot fail.  Pages lent for the old
- * ring are freed; their slots stay.  Buffers the stack holds stay held and
- * come back as usual once the queue runs again.
+ * ring are freed; their slots stay, and so does the copies' fragment cache,
+ * emptied.  Buffers the stack holds stay held and come back as usual once
+ * the queue runs again.
  */
 void skbpool_rxq_park(struct skbpool_rxq *rxq)
 {
@@ -360,6 +363,8 @@ void skbpool_rxq_park(struct skbpool_rxq *rxq)
 	rxq->posted = 0;
 	if (rxq->lent)
 		skbpool_rxq_lend_reset(rxq);
+	/* The copies' page goes too: a ring that stays down holds nothing. */
+	page_frag_cache_drain(&rxq->copy_frag);
 	skbpool_rxq_publish(rxq);
 }
 

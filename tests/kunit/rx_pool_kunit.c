@@ -470,38 +470,62 @@ static void bulk_frames_stop_at_fence(struct kunit *test)
 	skbpool_rxq_free(q);
 }
 
-/* A bulk frame copied at the fence gets a kmalloc'd head, where
- * __GFP_NOMEMALLOC holds.  A page-fragment head (netdev_alloc_skb's for
- * frames of about 400 to 3,700 bytes) may be carved from a page of the
- * memory reserves that the per-CPU fragment cache already holds: the
- * cache asks for reserve pages whenever a SOCK_MEMALLOC socket exists.
- * That would spend the reserves on bulk traffic, and the pfmemalloc mark
- * it gives the skb has the frame's ordinary socket drop it.
+/* A bulk frame of 1,000 bytes copied at the fence gets its head in a page
+ * fragment of the queue's own cache, which asks for its pages with
+ * __GFP_NOMEMALLOC: never a page of the memory reserves, so never
+ * pfmemalloc (a mark that has the frame's ordinary socket drop it).  The
+ * per-CPU cache of netdev_alloc_skb() would also give a head fragment but
+ * may hold a reserve page, so the head must be the queue's: the cache's
+ * next fragment comes from the same page.  Two such copies coalesce, the
+ * second's head stolen as a frag, as TCP merges consecutive segments in a
+ * receive queue; kmalloc'd heads could not, and a reader behind on them
+ * makes TCP collapse and prune its queue.
  */
-static void fence_copy_head_is_not_a_page_fragment(struct kunit *test)
+static void fence_copies_are_fragments_that_coalesce(struct kunit *test)
 {
 	struct skbpool_rxq *q = pool_new(test, 8 * RING);
-	struct sk_buff *skbs[8 * RING], *copy;
+	struct sk_buff *skbs[8 * RING], *copy[2];
 	struct skbpool_rxq_snapshot s;
+	void *next;
+	bool stolen;
+	int delta;
 	u32 held, i;
+	u8 byte;
 	int id;
 
 	skbpool_rxq_read(q, &s);
 	held = 8 * RING - s.fence;
 	for (i = 0; i < held; i++)
 		skbs[i] = rx_bulk_frame(test, q);
-	id = rx_get(q);
-	KUNIT_ASSERT_GE(test, id, 0);
-	memset(skbpool_rx_va(q, id), 0x5a, 1000);
-	copy = rx_build_raw(q, id, 1000);
-	KUNIT_ASSERT_NOT_NULL(test, copy);
+	for (i = 0; i < 2; i++) {
+		id = rx_get(q);
+		KUNIT_ASSERT_GE(test, id, 0);
+		memset(skbpool_rx_va(q, id), i ? 0xa5 : 0x5a, 1000);
+		copy[i] = rx_build_raw(q, id, 1000);
+		KUNIT_ASSERT_NOT_NULL(test, copy[i]);
+		KUNIT_EXPECT_EQ(test, copy[i]->len, 1000);
+		KUNIT_EXPECT_TRUE(test, copy[i]->head_frag);
+		KUNIT_EXPECT_FALSE(test, copy[i]->pfmemalloc);
+	}
 	skbpool_rxq_read(q, &s);
-	KUNIT_EXPECT_EQ(test, s.fence_copied, 1);
-	KUNIT_EXPECT_EQ(test, copy->len, 1000);
-	KUNIT_EXPECT_EQ(test, copy->data[999], 0x5a);
-	KUNIT_EXPECT_FALSE(test, copy->head_frag);
-	KUNIT_EXPECT_FALSE(test, copy->pfmemalloc);
-	consume_skb(copy);
+	KUNIT_EXPECT_EQ(test, s.fence_copied, 2);
+	KUNIT_EXPECT_EQ(test, s.in_flight, held);
+	next = page_frag_alloc(&q->copy_frag, 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, next);
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_PTR_EQ(test, virt_to_head_page(copy[i]->head),
+				    virt_to_head_page(next));
+	page_frag_free(next);
+
+	KUNIT_ASSERT_TRUE(test, skb_try_coalesce(copy[0], copy[1], &stolen, &delta));
+	KUNIT_EXPECT_TRUE(test, stolen);
+	kfree_skb_partial(copy[1], stolen);
+	KUNIT_EXPECT_EQ(test, copy[0]->len, 2000);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(copy[0], 999, &byte, 1), 0);
+	KUNIT_EXPECT_EQ(test, byte, 0x5a);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(copy[0], 1000, &byte, 1), 0);
+	KUNIT_EXPECT_EQ(test, byte, 0xa5);
+	consume_skb(copy[0]);
 	for (i = 0; i < held; i++)
 		consume_skb(skbs[i]);
 	reclaim_all(q);
@@ -923,7 +947,7 @@ static struct kunit_case rx_pool_cases[] = {
 	KUNIT_CASE(too_small_pool_grows_then_lends),
 	KUNIT_CASE(lends_only_when_really_parked),
 	KUNIT_CASE(bulk_frames_stop_at_fence),
-	KUNIT_CASE(fence_copy_head_is_not_a_page_fragment),
+	KUNIT_CASE(fence_copies_are_fragments_that_coalesce),
 	KUNIT_CASE(dry_scan_bounded_per_poll),
 	KUNIT_CASE(stash_stands_in),
 	KUNIT_CASE(counts_exact_under_random_ops),
