@@ -452,8 +452,7 @@ static bool rxq_at_fence(struct skbpool_rxq *rxq)
  * page fragment (rxq_copy_in_frag()): on x86-64 a frame of about 640
  * bytes or more, fence copy or copybreak alike.  Up to it kmalloc's
  * buckets hold it better: a small datagram a socket keeps would pin a
- * fragment's whole page, up to 32 KiB.  The stack's napi_alloc_skb()
- * splits its heads at the same size.
+ * fragment's whole page, up to 32 KiB.
  */
 #define SKBPOOL_COPY_FRAG_MIN	1024
 
@@ -462,9 +461,13 @@ static bool rxq_at_fence(struct skbpool_rxq *rxq)
  * are what TCP merges: a head in a page fragment can join the previous
  * skb of a receive queue as one of its frags, where a kmalloc'd head
  * stays a packet of its own, and a reader behind on many of those makes
- * TCP collapse and prune its queue.  The cache never takes reserve
- * pages: __GFP_NOMEMALLOC holds for its refills of either order, so its
- * pages are never pfmemalloc and neither are the copies.
+ * TCP collapse and prune its queue.  The cache never takes the
+ * PF_MEMALLOC reserves: __GFP_NOMEMALLOC holds for its refills of either
+ * order, so its pages are never pfmemalloc and neither are the copies.
+ * GFP_ATOMIC's __GFP_HIGH still lets a refill go below min, as any
+ * atomic allocation may, for the rest of the poll that found free memory
+ * above it: the next poll's check enters emergency (emergency.c), which
+ * drops bulk frames before any copy.
  */
 static struct sk_buff *rxq_copy_in_frag(struct skbpool_rxq *rxq, u32 size)
 {
