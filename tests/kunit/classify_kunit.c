@@ -991,6 +991,25 @@ static void cls_flows_to_one_server(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cls_known(test, flows, &tx, t + 256));
 }
 
+/* Every slot a live flow of another host's, stamped @seen. */
+static void cls_fill_other_flows(struct skbpool_flows *flows, u32 seen)
+{
+	u32 i;
+
+	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++) {
+		struct skbpool_flow *s = &flows->slot[i];
+
+		s->key.local[0] = cpu_to_be32(0xc0000200 + i);	/* not HOST_A */
+		s->key.remote[0] = cpu_to_be32(0xc6336407);
+		s->key.lport = cpu_to_be16(1000 + i);
+		s->key.rport = cpu_to_be16(2049);
+		s->key.proto = IPPROTO_TCP;
+		s->key.family = 4;
+		s->last_seen = seen;
+		s->seq = 2;
+	}
+}
+
 /*
  * A live flow is never pushed out by another one: with every slot live,
  * learning a new flow changes nothing and says so (the caller counts it);
@@ -1005,18 +1024,7 @@ static void cls_flow_live_never_evicted(struct kunit *test)
 	u32 i, t = 101, changed = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, before);
-	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++) {
-		struct skbpool_flow *s = &flows->slot[i];
-
-		s->key.local[0] = cpu_to_be32(0xc0000200 + i);	/* not HOST_A */
-		s->key.remote[0] = cpu_to_be32(0xc6336407);
-		s->key.lport = cpu_to_be16(1000 + i);
-		s->key.rport = cpu_to_be16(2049);
-		s->key.proto = IPPROTO_TCP;
-		s->key.family = 4;
-		s->last_seen = t | 1;
-		s->seq = 2;
-	}
+	cls_fill_other_flows(flows, t | 1);
 	memcpy(before, flows, sizeof(*flows));
 	KUNIT_EXPECT_FALSE(test, cls_learn(test, flows, &tx, t + 10));
 	KUNIT_EXPECT_EQ(test, memcmp(before, flows, sizeof(*flows)), 0);
@@ -1044,21 +1052,10 @@ static void cls_flow_stamped_ahead_of_writer(struct kunit *test)
 	struct frame *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	struct skbpool_flow_key key;
 	struct skbpool_flow *slot;
-	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, before);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	for (i = 0; i < SKBPOOL_FLOW_SLOTS; i++) {
-		struct skbpool_flow *s = &flows->slot[i];
-
-		s->key.local[0] = cpu_to_be32(0xc0000200 + i);	/* not HOST_A */
-		s->key.remote[0] = cpu_to_be32(0xc6336407);
-		s->key.lport = cpu_to_be16(1000 + i);
-		s->key.proto = IPPROTO_TCP;
-		s->key.family = 4;
-		s->last_seen = 103;
-		s->seq = 2;
-	}
+	cls_fill_other_flows(flows, 103);
 	memcpy(before, flows, sizeof(*flows));
 	KUNIT_EXPECT_FALSE(test, cls_learn(test, flows, &tx, 101));
 	KUNIT_EXPECT_EQ(test, memcmp(before, flows, sizeof(*flows)), 0);
