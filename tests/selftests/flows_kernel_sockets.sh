@@ -90,16 +90,25 @@ mptcp_send() {
 		print(n)
 	PY
 	local rx=$!
-	sleep 1
 	ip netns exec "$1" python3 - "$3" "$4" <<-'PY'
-		import socket, sys
-		try:
-		    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_MPTCP)
-		except OSError:
-		    print("none")
-		    sys.exit(0)
-		s.settimeout(30)
-		s.connect((sys.argv[1], int(sys.argv[2])))
+		import socket, sys, time
+		# the receiver may still be starting (python under KASAN is
+		# slow): a fresh socket per attempt, 10 s in all
+		for attempt in range(20):
+		    try:
+		        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_MPTCP)
+		    except OSError:
+		        print("none")
+		        sys.exit(0)
+		    s.settimeout(30)
+		    try:
+		        s.connect((sys.argv[1], int(sys.argv[2])))
+		        break
+		    except ConnectionRefusedError:
+		        s.close()
+		        if attempt == 19:
+		            raise
+		        time.sleep(0.5)
 		s.sendall(b"x" * (1 << 20))
 		# struct mptcp_info's first byte is its subflow count: MPTCP_INFO
 		# (SOL_MPTCP 284, option 1) fails on a connection that fell back
