@@ -81,12 +81,27 @@ kcsancheck=0
 # KCSAN's reports (the kernel's own benign races among them) fail no
 # test here: the host sorts them and fails on one in our modules.
 [ $kcsancheck -eq 1 ] && export KMSG_SKIP_RE='BUG: KCSAN: '
+# Always too: the guest must run on every vCPU QEMU gave it, or no test
+# here races two CPUs (the debug kernel ran on one for weeks: acpi=noirq
+# without MPS left it in PIC mode, uniprocessor).
+cpuscheck=0
+[ -n "${SKBPOOL_CPUS:-}" ] && cpuscheck=1
 # A kernel without KUnit (Debian's) gets no *_kunit modules: say so in the
 # results rather than leave the suites out silently.
 nokunit=0
 [ ${#kunit_mods[@]} -eq 0 ] && selected kunit && nokunit=1
 
-echo "1..$((${#suites[@]} + nokunit + ${#tests[@]} + leakcheck + kcsancheck))"
+echo "1..$((${#suites[@]} + nokunit + ${#tests[@]} + leakcheck + kcsancheck + cpuscheck))"
+if [ $cpuscheck -eq 1 ]; then
+	announce cpus
+	online=$(nproc)
+	echo "    # $online of $SKBPOOL_CPUS vCPUs online"
+	if [ "$online" -eq "$SKBPOOL_CPUS" ]; then
+		result ok cpus
+	else
+		result "not ok" cpus "$online of $SKBPOOL_CPUS vCPUs online"
+	fi
+fi
 [ $nokunit -eq 1 ] && result ok kunit "SKIP no *_kunit modules for $(uname -r): the kernel is built without CONFIG_KUNIT"
 
 for suite in "${suites[@]}"; do

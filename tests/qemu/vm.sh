@@ -104,11 +104,14 @@ accel() {
 	cat "$memo"
 }
 
+# Every guest has two vCPUs; the guest checks it runs on both.
+VCPUS=2
+
 qemu_args() { # accel mode run-dir
 	local cpu=max
 	[ "$1" = kvm ] && cpu=host
 	echo "-nodefaults -no-reboot -display none -accel $1 -cpu $cpu"
-	echo "-smp 2 -m ${VM_MEM:-2G} -kernel $bzimage"
+	echo "-smp $VCPUS -m ${VM_MEM:-2G} -kernel $bzimage"
 	[ -n "${VM_INITRD:-}" ] && echo "-initrd $VM_INITRD"
 	# Before any PCI device: QEMU attaches devices to the IOMMU that
 	# exists when they are created.
@@ -148,7 +151,7 @@ panic_on_warn=1
 cmdline+=" init=$here/guest-init.sh panic_on_warn=$panic_on_warn panic=-1 oops=panic"
 cmdline+=" log_buf_len=4M loglevel=5"
 cmdline+=" SKBPOOL_MODE=$mode SKBPOOL_RUN=$run SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
-cmdline+=" SKBPOOL_KSRC=$ksrc SKBPOOL_SLOW=$slow"
+cmdline+=" SKBPOOL_KSRC=$ksrc SKBPOOL_SLOW=$slow SKBPOOL_CPUS=$VCPUS"
 [ -n "${VM_EXT:-}" ] && cmdline+=" SKBPOOL_EXT=$VM_EXT"
 [ "${VM_IOMMU:-0}" = 1 ] && cmdline+=" intel_iommu=on iommu.strict=1"
 # On the debug kernel ACPI's interpreter runs the i440FX's _PRT method for
