@@ -21,11 +21,8 @@ kmsg_mark() { stat -c %s "$KMSG"; }
 # The records since MARK, without their "level,seq,time,flags;" prefix
 # and without those KMSG_SKIP_RE names.
 kmsg_since() { # MARK
-	if [ -n "$KMSG_SKIP_RE" ]; then
-		tail -c +$(($1 + 1)) "$KMSG" | sed 's/^[^;]*;//' | grep -vE -- "$KMSG_SKIP_RE"
-	else
-		tail -c +$(($1 + 1)) "$KMSG" | sed 's/^[^;]*;//'
-	fi
+	tail -c +$(($1 + 1)) "$KMSG" |
+		awk -v skip="$KMSG_SKIP_RE" '{ sub(/^[^;]*;/, "") } skip == "" || $0 !~ skip'
 }
 
 kmsg_splat() { # MARK
