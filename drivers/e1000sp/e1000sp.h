@@ -103,6 +103,7 @@ struct e1000sp_tx_stats {
 	u64_stats_t dma_failed;
 	u64_stats_t csum_sw;	/* offsets out of the device's reach */
 	u64_stats_t tso;
+	u64_stats_t mapped;	/* frames sent from a DMA mapping of the skb */
 };
 
 /*

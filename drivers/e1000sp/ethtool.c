@@ -14,14 +14,14 @@
 static const char e1000sp_sw_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_sw_dropped", "rx_alloc_failed", "rx_split_dropped", "rx_frame_errors",
 	"rx_csum_good", "rx_copied", "tx_busy", "tx_sw_dropped", "tx_dma_failed", "tx_csum_sw",
-	"tx_tso", "tx_timeouts", "restarts",
+	"tx_tso", "tx_mapped", "tx_timeouts", "restarts",
 };
 
 #define E1000SP_SW_STATS	ARRAY_SIZE(e1000sp_sw_stat_names)
 
 struct e1000sp_sw_totals {
 	u64 rx_dropped, rx_alloc_failed, rx_split, rx_errors, rx_csum_good, rx_copied;
-	u64 tx_busy, tx_dropped, tx_dma_failed, tx_csum_sw, tx_tso;
+	u64 tx_busy, tx_dropped, tx_dma_failed, tx_csum_sw, tx_tso, tx_mapped;
 };
 
 /* Ring counters survive ring rebuilds: they live in the adapter. */
@@ -47,6 +47,7 @@ static void e1000sp_sw_totals(struct e1000sp_adapter *ad, struct e1000sp_sw_tota
 		t->tx_dma_failed = u64_stats_read(&tx->stats.dma_failed);
 		t->tx_csum_sw = u64_stats_read(&tx->stats.csum_sw);
 		t->tx_tso = u64_stats_read(&tx->stats.tso);
+		t->tx_mapped = u64_stats_read(&tx->stats.mapped);
 	} while (u64_stats_fetch_retry(&tx->syncp, start));
 }
 
@@ -159,6 +160,7 @@ static void e1000sp_get_ethtool_stats(struct net_device *netdev,
 	*data++ = t.tx_dma_failed;
 	*data++ = t.tx_csum_sw;
 	*data++ = t.tx_tso;
+	*data++ = t.tx_mapped;
 	*data++ = atomic_read(&ad->tx_timeouts);
 	*data++ = atomic_read(&ad->restarts);
 	skbpool_ethtool_stats(ad->pool_dev, &data);

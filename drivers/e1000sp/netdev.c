@@ -562,6 +562,7 @@ static netdev_tx_t e1000sp_xmit(struct sk_buff *skb, struct net_device *netdev)
 	}
 	if (tx_map(ad, skb, &ntu, cmd, popts))
 		goto unmap;
+	tx_count(tx, &tx->stats.mapped);
 queued:
 	tx->desc[(ntu - 1) & mask].lower |= cpu_to_le32(E1000SP_TXD_CMD_EOP |
 							E1000SP_TXD_CMD_RS);

@@ -2,7 +2,8 @@
 /*
  * KUnit: TX bounce buffers: frames are copied and padded, buffers are
  * returned in ring order, a full ring says -EBUSY and a too large frame
- * -EMSGSIZE, with nothing taken.
+ * -EMSGSIZE, with nothing taken.  In emergency every frame that fits one
+ * buffer is bounced.
  */
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
@@ -107,6 +108,44 @@ static void bounce_gathers_frags(struct kunit *test)
 	skbpool_txq_free(txq);
 }
 
+/* The state skbpool_emergency_poll() leaves; switching is emergency_kunit's. */
+static void set_emergency(struct skbpool_txq *txq, bool on)
+{
+	WRITE_ONCE(txq->sdev->em.active, on);
+}
+
+/* A frame that fits one buffer is bounced whatever its size in emergency:
+ * a mapping may allocate (an IOMMU's page tables), memory is what is short.
+ */
+static void emergency_bounces_every_frame_that_fits(struct kunit *test)
+{
+	struct skbpool_txq *txq = skbpool_txq_alloc(fake_dev_new(test), 0, 8, 1536);
+	struct sk_buff *skb = frame(test, 1000, 0x5a), *big = frame(test, 3000, 1);
+	dma_addr_t dma;
+	u32 len;
+	int id;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, txq);
+	KUNIT_EXPECT_FALSE(test, skbpool_tx_wants_bounce(txq, skb));
+	set_emergency(txq, true);
+	KUNIT_EXPECT_TRUE(test, skbpool_tx_wants_bounce(txq, skb));
+	KUNIT_EXPECT_FALSE(test, skbpool_tx_wants_bounce(txq, big));
+	id = skbpool_tx_bounce(txq, skb, &dma, &len);
+	KUNIT_ASSERT_GE(test, id, 0);
+	KUNIT_EXPECT_EQ(test, len, 1000);
+	KUNIT_EXPECT_NULL(test, memchr_inv(txq->va[id], 0x5a, 1000));
+	skbpool_tx_complete(txq, id);
+	/* A GSO frame is never put into one buffer. */
+	skb_shinfo(skb)->gso_size = 500;
+	KUNIT_EXPECT_FALSE(test, skbpool_tx_wants_bounce(txq, skb));
+	skb_shinfo(skb)->gso_size = 0;
+	set_emergency(txq, false);
+	KUNIT_EXPECT_FALSE(test, skbpool_tx_wants_bounce(txq, skb));
+	kfree_skb(skb);
+	kfree_skb(big);
+	skbpool_txq_free(txq);
+}
+
 static void bounce_rejects_bad_params(struct kunit *test)
 {
 	struct skbpool_dev *sdev = fake_dev_new(test);
@@ -121,6 +160,7 @@ static struct kunit_case tx_bounce_cases[] = {
 	KUNIT_CASE(bounce_ring_full_and_oversize),
 	KUNIT_CASE(bounce_gathers_frags),
 	KUNIT_CASE(bounce_rejects_bad_params),
+	KUNIT_CASE(emergency_bounces_every_frame_that_fits),
 	{}
 };
 

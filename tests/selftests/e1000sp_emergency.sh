@@ -4,8 +4,9 @@
 # Emergency mode on e1000sp.  Forced: while an iperf3 UDP flood to the
 # tagged NIC A is dropped before any skb is built, a critical UDP flow (a
 # port rule) and an NBD device (its socket is SOCK_MEMALLOC; e1000sp's
-# transmit path teaches skbpool its flow) keep working, and every frame is
-# counted once.  Automatic: with every non-sleeping allocation failing, the
+# transmit path teaches skbpool its flow) keep working, every frame is
+# counted once, and every frame A sends, nbd's TSO writes included, goes
+# out of bounce buffers with no DMA mapping made and none dropped.  Automatic: with every non-sleeping allocation failing, the
 # tagged NIC enters emergency on its own and its critical flow loses
 # nothing while the bulk flow is dropped; the same scenario untagged loses
 # most of the critical flow, and the untagged NIC never counts itself in
@@ -39,7 +40,7 @@ e1000_nics || ktap_skip_all "the guest has fewer than two e1000 NICs (E1000_NICS
 # kernel (Debian's have no FAILSLAB: make check-distro runs it there).
 injection=1
 [ -d /sys/kernel/debug/failslab ] && [ -d /sys/kernel/debug/fail_page_alloc ] || injection=0
-ktap_plan 10
+ktap_plan 11
 mkdir -p "$SCRATCH"
 # A deep RX ring on the receiver, as emergency_forced gives simnic: the
 # flood (6,000 frames/s) and the critical flow share it, and 256
@@ -129,6 +130,24 @@ elif [ "$nbd_ok" = 0 ] && [ "$flow" -gt 0 ]; then
 	ktap_pass "forced: nbd 4 MiB written and read back, $flow frames of its learned flow"
 else
 	ktap_fail "forced: nbd I/O through its learned flow" "data ok $nbd_ok, flow frames $flow"
+fi
+
+# A mapping may allocate (an IOMMU's page tables): in emergency nothing is
+# mapped, a frame too large for one bounce buffer (a TSO write of nbd's)
+# is copied into several.
+mapped=$(delta tx_mapped)
+tso=$(delta tx_tso)
+bounced=$(delta skbpool_tx_bounce)
+txdrop=$(($(delta tx_sw_dropped) + $(delta skbpool_tx_bounce_busy)))
+ktap_info "A sent: $bounced frames from bounce buffers ($tso of them TSO), $mapped mapped, $txdrop dropped or busy"
+if [ "$nbd_ok" = skip ]; then
+	ktap_skip "forced: every frame sent from bounce buffers" "no nbd to write with"
+elif [ "$mapped" -eq 0 ] && [ "$tso" -gt 0 ] && [ "$bounced" -gt "$tso" ] &&
+     [ "$txdrop" -eq 0 ] && [ "$nbd_ok" = 0 ]; then
+	ktap_pass "forced: every frame sent from bounce buffers, $tso TSO frames among them, none mapped"
+else
+	ktap_fail "forced: every frame sent from bounce buffers" \
+		"bounced $bounced, TSO $tso, mapped $mapped, dropped or busy $txdrop"
 fi
 
 flood_pkts=$(sv_json "$SCRATCH/flood.json" sent)
