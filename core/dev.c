@@ -445,8 +445,9 @@ static struct skbpool_txq *txq_adopt(struct skbpool_dev *sdev, u32 qid,
  * @qid: the queue
  * @ring_size: TX descriptors; one bounce buffer each
  *
- * A queue being rebuilt gets back the buffers it had, as an RX queue
- * does (skbpool_rxq_create()).
+ * A buffer holds a frame of the MTU, at least %SKBPOOL_TX_BOUNCE_MIN and
+ * at most a page.  A queue being rebuilt gets back the buffers it had, as
+ * an RX queue does (skbpool_rxq_create()).
  *
  * Context: RTNL held; may sleep (NOIO: see skbpool_rxq_create()).
  * Return: the pool; NULL when the NIC is untagged; an ERR_PTR on failure.
@@ -455,17 +456,18 @@ struct skbpool_txq *skbpool_txq_create(struct skbpool_dev *sdev, u32 qid,
 				       u32 ring_size)
 {
 	u32 frame = sdev->netdev->mtu + VLAN_ETH_HLEN + VLAN_HLEN;
+	u32 buf_size = clamp_t(u32, frame, SKBPOOL_TX_BOUNCE_MIN, PAGE_SIZE);
 	struct skbpool_txq *txq;
 	unsigned int noio;
 
 	ASSERT_RTNL();
 	if (!skbpool_dev_tagged(sdev))
 		return NULL;
-	txq = txq_adopt(sdev, qid, ring_size, min_t(u32, frame, PAGE_SIZE));
+	txq = txq_adopt(sdev, qid, ring_size, buf_size);
 	if (txq)
 		return txq;
 	noio = memalloc_noio_save();
-	txq = skbpool_txq_alloc(sdev, qid, ring_size, min_t(u32, frame, PAGE_SIZE));
+	txq = skbpool_txq_alloc(sdev, qid, ring_size, buf_size);
 	memalloc_noio_restore(noio);
 	if (IS_ERR(txq))
 		return txq;

@@ -104,6 +104,7 @@ struct skbpool_txq *skbpool_txq_alloc(struct skbpool_dev *sdev, u32 qid,
 	txq->qid = qid;
 	txq->count = roundup_pow_of_two(count);
 	txq->buf_size = roundup_pow_of_two(max_t(u32, buf_size, ETH_ZLEN));
+	txq->buf_shift = ilog2(txq->buf_size);
 	per_page = PAGE_SIZE / txq->buf_size;
 	txq->nr_pages = DIV_ROUND_UP(txq->count, per_page);
 	u64_stats_init(&txq->syncp);
@@ -152,24 +153,70 @@ void skbpool_txq_free(struct skbpool_txq *txq)
 }
 EXPORT_SYMBOL_IF_KUNIT(skbpool_txq_free);
 
+/* In emergency every frame is bounced: a mapping may allocate (an IOMMU's
+ * page tables, swiotlb), and memory is what the machine lacks.  One load
+ * per frame; the device's state is read without a lock (emergency.h).
+ */
+static bool tx_emergency(const struct skbpool_txq *txq)
+{
+	return READ_ONCE(txq->sdev->em.active);
+}
+
 /**
- * skbpool_tx_wants_bounce() - should this frame go through a bounce buffer
+ * skbpool_tx_wants_bounce() - should this frame go into one bounce buffer
  * @txq: the queue's bounce pool, or NULL when the NIC is untagged
  * @skb: the frame
  *
- * Yes for small frames (a copy is cheaper than a mapping) and for frames
- * that would need padding to the Ethernet minimum; never for a frame larger
- * than a bounce buffer, nor for a GSO frame (it must be segmented).
+ * Yes for small frames (a copy is cheaper than a mapping), for frames
+ * that would need padding to the Ethernet minimum, and in emergency for
+ * every frame that fits one buffer; never for a GSO frame (in emergency
+ * the device gathers it from a chain of buffers: see
+ * skbpool_tx_bounce_chain()).
  *
  * Return: true to call skbpool_tx_bounce().
  */
 bool skbpool_tx_wants_bounce(const struct skbpool_txq *txq,
 			     const struct sk_buff *skb)
 {
-	return txq && skb->len <= txq->buf_size && !skb_is_gso(skb) &&
-	       (skb->len <= SKBPOOL_TX_COPYBREAK || skb->len < ETH_ZLEN);
+	if (!txq || skb->len > txq->buf_size || skb_is_gso(skb))
+		return false;
+	return skb->len <= SKBPOOL_TX_COPYBREAK || skb->len < ETH_ZLEN ||
+	       tx_emergency(txq);
 }
 EXPORT_SYMBOL_GPL(skbpool_tx_wants_bounce);
+
+/*
+ * Copy @n bytes of @skb from @offset into the next buffer.  The caller
+ * made sure one is free (xmit is the only taker, under its lock).
+ */
+static u32 tx_copy(struct skbpool_txq *txq, const struct sk_buff *skb,
+		   u32 offset, u32 n, u32 padded)
+{
+	u32 ntu = txq->next_to_use, id = ntu & (txq->count - 1);
+
+	/* Offsets within skb->len: skb_copy_bits() cannot fail here. */
+	WARN_ON_ONCE(skb_copy_bits(skb, offset, txq->va[id], n));
+	if (n < padded)
+		memset(txq->va[id] + n, 0, padded - n);
+	dma_sync_single_for_device(txq->sdev->dma_dev, txq->dma[id],
+				   max(n, padded), DMA_TO_DEVICE);
+	WRITE_ONCE(txq->next_to_use, ntu + 1);
+	return id;
+}
+
+/* Buffers free for xmit. */
+static u32 tx_room(struct skbpool_txq *txq)
+{
+	/* Pairs with the release in skbpool_tx_complete_n(). */
+	return txq->count - (txq->next_to_use - smp_load_acquire(&txq->next_to_clean));
+}
+
+static void tx_count(struct skbpool_txq *txq, u64_stats_t *counter)
+{
+	u64_stats_update_begin(&txq->syncp);
+	u64_stats_inc(counter);
+	u64_stats_update_end(&txq->syncp);
+}
 
 /**
  * skbpool_tx_bounce() - copy a frame into the next bounce buffer
@@ -185,35 +232,89 @@ EXPORT_SYMBOL_GPL(skbpool_tx_wants_bounce);
 int skbpool_tx_bounce(struct skbpool_txq *txq, const struct sk_buff *skb,
 		      dma_addr_t *dma, u32 *len)
 {
-	u32 ntu = txq->next_to_use, id, n = skb->len;
+	u32 id;
 
-	if (unlikely(n > txq->buf_size))
+	if (unlikely(skb->len > txq->buf_size))
 		return -EMSGSIZE;
-	/* Pairs with the release in skbpool_tx_complete(). */
-	if (unlikely(ntu - smp_load_acquire(&txq->next_to_clean) >= txq->count)) {
-		u64_stats_update_begin(&txq->syncp);
-		u64_stats_inc(&txq->busy);
-		u64_stats_update_end(&txq->syncp);
+	if (unlikely(!tx_room(txq))) {
+		tx_count(txq, &txq->busy);
 		return -EBUSY;
 	}
-	id = ntu & (txq->count - 1);
-	if (skb_copy_bits(skb, 0, txq->va[id], n))
-		return -EFAULT;
-	if (n < ETH_ZLEN) {
-		memset(txq->va[id] + n, 0, ETH_ZLEN - n);
-		n = ETH_ZLEN;
+	id = tx_copy(txq, skb, 0, skb->len, ETH_ZLEN);
+	tx_count(txq, &txq->bounced);
+	*dma = txq->dma[id];
+	*len = max_t(u32, skb->len, ETH_ZLEN);
+	return id;
+}
+EXPORT_SYMBOL_GPL(skbpool_tx_bounce);
+
+/**
+ * skbpool_tx_bounce_chain() - in emergency, how many buffers a frame takes
+ * @txq: the queue's bounce pool, or NULL when the NIC is untagged
+ * @skb: a frame skbpool_tx_wants_bounce() turned down (GSO, or larger
+ *	than one buffer)
+ *
+ * Outside emergency such a frame is mapped.  In emergency it is copied
+ * into consecutive buffers with skbpool_tx_bounce_next(), each described
+ * to the device by a descriptor of its own, so that transmit needs no
+ * mapping: the device gathers a frame, or a GSO frame's payload, from
+ * several buffers as it does from an skb's fragments.  A buffer is at
+ * least %SKBPOOL_TX_BOUNCE_MIN bytes, so a 64 KiB GSO frame takes at most
+ * 32.
+ *
+ * Context: the TX queue's xmit path (its lock held).
+ * Return: 0 to map the frame (not in emergency, or untagged); the number
+ * of buffers, all free, for skbpool_tx_bounce_next(); -EBUSY when fewer
+ * are free (counted; the caller drops the frame).
+ */
+int skbpool_tx_bounce_chain(struct skbpool_txq *txq, const struct sk_buff *skb)
+{
+	u32 n;
+
+	if (!txq || !tx_emergency(txq))
+		return 0;
+	n = (skb->len + txq->buf_size - 1) >> txq->buf_shift;
+	if (unlikely(n > tx_room(txq))) {
+		tx_count(txq, &txq->busy);
+		return -EBUSY;
 	}
-	dma_sync_single_for_device(txq->sdev->dma_dev, txq->dma[id], n,
-				   DMA_TO_DEVICE);
-	WRITE_ONCE(txq->next_to_use, ntu + 1);
-	u64_stats_update_begin(&txq->syncp);
-	u64_stats_inc(&txq->bounced);
-	u64_stats_update_end(&txq->syncp);
+	return n;
+}
+EXPORT_SYMBOL_GPL(skbpool_tx_bounce_chain);
+
+/**
+ * skbpool_tx_bounce_next() - copy the next part of a chained frame
+ * @txq: the queue's bounce pool
+ * @skb: the frame skbpool_tx_bounce_chain() counted
+ * @offset: bytes of @skb already copied, 0 at first; advanced
+ * @dma: where the device reads this part
+ * @len: its length, at most one buffer
+ *
+ * Called once per buffer skbpool_tx_bounce_chain() gave, until @offset
+ * reaches skb->len.  The buffers are consecutive: the first id and the
+ * count go to skbpool_tx_complete_n().  No padding: a frame shorter than
+ * ETH_ZLEN fits one buffer and went through skbpool_tx_bounce().
+ *
+ * Context: the TX queue's xmit path (its lock held).
+ * Return: the buffer's id.
+ */
+u32 skbpool_tx_bounce_next(struct skbpool_txq *txq, const struct sk_buff *skb,
+			   u32 *offset, dma_addr_t *dma, u32 *len)
+{
+	u32 n = min(skb->len - *offset, txq->buf_size), id;
+
+	/* Counted once copying starts: a driver may yet turn the frame back
+	 * (NETDEV_TX_BUSY) after skbpool_tx_bounce_chain().
+	 */
+	if (!*offset)
+		tx_count(txq, &txq->bounced);
+	id = tx_copy(txq, skb, *offset, n, 0);
+	*offset += n;
 	*dma = txq->dma[id];
 	*len = n;
 	return id;
 }
-EXPORT_SYMBOL_GPL(skbpool_tx_bounce);
+EXPORT_SYMBOL_GPL(skbpool_tx_bounce_next);
 
 /**
  * skbpool_tx_va() - CPU address of a bounce buffer
@@ -230,21 +331,35 @@ void *skbpool_tx_va(const struct skbpool_txq *txq, u32 id)
 EXPORT_SYMBOL_GPL(skbpool_tx_va);
 
 /**
+ * skbpool_tx_complete_n() - the device is done with consecutive buffers
+ * @txq: the queue's bounce pool
+ * @id: the first, the oldest one in use (completions come in ring order)
+ * @n: how many: 1, or what skbpool_tx_bounce_chain() returned
+ *
+ * Context: the TX completion path.
+ */
+void skbpool_tx_complete_n(struct skbpool_txq *txq, u32 id, u32 n)
+{
+	u32 ntc = txq->next_to_clean;
+
+	DEBUG_NET_WARN_ON_ONCE(id != (ntc & (txq->count - 1)));
+	/* The device is done reading the buffers before xmit may refill
+	 * them: pairs with smp_load_acquire() in tx_room().
+	 */
+	smp_store_release(&txq->next_to_clean, ntc + n);
+}
+EXPORT_SYMBOL_GPL(skbpool_tx_complete_n);
+
+/**
  * skbpool_tx_complete() - the device is done with a bounce buffer
  * @txq: the queue's bounce pool
- * @id: the buffer, the oldest one in use (completions come in ring order)
+ * @id: the buffer, the oldest one in use
  *
  * Context: the TX completion path.
  */
 void skbpool_tx_complete(struct skbpool_txq *txq, u32 id)
 {
-	u32 ntc = txq->next_to_clean;
-
-	DEBUG_NET_WARN_ON_ONCE(id != (ntc & (txq->count - 1)));
-	/* The device is done reading the buffer before xmit may refill it:
-	 * pairs with smp_load_acquire() in skbpool_tx_bounce().
-	 */
-	smp_store_release(&txq->next_to_clean, ntc + 1);
+	skbpool_tx_complete_n(txq, id, 1);
 }
 EXPORT_SYMBOL_GPL(skbpool_tx_complete);
 

@@ -17,12 +17,15 @@ struct skbpool_dev;
  * @pages: the pages the buffers are cut from
  * @nr_pages: entries in @pages
  * @count: bounce buffers, a power of two
- * @buf_size: bytes per bounce buffer
+ * @buf_size: bytes per bounce buffer, a power of two
+ * @buf_shift: log2(@buf_size), to count buffers without a division
  * @next_to_use: next buffer xmit takes; written under the xmit lock
  * @next_to_clean: next buffer completion returns; written by completion
  * @syncp: guards @bounced and @busy
  * @bounced: frames copied into a bounce buffer
- * @busy: frames that found every bounce buffer in use (sent unbounced)
+ * @busy: frames that found too few bounce buffers free: a single one is
+ *	mapped instead, a chain dropped (with a buffer per descriptor,
+ *	neither happens)
  * @sdev: owning device
  * @qid: queue index
  * @node: on @sdev->txqs
@@ -40,6 +43,7 @@ struct skbpool_txq {
 	u32 nr_pages;
 	u32 count;
 	u32 buf_size;
+	u32 buf_shift;
 	u32 next_to_use;
 	u32 next_to_clean;
 	struct u64_stats_sync syncp;

@@ -35,11 +35,16 @@
 /* A TX buffer longer than this takes several descriptors. */
 #define E1000SP_TXD_SHIFT	13
 #define E1000SP_TXD_MAX		BIT(E1000SP_TXD_SHIFT)
-/* Worst case for one skb: a context, the head and MAX_SKB_FRAGS frags of
- * at most 64 KB in all, each split at E1000SP_TXD_MAX.
+/* Worst cases for one skb.  Mapped: a context, the head and MAX_SKB_FRAGS
+ * frags of at most 64 KB in all, each split at E1000SP_TXD_MAX.  Bounced
+ * in emergency: a context and 64 KB in buffers of SKBPOOL_TX_BOUNCE_MIN.
+ * The queue stops while the worst of the two may not fit and wakes half
+ * way from there to the smallest ring.
  */
-#define E1000SP_TX_STOP		(2 + MAX_SKB_FRAGS + (SZ_64K >> E1000SP_TXD_SHIFT) + 1)
-#define E1000SP_TX_WAKE		(2 * E1000SP_TX_STOP)
+#define E1000SP_TX_MAPPED_MAX	(2 + MAX_SKB_FRAGS + (SZ_64K >> E1000SP_TXD_SHIFT) + 1)
+#define E1000SP_TX_BOUNCED_MAX	(1 + SZ_64K / SKBPOOL_TX_BOUNCE_MIN)
+#define E1000SP_TX_STOP		max(E1000SP_TX_MAPPED_MAX, E1000SP_TX_BOUNCED_MAX)
+#define E1000SP_TX_WAKE		((E1000SP_TX_STOP + E1000SP_MIN_RING) / 2)
 
 /* Software state of one RX descriptor. */
 struct e1000sp_rx_buf {
@@ -92,6 +97,7 @@ struct e1000sp_tx_buf {
 	u32 len;		/* 0: nothing mapped here */
 	bool page;		/* mapped with skb_frag_dma_map() */
 	s32 bounce;		/* first: skbpool bounce buffer, or -1 */
+	u32 nr_bounce;		/* first: consecutive bounce buffers from there */
 	u32 eop;		/* first: free-running index of the last descriptor */
 	u32 bytes;		/* first: bytes on the wire, for BQL */
 	u32 pkts;		/* first: frames on the wire (TSO segments) */

@@ -350,7 +350,7 @@ static void tx_reap(struct e1000sp_adapter *ad, int budget, bool force)
 		pkts += first->pkts;
 		bytes += first->bytes;
 		if (first->bounce >= 0)
-			skbpool_tx_complete(tx->bounce, first->bounce);
+			skbpool_tx_complete_n(tx->bounce, first->bounce, first->nr_bounce);
 		first->bounce = -1;
 		if (first->skb)
 			napi_consume_skb(first->skb, budget);
@@ -518,18 +518,53 @@ static int tx_map(struct e1000sp_adapter *ad, struct sk_buff *skb, u32 *ntu,
 	return 0;
 }
 
+/*
+ * Copy the whole frame into consecutive bounce buffers, one data
+ * descriptor each: the device gathers them as it would the skb's
+ * fragments, TSO included (the headers sit in the first buffer).
+ */
+static void tx_bounce_chain(struct e1000sp_tx_ring *tx, struct e1000sp_tx_buf *fb,
+			    const struct sk_buff *skb, u32 *ntu, u32 cmd, u32 popts)
+{
+	u32 offset = 0, len, id;
+	dma_addr_t dma;
+
+	fb->nr_bounce = 0;
+	while (offset < skb->len) {
+		id = skbpool_tx_bounce_next(tx->bounce, skb, &offset, &dma, &len);
+		if (!fb->nr_bounce++)
+			fb->bounce = id;
+		tx_data(tx, ntu, dma, len, cmd, popts);
+	}
+}
+
 static netdev_tx_t e1000sp_xmit(struct sk_buff *skb, struct net_device *netdev)
 {
 	struct e1000sp_adapter *ad = netdev_priv(netdev);
 	struct netdev_queue *nq = netdev_get_tx_queue(netdev, 0);
 	struct e1000sp_tx_ring *tx = &ad->tx;
 	u32 first = tx->next_to_use, ntu = first, mask = tx->count - 1;
-	u32 cmd = 0, hdr_len = 0, pkts = 1, bytes, len;
+	u32 cmd = 0, hdr_len = 0, pkts = 1, bytes, len, need;
 	struct e1000sp_tx_buf *fb;
+	int popts, id, chain = 0;
 	dma_addr_t dma;
-	int popts, id;
+	bool one;
 
-	if (unlikely(tx_free(tx) < tx_descs_needed(skb))) {
+	/* In emergency a frame no single bounce buffer takes is copied into
+	 * several (one descriptor each) rather than mapped.  The rest of
+	 * xmit follows what is decided here, though emergency may begin or
+	 * end on another CPU meanwhile: a chain carries any frame.
+	 */
+	one = skbpool_tx_wants_bounce(tx->bounce, skb);
+	if (!one)
+		chain = skbpool_tx_bounce_chain(tx->bounce, skb);
+	if (unlikely(chain < 0)) {
+		dev_kfree_skb_any(skb);
+		tx_count(tx, &tx->stats.dropped);
+		return NETDEV_TX_OK;
+	}
+	need = chain ? 1 + chain : tx_descs_needed(skb);
+	if (unlikely(tx_free(tx) < need)) {
 		netif_tx_stop_queue(nq);
 		tx_count(tx, &tx->stats.busy);
 		return NETDEV_TX_BUSY;
@@ -550,19 +585,26 @@ static netdev_tx_t e1000sp_xmit(struct sk_buff *skb, struct net_device *netdev)
 	fb = &tx->buf[first & mask];
 	fb->bounce = -1;
 	fb->skb = skb;
-	if (skbpool_tx_wants_bounce(tx->bounce, skb)) {
+	if (chain) {
+		tx_bounce_chain(tx, fb, skb, &ntu, cmd, popts);
+		goto bounced;
+	}
+	if (one) {
 		id = skbpool_tx_bounce(tx->bounce, skb, &dma, &len);
 		if (id >= 0) {
 			tx_data(tx, &ntu, dma, len, 0, popts);
 			fb->bounce = id;
-			fb->skb = NULL;
-			dev_consume_skb_any(skb);
-			goto queued;
+			fb->nr_bounce = 1;
+			goto bounced;
 		}
 	}
 	if (tx_map(ad, skb, &ntu, cmd, popts))
 		goto unmap;
 	tx_count(tx, &tx->stats.mapped);
+	goto queued;
+bounced:
+	fb->skb = NULL;
+	dev_consume_skb_any(skb);
 queued:
 	tx->desc[(ntu - 1) & mask].lower |= cpu_to_le32(E1000SP_TXD_CMD_EOP |
 							E1000SP_TXD_CMD_RS);
@@ -687,6 +729,8 @@ static int rings_alloc(struct e1000sp_adapter *ad)
 	struct device *dev = e1000sp_dma(ad);
 	u32 i;
 
+	/* The smallest ring holds the worst frame, mapped or bounced. */
+	BUILD_BUG_ON(E1000SP_TX_WAKE >= E1000SP_MIN_RING);
 	rx->count = ad->rx_ring_size;
 	rx->next_to_use = 0;
 	rx->next_to_clean = 0;

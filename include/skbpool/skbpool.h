@@ -17,9 +17,10 @@
  * before enabling NAPI or empties it after disabling it.
  * The library never stops a queue itself (a resize is applied by the
  * queue's own next skbpool_rx_get()).
- * skbpool_tx_bounce() runs under the TX queue's xmit lock and
- * skbpool_tx_complete() in the TX completion path; they may run on
- * different CPUs.
+ * skbpool_tx_bounce(), skbpool_tx_bounce_chain() and
+ * skbpool_tx_bounce_next() run under the TX queue's xmit lock and
+ * skbpool_tx_complete() or skbpool_tx_complete_n() in the TX completion
+ * path; they may run on different CPUs.
  */
 #ifndef _SKBPOOL_SKBPOOL_H
 #define _SKBPOOL_SKBPOOL_H
@@ -27,6 +28,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 
@@ -77,6 +79,13 @@ struct sk_buff *skbpool_rx_build(struct skbpool_rxq *rxq, u32 id, u32 len);
 void skbpool_rx_put(struct skbpool_rxq *rxq, u32 id);
 bool skbpool_rx_napi_begin(struct skbpool_rxq *rxq);
 
+/*
+ * The smallest bounce buffer, whatever the MTU: a 64 KiB GSO frame bounced
+ * in emergency takes at most 32 of them (skbpool_tx_bounce_chain()), a
+ * bound a driver sizes its ring's stop threshold by.
+ */
+#define SKBPOOL_TX_BOUNCE_MIN	SZ_2K
+
 struct skbpool_txq *skbpool_txq_create(struct skbpool_dev *sdev, u32 qid,
 				       u32 ring_size);
 void skbpool_txq_destroy(struct skbpool_txq *txq);
@@ -84,7 +93,11 @@ bool skbpool_tx_wants_bounce(const struct skbpool_txq *txq,
 			     const struct sk_buff *skb);
 int skbpool_tx_bounce(struct skbpool_txq *txq, const struct sk_buff *skb,
 		      dma_addr_t *dma, u32 *len);
+int skbpool_tx_bounce_chain(struct skbpool_txq *txq, const struct sk_buff *skb);
+u32 skbpool_tx_bounce_next(struct skbpool_txq *txq, const struct sk_buff *skb,
+			   u32 *offset, dma_addr_t *dma, u32 *len);
 void skbpool_tx_complete(struct skbpool_txq *txq, u32 id);
+void skbpool_tx_complete_n(struct skbpool_txq *txq, u32 id, u32 n);
 void *skbpool_tx_va(const struct skbpool_txq *txq, u32 id);
 void __skbpool_tx_learn(struct skbpool_txq *txq, const struct sk_buff *skb);
 

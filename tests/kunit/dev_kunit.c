@@ -524,6 +524,35 @@ static void closed_nic_keeps_no_pool(struct kunit *test)
 	unregister(test, sdev);
 }
 
+/* A bounce buffer holds a frame of the MTU, never less than 2 KiB: a
+ * 64 KiB GSO frame bounced in emergency takes at most 32 of them, which
+ * drivers size their ring's stop threshold by.
+ */
+static void bounce_buffers_are_at_least_2k(struct kunit *test)
+{
+	static const struct { u32 mtu, buf; } cases[] = {
+		{ 576, SKBPOOL_TX_BOUNCE_MIN }, { 1500, 2048 }, { 9000, PAGE_SIZE },
+	};
+	struct skbpool_dev *sdev = registered(test);
+	struct skbpool_txq *txq;
+	u32 i;
+
+	rtnl_lock();
+	KUNIT_EXPECT_EQ(test, skbpool_ethtool_set_priv_flags(sdev, SKBPOOL_PRIV_FLAG_TAG), 0);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		WRITE_ONCE(sdev->netdev->mtu, cases[i].mtu);
+		txq = skbpool_txq_create(sdev, 0, 64);
+		if (IS_ERR_OR_NULL(txq)) {
+			KUNIT_FAIL(test, "mtu %u: no bounce pool: %ld", cases[i].mtu, PTR_ERR(txq));
+			break;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, txq->buf_size, cases[i].buf, "mtu %u", cases[i].mtu);
+		skbpool_txq_destroy(txq);
+	}
+	rtnl_unlock();
+	unregister(test, sdev);
+}
+
 /* A channel change that takes queues away leaves their pools parked on a
  * NIC that stays up: the resync pass frees those of queues past the new
  * count, RX and TX alike, and keeps the others for their rings.
@@ -719,6 +748,7 @@ static struct kunit_case dev_cases[] = {
 	KUNIT_CASE(short_of_pages_comes_up_partly),
 	KUNIT_CASE(closed_nic_keeps_no_pool),
 	KUNIT_CASE(removed_queues_keep_no_pool),
+	KUNIT_CASE(bounce_buffers_are_at_least_2k),
 	KUNIT_CASE(ring_change_resyncs_at_once),
 	KUNIT_CASE(new_rings_resync_at_once),
 	KUNIT_CASE(short_grow_keeps_what_it_got),
