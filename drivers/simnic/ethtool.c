@@ -36,11 +36,14 @@ static void simnic_totals(struct simnic_port *port, struct simnic_totals *t)
 			start = u64_stats_fetch_begin(&rx->syncp);
 			t->rx_packets += u64_stats_read(&rx->stats.packets);
 			t->rx_bytes += u64_stats_read(&rx->stats.bytes);
-			t->rx_missed += u64_stats_read(&rx->stats.missed);
-			t->rx_length_errors += u64_stats_read(&rx->stats.length_errors);
 			t->rx_dropped += u64_stats_read(&rx->stats.dropped);
 			t->rx_alloc_failed += u64_stats_read(&rx->stats.alloc_failed);
 		} while (u64_stats_fetch_retry(&rx->syncp, start));
+		do {
+			start = u64_stats_fetch_begin(&rx->hw_syncp);
+			t->rx_missed += u64_stats_read(&rx->hw_stats.missed);
+			t->rx_length_errors += u64_stats_read(&rx->hw_stats.length_errors);
+		} while (u64_stats_fetch_retry(&rx->hw_syncp, start));
 		do {
 			start = u64_stats_fetch_begin(&tx->syncp);
 			t->tx_packets += u64_stats_read(&tx->stats.packets);

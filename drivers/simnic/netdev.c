@@ -33,11 +33,22 @@ static u32 rx_buf_len(const struct simnic_rxq *rx)
 			  simnic_frame_len(rx->port->netdev);
 }
 
+/* NAPI's counters: see struct simnic_rx_stats. */
 static void rx_count(struct simnic_rxq *rx, u64_stats_t *counter, u32 n)
 {
 	u64_stats_update_begin(&rx->syncp);
 	u64_stats_add(counter, n);
 	u64_stats_update_end(&rx->syncp);
+}
+
+/* The device's counters.  Context: hw_lock held. */
+static void rx_hw_count(struct simnic_rxq *rx, u32 missed, u32 too_long)
+{
+	lockdep_assert_held(&rx->hw_lock);
+	u64_stats_update_begin(&rx->hw_syncp);
+	u64_stats_add(&rx->hw_stats.missed, missed);
+	u64_stats_add(&rx->hw_stats.length_errors, too_long);
+	u64_stats_update_end(&rx->hw_syncp);
 }
 
 /* Post one empty buffer at @d: from the pool when tagged, else the stock
@@ -281,8 +292,8 @@ static void simnic_hw_receive(struct simnic_port *port, struct simnic_port *peer
 
 	spin_lock(&rx->hw_lock);
 	if (!rx->hw_enabled) {
+		rx_hw_count(rx, frames, 0);
 		spin_unlock(&rx->hw_lock);
-		rx_count(rx, &rx->stats.missed, frames);
 		return;
 	}
 	head = rx->hw_head;
@@ -320,11 +331,9 @@ static void simnic_hw_receive(struct simnic_port *port, struct simnic_port *peer
 	}
 	/* The frames and their lengths before the index: pairs with rx_clean(). */
 	smp_store_release(&rx->hw_head, head);
+	if (missed || too_long)
+		rx_hw_count(rx, missed, too_long);
 	spin_unlock(&rx->hw_lock);
-	if (missed)
-		rx_count(rx, &rx->stats.missed, missed);
-	if (too_long)
-		rx_count(rx, &rx->stats.length_errors, too_long);
 	/* Also when all were missed: NAPI refills the ring. */
 	if (too_long < frames)
 		simnic_rx_irq(peer, qp);
@@ -779,6 +788,7 @@ int simnic_port_create(struct simnic_dev *sdev, u32 index)
 		qp->tx.index = i;
 		spin_lock_init(&qp->rx.hw_lock);
 		u64_stats_init(&qp->rx.syncp);
+		u64_stats_init(&qp->rx.hw_syncp);
 		u64_stats_init(&qp->tx.syncp);
 		hrtimer_init(&qp->rx.moderation, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		qp->rx.moderation.function = simnic_moderation_fire;

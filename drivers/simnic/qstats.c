@@ -40,9 +40,12 @@ static void qstats_rx_add(struct simnic_rxq *rx, struct netdev_queue_stats_rx *s
 		start = u64_stats_fetch_begin(&rx->syncp);
 		packets = u64_stats_read(&rx->stats.packets);
 		bytes = u64_stats_read(&rx->stats.bytes);
-		missed = u64_stats_read(&rx->stats.missed);
 		alloc_failed = u64_stats_read(&rx->stats.alloc_failed);
 	} while (u64_stats_fetch_retry(&rx->syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&rx->hw_syncp);
+		missed = u64_stats_read(&rx->hw_stats.missed);
+	} while (u64_stats_fetch_retry(&rx->hw_syncp, start));
 	s->packets += packets;
 	s->bytes += bytes;
 	/* No posted buffer when the frame came: a lack of host memory. */

@@ -38,13 +38,22 @@ struct simnic_rx_desc {
 	u32 len;		/* written by the device */
 };
 
+/* Counted by the queue's NAPI poll (or with NAPI disabled, under RTNL). */
 struct simnic_rx_stats {
 	u64_stats_t packets;
 	u64_stats_t bytes;
-	u64_stats_t missed;	/* no posted buffer: rx_missed_errors */
-	u64_stats_t length_errors;
 	u64_stats_t dropped;	/* no skb could be built */
 	u64_stats_t alloc_failed;
+};
+
+/*
+ * Counted by the device side, from whichever of the peer's TX queues is
+ * sending: under hw_lock, so two CPUs never add to one counter at once
+ * (u64_stats_add() is not atomic against another CPU).
+ */
+struct simnic_rx_hw_stats {
+	u64_stats_t missed;	/* no posted buffer: rx_missed_errors */
+	u64_stats_t length_errors;
 };
 
 /*
@@ -68,8 +77,10 @@ struct simnic_rxq {
 	spinlock_t hw_lock;	/* the device's DMA engine, one writer at a time */
 	struct skbpool_rxq *pool;
 	struct hrtimer moderation;
-	struct u64_stats_sync syncp;
+	struct u64_stats_sync syncp;	/* stats: one writer, NAPI */
 	struct simnic_rx_stats stats;
+	struct u64_stats_sync hw_syncp;	/* hw_stats: writers hold hw_lock */
+	struct simnic_rx_hw_stats hw_stats;
 };
 
 struct simnic_tx_desc {
