@@ -20,6 +20,7 @@ default_timeout=300
 # (vm.sh sets it per flavour), the one place the bound changes.
 slow=${SKBPOOL_SLOW:-1}
 . "$repo/tests/selftests/lib/kmsg.sh"
+. "$repo/tests/qemu/guest-reset.sh"
 
 selected() { [ -z "$filter" ] || grep -qE -- "$filter" <<<"$1"; }
 
@@ -144,6 +145,10 @@ for s in "${tests[@]}"; do
 		result "not ok" "$name" "TIMEOUT after ${t}s"
 	else
 		result "not ok" "$name" "exit status $rc"
+	fi
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ]; then
+		residue=$(guest_residue)
+		[ -n "$residue" ] && echo "# harness: $name left $residue; removed" && guest_reset
 	fi
 done
 

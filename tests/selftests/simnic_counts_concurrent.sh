@@ -14,7 +14,11 @@
 . "$(dirname "$0")/lib/ktap.sh"
 . "$(dirname "$0")/lib/simnic.sh"
 . "$(dirname "$0")/lib/wire.sh"
-trap simnic_cleanup EXIT
+cleanup() {
+	simnic_cleanup
+	modprobe -r pktgen 2>/dev/null
+}
+trap cleanup EXIT
 
 FRAMES=${FRAMES:-400000}	# per thread and phase
 
