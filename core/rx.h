@@ -102,8 +102,11 @@ struct skbpool_rxq_resize {
 };
 
 /*
- * Counters, per queue.  Written only by the queue's NAPI poll (RX) or its
- * xmit path (TX bounce: xmit lock), read from anywhere through @syncp.
+ * Counters, per queue.  Written only by the queue's NAPI poll, or in its
+ * place with NAPI disabled; read from anywhere through @syncp.  Nothing on
+ * a transmit path writes here (the bounce buffers count in their own
+ * struct skbpool_txq): u64_stats allows one writer at a time, and another
+ * queue's xmit may run beside this queue's poll.
  */
 struct skbpool_rxq_stats {
 	u64_stats_t recycled;

@@ -22,34 +22,53 @@ struct simnic_totals {
 	u64 rx_alloc_failed, tx_packets, tx_bytes, tx_dropped;
 };
 
+/*
+ * One queue pair's counters.  Each read loop assigns, never adds: a retry
+ * (a writer was mid-update, 32-bit only) reads the values again.
+ */
+static void simnic_queue_totals(struct simnic_qpair *qp, struct simnic_totals *q)
+{
+	struct simnic_rxq *rx = &qp->rx;
+	struct simnic_txq *tx = &qp->tx;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&rx->syncp);
+		q->rx_packets = u64_stats_read(&rx->stats.packets);
+		q->rx_bytes = u64_stats_read(&rx->stats.bytes);
+		q->rx_dropped = u64_stats_read(&rx->stats.dropped);
+		q->rx_alloc_failed = u64_stats_read(&rx->stats.alloc_failed);
+	} while (u64_stats_fetch_retry(&rx->syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&rx->hw_syncp);
+		q->rx_missed = u64_stats_read(&rx->hw_stats.missed);
+		q->rx_length_errors = u64_stats_read(&rx->hw_stats.length_errors);
+	} while (u64_stats_fetch_retry(&rx->hw_syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&tx->syncp);
+		q->tx_packets = u64_stats_read(&tx->stats.packets);
+		q->tx_bytes = u64_stats_read(&tx->stats.bytes);
+		q->tx_dropped = u64_stats_read(&tx->stats.dropped);
+	} while (u64_stats_fetch_retry(&tx->syncp, start));
+}
+
 static void simnic_totals(struct simnic_port *port, struct simnic_totals *t)
 {
+	struct simnic_totals q;
 	u32 i;
 
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < SIMNIC_MAX_QUEUES; i++) {
-		struct simnic_rxq *rx = &port->qp[i].rx;
-		struct simnic_txq *tx = &port->qp[i].tx;
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&rx->syncp);
-			t->rx_packets += u64_stats_read(&rx->stats.packets);
-			t->rx_bytes += u64_stats_read(&rx->stats.bytes);
-			t->rx_dropped += u64_stats_read(&rx->stats.dropped);
-			t->rx_alloc_failed += u64_stats_read(&rx->stats.alloc_failed);
-		} while (u64_stats_fetch_retry(&rx->syncp, start));
-		do {
-			start = u64_stats_fetch_begin(&rx->hw_syncp);
-			t->rx_missed += u64_stats_read(&rx->hw_stats.missed);
-			t->rx_length_errors += u64_stats_read(&rx->hw_stats.length_errors);
-		} while (u64_stats_fetch_retry(&rx->hw_syncp, start));
-		do {
-			start = u64_stats_fetch_begin(&tx->syncp);
-			t->tx_packets += u64_stats_read(&tx->stats.packets);
-			t->tx_bytes += u64_stats_read(&tx->stats.bytes);
-			t->tx_dropped += u64_stats_read(&tx->stats.dropped);
-		} while (u64_stats_fetch_retry(&tx->syncp, start));
+		simnic_queue_totals(&port->qp[i], &q);
+		t->rx_packets += q.rx_packets;
+		t->rx_bytes += q.rx_bytes;
+		t->rx_missed += q.rx_missed;
+		t->rx_length_errors += q.rx_length_errors;
+		t->rx_dropped += q.rx_dropped;
+		t->rx_alloc_failed += q.rx_alloc_failed;
+		t->tx_packets += q.tx_packets;
+		t->tx_bytes += q.tx_bytes;
+		t->tx_dropped += q.tx_dropped;
 	}
 }
 
