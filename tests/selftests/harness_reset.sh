@@ -21,6 +21,7 @@ fi
 ok=1
 ip netns add rst-a-$$ && ip netns add rst-b-$$ || ok=0
 ip netns exec rst-a-$$ sleep 1000 &
+disown	# the reset kills it: no "Killed" from the shell in the output
 modprobe simnic && echo "127 1 1" >/sys/bus/simnic/new_device || ok=0
 modprobe nbd nbds_max=2 && modprobe pktgen || ok=0
 if e1000_nics; then
