@@ -121,6 +121,37 @@ for suite in "${suites[@]}"; do
 	fi
 done
 
+# After a test that did not pass: what it left, removed (guest-reset.sh).
+# A step may block for good on a wedged kernel, so the reset runs beside
+# the harness with a deadline; anything the kernel reports meanwhile is
+# the reset's, printed here, not charged to the next test.
+reset_after() { # NAME
+	local residue mark pid deadline=$((120 * slow)) t=0 splat
+	residue=$(guest_residue)
+	[ -z "$residue" ] && return
+	echo "# harness: $1 left $residue"
+	announce "reset after $1"
+	mark=$(kmsg_mark)
+	guest_reset &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null && [ $t -lt "$deadline" ]; do
+		sleep 1
+		t=$((t + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "# harness: the reset after $1 is still running after ${deadline}s; going on"
+	else
+		wait "$pid"
+	fi
+	residue=$(guest_residue)
+	echo "# harness: after the reset: ${residue:-clean}"
+	splat=$(kmsg_splat "$mark")
+	if [ -n "$splat" ]; then
+		echo "# harness: the kernel reported during the reset: $splat"
+		kmsg_context "$mark"
+	fi
+}
+
 for s in "${tests[@]}"; do
 	name=${s%.sh}
 	t=$(sed -n 's/^# skbpool-timeout: *\([0-9]*\).*/\1/p' "$repo/tests/selftests/$s" | head -n 1)
@@ -146,9 +177,8 @@ for s in "${tests[@]}"; do
 	else
 		result "not ok" "$name" "exit status $rc"
 	fi
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ]; then
-		residue=$(guest_residue)
-		[ -n "$residue" ] && echo "# harness: $name left $residue; removed" && guest_reset
+	if [ -n "$splat" ] || { [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ]; }; then
+		reset_after "$name"
 	fi
 done
 
