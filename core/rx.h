@@ -105,8 +105,8 @@ struct skbpool_rxq_resize {
  * Counters, per queue.  Written only by the queue's NAPI poll, or in its
  * place with NAPI disabled; read from anywhere through @syncp.  Nothing on
  * a transmit path writes here (the bounce buffers count in their own
- * struct skbpool_txq): u64_stats allows one writer at a time, and another
- * queue's xmit may run beside this queue's poll.
+ * struct skbpool_txq): u64_stats allows one writer at a time, and any
+ * xmit, this queue's included, may run beside this queue's poll.
  */
 struct skbpool_rxq_stats {
 	u64_stats_t recycled;

@@ -75,12 +75,13 @@ struct simnic_rxq {
 	u32 hw_head;
 	bool hw_enabled;	/* under hw_lock: the ring takes frames */
 	spinlock_t hw_lock;	/* the device's DMA engine, one writer at a time */
+	/* Written by the senders' CPUs under hw_lock: kept beside it. */
+	struct u64_stats_sync hw_syncp;	/* hw_stats: writers hold hw_lock */
+	struct simnic_rx_hw_stats hw_stats;
 	struct skbpool_rxq *pool;
 	struct hrtimer moderation;
 	struct u64_stats_sync syncp;	/* stats: one writer, NAPI */
 	struct simnic_rx_stats stats;
-	struct u64_stats_sync hw_syncp;	/* hw_stats: writers hold hw_lock */
-	struct simnic_rx_hw_stats hw_stats;
 };
 
 struct simnic_tx_desc {
