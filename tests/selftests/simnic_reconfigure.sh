@@ -50,15 +50,26 @@ else
 	ktap_fail "six ring, channel and MTU changes applied under traffic" "$applied applied"
 fi
 
-stalls=$(python3 -c '
+# No second without data on the base kernel.  The debug kernel rebuilds
+# rings SKBPOOL_SLOW times slower (KASAN on every buffer; one run there
+# had a one-second gap): there the longest gap must stay under
+# SKBPOOL_SLOW seconds.
+slow=${SKBPOOL_SLOW:-1}
+read -r stalls longest < <(python3 -c '
 import json
 r = json.load(open("/tmp/reconf.json"))
-print(sum(1 for i in r["intervals"] if i["sum"]["bytes"] == 0))' 2>/dev/null)
-ktap_info "iperf3 exit $rc, intervals with no data: ${stalls:-?}"
-if [ $rc -eq 0 ] && [ "${stalls:-1}" -eq 0 ]; then
-	ktap_pass "iperf3 never stalled for a second"
+run = longest = stalls = 0
+for i in r["intervals"]:
+    run = run + 1 if i["sum"]["bytes"] == 0 else 0
+    stalls += run > 0
+    longest = max(longest, run)
+print(stalls, longest)' 2>/dev/null)
+ktap_info "iperf3 exit $rc, intervals with no data: ${stalls:-?}, longest gap ${longest:-?} s"
+if [ $rc -eq 0 ] && [ "${longest:-$slow}" -lt "$slow" ]; then
+	ktap_pass "iperf3 never went $slow s without data"
 else
-	ktap_fail "iperf3 never stalled for a second" "exit $rc, ${stalls:-?} stalled"
+	ktap_fail "iperf3 never went $slow s without data" \
+		"exit $rc, ${stalls:-?} intervals stalled, longest ${longest:-?} s"
 fi
 
 # Frames the wire carried to B that a rebuild found in the ring, written
