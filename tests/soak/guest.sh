@@ -58,6 +58,8 @@ BULK_RATE=${SOAK_BULK_RATE:-2000}
 # the kernel finishes later; a leak of a pool per round (1,000 pages and
 # more) passes this within a few rounds.
 MEM_SLACK_MIB=32
+# Races need two CPUs: the debug kernel once ran on one for weeks.
+echo "soak: $(nproc) of ${SKBPOOL_CPUS:-?} vCPUs online"
 # Buffers a queue may still count as held once traffic stopped: the
 # poke's last few, and frames the stack still holds for a moment.
 LEAK_SLACK=64
