@@ -19,16 +19,11 @@
 # Modules go last and in dependency order: a device, a namespace or a
 # connected nbd holding one keeps it loaded.
 
+# shellcheck source=tests/selftests/lib/pci.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../selftests/lib/pci.sh"
+
 GUEST_RESET_MODS=(simnic e1000sp e1000 netdevsim nbd pktgen skbpool_bench skbpool)
 GUEST_FAULT=/sys/kernel/debug
-
-guest_e1000_nics() {
-	local d
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x100e ] &&
-			echo "${d##*/}"
-	done
-}
 
 # Connected nbd devices only: a device with a client task has a pid file.
 guest_nbd_connected() {
@@ -45,7 +40,7 @@ guest_residue() {
 	for p in /sys/bus/simnic/devices/* /sys/bus/netdevsim/devices/*; do
 		[ -e "$p" ] && left+=("device ${p##*/}")
 	done
-	for p in $(guest_e1000_nics); do
+	for p in $(pci_functions "${PCI_82540EM[@]}"); do
 		[ -e "/sys/bus/pci/devices/$p/driver" ] &&
 			left+=("$p bound to $(basename "$(readlink "/sys/bus/pci/devices/$p/driver")")")
 	done
@@ -86,7 +81,7 @@ guest_reset() {
 	for p in /sys/bus/netdevsim/devices/netdevsim*; do
 		[ -e "$p" ] && echo "${p##*/netdevsim}" >/sys/bus/netdevsim/del_device 2>/dev/null
 	done
-	for p in $(guest_e1000_nics); do
+	for p in $(pci_functions "${PCI_82540EM[@]}"); do
 		[ -e "/sys/bus/pci/devices/$p/driver" ] &&
 			echo "$p" >"/sys/bus/pci/devices/$p/driver/unbind" 2>/dev/null
 		echo >"/sys/bus/pci/devices/$p/driver_override" 2>/dev/null

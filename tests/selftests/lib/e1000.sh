@@ -28,17 +28,13 @@
 
 E1000_PCI=()
 . "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/pci.sh"
 
 NS_A=e1k-a-$$
 NS_B=e1k-b-$$
 
 e1000_nics() {
-	local d
-	E1000_PCI=()
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = 0x100e ] &&
-			E1000_PCI+=("${d##*/}")
-	done
+	mapfile -t E1000_PCI < <(pci_functions "${PCI_82540EM[@]}")
 	[ ${#E1000_PCI[@]} -ge 2 ]
 }
 
