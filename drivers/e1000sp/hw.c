@@ -18,7 +18,8 @@
  *
  * Receive and transmit are stopped first so that no DMA is in progress
  * when the reset hits (14.9).  The statistics registers are folded into
- * the totals before the reset clears them.
+ * the totals before the reset clears them (QEMU's running totals it does
+ * not clear: see e1000sp_hw_update_stats()).
  *
  * Context: process, may sleep.
  */
@@ -298,7 +299,11 @@ void e1000sp_hw_update_stats(struct e1000sp_hw *hw)
 		} else if (hw->totals_quirk && r->qemu_total) {
 			u32 now = v;
 
-			/* A running total; a reset starts it again from 0. */
+			/*
+			 * A running total.  QEMU neither clears it on
+			 * CTRL.RST (e1000sp_hw_reset()) nor wraps it: only
+			 * the machine's reset restarts it, from 0.
+			 */
 			v = now >= hw->raw[i] ? now - hw->raw[i] : now;
 			hw->raw[i] = now;
 		}
