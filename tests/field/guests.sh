@@ -61,6 +61,10 @@ boot() { # VAR DIR MEM SMP LPORT RPORT MAC
 	cmdline+=" unknown_nmi_panic panic_print=0xc2"
 	cmdline+=" SKBPOOL_MODE=run SKBPOOL_RUN=$dir SKBPOOL_REPO=$repo SKBPOOL_MODROOT=$modroot"
 	cmdline+=" SKBPOOL_KSRC=$ksrc"
+	# The debug kernel as vm.sh boots it (see there): PCI interrupts
+	# without ACPI's interpreter, which under KASAN stalled boot for
+	# over 20 s, and the soft-lockup detector at 120 s.
+	[ "${FLAVOUR:-base}" = debug ] && cmdline+=" acpi=noirq watchdog_thresh=60"
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -no-reboot -display none -accel "${VM_ACCEL:-tcg}" -cpu max \
 		-smp "$4" -m "$3" -kernel "$bzimage" \
